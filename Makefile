@@ -1,0 +1,52 @@
+# Thin wrapper over scripts/install-deps.sh, CMake presets and the boutique CLI.
+#   make        install missing Debian packages, configure and build (build/bin/)
+#   make up     ... then bring the stack up on the local target (boutique up)
+#   make test   everything CI checks (.ci/run calls exactly this)
+PRESET   ?= dev
+BUILD    ?= build
+JOBS     ?= $(shell nproc)
+BOUTIQUE := $(BUILD)/bin/boutique
+
+.PHONY: all deps build test check-format format up down status bench install clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build run test
+
+$(BUILD)/CMakeCache.txt:
+	cmake --preset $(PRESET)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build check-format
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+check-format:
+	@files=$$(git ls-files '*.cpp' '*.hpp'); \
+	  [ -z "$$files" ] || clang-format --dry-run -Werror $$files
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format -i
+
+up: build
+	$(BOUTIQUE) up
+
+down:
+	@test -x $(BOUTIQUE) || { echo "nothing built yet: run 'make up' first"; exit 2; }
+	$(BOUTIQUE) down
+
+status:
+	@test -x $(BOUTIQUE) || { echo "nothing built yet: run 'make up' first"; exit 2; }
+	$(BOUTIQUE) status
+
+bench: build
+	@scripts/install-deps.sh bench
+	bench/run.sh
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Boutique needs, and only those that are missing.
+# Idempotent: a second run installs nothing and takes well under a second.
+# Usage: scripts/install-deps.sh [GROUP...]   groups: build run test bench (default: build run)
+# Works as root or through sudo. Exit 1 when apt-get fails.
+set -euo pipefail
+
+declare -A GROUPS_PKGS=(
+  [build]="build-essential cmake pkg-config git clang-format
+           libpistache-dev libpqxx-dev libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
+           libspdlog-dev libsodium-dev libcurl4-openssl-dev"
+  [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
+  [test]="libgtest-dev libgmock-dev"
+  [bench]="wrk hyperfine python3-flask python3-psycopg2 gunicorn"
+)
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(build run)
+
+wanted=()
+for g in "${groups[@]}"; do
+  if [ -z "${GROUPS_PKGS[$g]+x}" ]; then
+    echo "install-deps: unknown group '$g' (known: ${!GROUPS_PKGS[*]})" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC2206
+  wanted+=(${GROUPS_PKGS[$g]})
+done
+
+missing=()
+for p in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "install-deps: missing packages (${missing[*]}) and neither root nor sudo: install them, then retry" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Package services (the distribution's own postgresql and nginx) must not start: Boutique runs its own.
+policy_rc=/usr/sbin/policy-rc.d
+policy_added=0
+if [ ! -e "$policy_rc" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy_rc" >/dev/null
+  "${SUDO[@]}" chmod 755 "$policy_rc"
+  policy_added=1
+fi
+cleanup() { [ "$policy_added" = 1 ] && "${SUDO[@]}" rm -f "$policy_rc"; }
+trap cleanup EXIT
+
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
