@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Boutique API benchmark: boutique-api vs nginx (same bytes, static) vs the seed's Flask backend,
+# all on one throwaway PostgreSQL, measured with wrk in one go. See bench/README.md.
+#
+#   bench/run.sh                      (or: make bench)
+#
+# Environment (all optional):
+#   BOUTIQUE_API_BIN    API binary                      default build/bin/boutique-api
+#   BENCH_DURATION      seconds measured per target     default 10
+#   BENCH_WARMUP        seconds of warm-up per target   default 2 (0: none)
+#   BENCH_CONNECTIONS   wrk connections                 default 64
+#   BENCH_THREADS       wrk threads                     default 2
+#   BENCH_SEARCH_TERM   the q= of the search runs       default "sans fil"
+#   BENCH_OUT           summary JSON                    default bench/results/latest.json
+#   BENCH_KEEP=1        keep the work dir (logs, wrk outputs, nginx conf) instead of deleting it
+#
+# Everything listens on 127.0.0.1 only; every process started here is stopped on exit, error or Ctrl-C.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+PY=/usr/bin/python3   # Debian's interpreter: it has flask, psycopg2 and gunicorn
+
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-2}
+SEARCH_TERM=${BENCH_SEARCH_TERM:-sans fil}
+OUT=${BENCH_OUT:-$here/results/latest.json}
+API_BIN=${BOUTIQUE_API_BIN:-$root/build/bin/boutique-api}
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*"; }
+
+for v in DURATION WARMUP CONNS THREADS; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
+done
+if [ "$DURATION" -lt 1 ] || [ "$DURATION" -gt 600 ]; then die "BENCH_DURATION must be 1..600 seconds"; fi
+[ "$WARMUP" -le 60 ] || die "BENCH_WARMUP must be 0..60 seconds"
+if [ "$THREADS" -lt 1 ] || [ "$CONNS" -lt "$THREADS" ]; then die "need BENCH_CONNECTIONS >= BENCH_THREADS >= 1"; fi
+if [ -z "$SEARCH_TERM" ] || [ ${#SEARCH_TERM} -gt 100 ]; then die "BENCH_SEARCH_TERM must be 1..100 chars"; fi
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+for tool in wrk nginx curl ps; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+[ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (run: scripts/install-deps.sh run bench)"
+"$PY" -c 'import flask, psycopg2, gunicorn' 2>/dev/null ||
+  die "$PY lacks flask/psycopg2/gunicorn (run: scripts/install-deps.sh bench)"
+[ -x "$API_BIN" ] ||
+  die "API binary not found at $API_BIN: build it (make, or cmake --preset release &&
+     cmake --build build-release --target boutique-api) or set BOUTIQUE_API_BIN"
+API_BIN=$(realpath "$API_BIN")
+
+free_port() {   # a port the kernel just handed out on 127.0.0.1 (closed again at once)
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---------------------------------------------------------------- work dir and cleanup
+work=$(mktemp -d /tmp/boutique-bench.XXXXXX)
+chmod 755 "$work"   # the postgres user and nginx's 'nobody' workers must traverse it
+api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" pg_started=0
+
+stop_pid() {   # stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps our child
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && { echo "bench: pid $pid ignored SIGTERM, killing it" >&2; kill -KILL "$pid" 2>/dev/null || true; }
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
+    for log in api.err api.log gunicorn.log nginx/error.log; do
+      [ -s "$work/$log" ] && { echo "--- last lines of $log" >&2; tail -n 15 "$work/$log" >&2; }
+    done
+  fi
+  stop_pid "$wrk_pid"
+  stop_pid "$api_pid"
+  stop_pid "$gunicorn_pid"
+  stop_pid "$nginx_pid"
+  [ "$pg_started" = 1 ] && "$root/scripts/pg-cluster.sh" stop "$work/pg"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    echo "bench: work dir kept: $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT
+trap 'echo "bench: terminated" >&2; exit 143' TERM
+
+wait_http() {   # wait_http URL PID NAME: until URL answers 200, the process is alive, at most 30 s
+  local url=$1 pid=$2 name=$3
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$name did not answer $url within 30 s"
+}
+
+rss_kb() {   # rss_kb PID...: sum of VmRSS in kB
+  local total=0 pid kb
+  for pid in "$@"; do
+    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}
+
+tree_rss_kb() {   # tree_rss_kb PID: the process and its direct children (gunicorn/nginx workers)
+  # shellcheck disable=SC2046
+  rss_kb "$1" $(ps -o pid= --ppid "$1")
+}
+
+# ---------------------------------------------------------------- conditions
+load1=$(cut -d' ' -f1 /proc/loadavg)
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine_cores=$(nproc)"
+  echo "machine_cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "machine_kernel=$(uname -r)"
+  echo "machine_mem_mb=$(awk '/^MemTotal:/ {print int($2/1024)}' /proc/meminfo)"
+  echo "machine_load1_at_start=$load1"
+  echo "cond_connections=$CONNS"
+  echo "cond_threads=$THREADS"
+  echo "cond_duration_s=$DURATION"
+  echo "cond_warmup_s=$WARMUP"
+  echo "cond_search_term=$SEARCH_TERM"
+  echo "cond_api_bin=$API_BIN"
+  echo "cond_api_env=$(env | grep -E '^BOUTIQUE_(THREADS|DB_POOL)=' | tr '\n' ' ' || true)"
+  echo "cond_git_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+    [ -z "$(git -C "$root" status --porcelain -- api 2>/dev/null)" ] || echo '+uncommitted-api-changes')"
+  echo "ver_api=$("$API_BIN" --version 2>&1 | head -n 1 || true)"
+  echo "ver_nginx=$(nginx -v 2>&1 | sed 's/.*nginx\///')"
+  echo "ver_wrk=$(wrk -v 2>&1 | head -n 1 | awk '{print $2}')"
+  echo "ver_gunicorn=$("$PY" -c 'import gunicorn; print(gunicorn.__version__)')"
+  echo "ver_flask=$("$PY" -c 'import importlib.metadata as m; print(m.version("flask"))')"
+  echo "ver_python=$("$PY" -c 'import platform; print(platform.python_version())')"
+} >"$work/meta.env"
+if awk -v l="$load1" 'BEGIN {exit !(l > 0.5)}'; then
+  say "WARNING: load average is $load1 before the run: the machine is not quiet; ratios from this run are less reliable"
+fi
+
+# ---------------------------------------------------------------- 1. PostgreSQL
+say "starting a throwaway PostgreSQL in $work/pg"
+pg_started=1
+pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
+db_url=${pg_url%/*}/boutique_bench
+"$PY" - "$pg_url" <<'EOF'
+import sys, psycopg2
+c = psycopg2.connect(sys.argv[1], connect_timeout=5)
+c.autocommit = True
+c.cursor().execute("CREATE DATABASE boutique_bench")
+EOF
+echo "ver_postgresql=$("$PY" -c 'import sys, psycopg2; c = psycopg2.connect(sys.argv[1]); cur = c.cursor(); cur.execute("SHOW server_version"); print(cur.fetchone()[0])' "$db_url")" >>"$work/meta.env"
+
+# ---------------------------------------------------------------- 2. the API (migrates and seeds)
+api_port=$(free_port)
+admin_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+user_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+say "starting $API_BIN on 127.0.0.1:$api_port"
+env DATABASE_URL="$db_url" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
+  BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
+  "$API_BIN" >"$work/api.log" 2>"$work/api.err" &
+api_pid=$!
+api=http://127.0.0.1:$api_port
+wait_http "$api/api/produits" "$api_pid" "boutique-api"
+
+curl -fsS --max-time 5 -D "$work/api-list.headers" -o "$work/api-list.json" "$api/api/produits"
+content_type=$(awk 'tolower($1) == "content-type:" {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit}' \
+  "$work/api-list.headers")
+[ -n "$content_type" ] || die "GET /api/produits sent no Content-Type"
+count=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/api-list.json")
+[ "$count" -ge 24 ] || say "WARNING: the API lists $count products (the demo catalogue should have 24+)"
+say "API ready: $count products, $(wc -c <"$work/api-list.json") bytes, Content-Type: $content_type"
+
+q=$("$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$SEARCH_TERM")
+curl -fsS --max-time 5 -o "$work/api-search.json" "$api/api/produits?q=$q"
+hits=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/api-search.json")
+[ "$hits" -ge 1 ] || die "search '$SEARCH_TERM' finds nothing in the API's catalogue: set BENCH_SEARCH_TERM"
+
+# ---------------------------------------------------------------- 3. the Flask baseline (same database)
+flask_port=$(free_port)
+say "starting the Flask baseline (gunicorn, 2 sync workers) on 127.0.0.1:$flask_port"
+env DATABASE_URL="$db_url" "$PY" -m gunicorn --workers 2 --worker-class sync \
+  --bind "127.0.0.1:$flask_port" --chdir "$here/baseline" --error-logfile "$work/gunicorn.log" \
+  app:app >/dev/null 2>&1 &
+gunicorn_pid=$!
+flask=http://127.0.0.1:$flask_port
+wait_http "$flask/api/produits" "$gunicorn_pid" "gunicorn"
+curl -fsS --max-time 5 -o "$work/flask-list.json" "$flask/api/produits"
+curl -fsS --max-time 5 -o "$work/flask-search.json" "$flask/api/produits?q=$q"
+"$PY" "$here/report.py" compare "$work/api-list.json" "$work/flask-list.json" >"$work/compare.txt" ||
+  say "WARNING: the Flask baseline does not list the same products as the API (see below)"
+say "baseline equivalence: $(cat "$work/compare.txt")"
+if ! "$PY" "$here/report.py" compare "$work/api-search.json" "$work/flask-search.json" >/dev/null; then
+  say "WARNING: search '$SEARCH_TERM': API and Flask return different results"
+fi
+
+# ---------------------------------------------------------------- 4. nginx serving the same bytes
+nginx_port=$(free_port)
+mkdir -p "$work/www/api" "$work/nginx"
+cp "$work/api-list.json" "$work/www/api/produits"
+chmod -R a+rX "$work/www"
+cat >"$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx/access.log;   # the API logs every request too
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  types { }
+  default_type "$content_type";
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65s;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location = /api/produits { }
+  }
+}
+EOF
+say "starting nginx on 127.0.0.1:$nginx_port"
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/" -e "$work/nginx/error.log" &
+nginx_pid=$!
+static=http://127.0.0.1:$nginx_port
+wait_http "$static/api/produits" "$nginx_pid" "nginx"
+curl -fsS --max-time 5 -D "$work/nginx.headers" -o "$work/nginx-list.json" "$static/api/produits"
+cmp -s "$work/api-list.json" "$work/nginx-list.json" || die "nginx does not serve the API's bytes"
+grep -qiF "content-type: $content_type" "$work/nginx.headers" ||
+  die "nginx sends another Content-Type than the API's ($content_type)"
+
+# ---------------------------------------------------------------- 5. load
+sleep 1
+api_idle_kb=$(rss_kb "$api_pid")
+
+# wrk catches SIGINT and exits 0 with partial figures: run in the foreground, bash would then skip our
+# INT trap and go on measuring. In the background, `wait` returns at once on Ctrl-C and the trap runs.
+run_wrk() {   # run_wrk LIMIT_S WRK_ARGS...
+  local limit=$1
+  shift
+  timeout -k 5 "$limit" wrk -t "$THREADS" -c "$CONNS" "$@" &
+  wrk_pid=$!
+  wait "$wrk_pid"
+  wrk_pid=""
+}
+
+measure() {   # measure NAME URL
+  local name=$1 url=$2 limit=$((DURATION + WARMUP + 30))
+  curl -fsS --max-time 5 -o /dev/null -w '%{size_download}' "$url" >"$work/bytes-$name"
+  if [ "$WARMUP" -gt 0 ]; then
+    run_wrk "$limit" -d "${WARMUP}s" "$url" >/dev/null
+  fi
+  run_wrk "$limit" -d "${DURATION}s" --latency "$url" >"$work/wrk-$name.txt"
+  printf 'bench: %-14s %10s req/s   p99 %s\n' "$name" \
+    "$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk-$name.txt")" \
+    "$(awk '$1 == "99%" {print $2}' "$work/wrk-$name.txt")"
+}
+
+say "wrk: $THREADS threads, $CONNS connections, ${WARMUP} s warm-up + ${DURATION} s per target"
+measure nginx_static "$static/api/produits"
+measure api_list "$api/api/produits"
+measure api_search "$api/api/produits?q=$q"
+sleep 1
+api_after_kb=$(rss_kb "$api_pid")
+measure flask_list "$flask/api/produits"
+measure flask_search "$flask/api/produits?q=$q"
+{
+  echo "api_idle_kb=$api_idle_kb"
+  echo "api_after_kb=$api_after_kb"
+  echo "gunicorn_kb=$(tree_rss_kb "$gunicorn_pid")"
+  echo "nginx_kb=$(tree_rss_kb "$nginx_pid")"
+} >"$work/rss.env"
+
+# ---------------------------------------------------------------- 6. report
+"$PY" "$here/report.py" summary "$work" "$OUT"
+echo
+say "summary written to ${OUT#"$root"/}"
