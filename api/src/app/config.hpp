@@ -1,0 +1,41 @@
+#pragma once
+// The API's configuration: environment variables only (12-factor), validated at start-up.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace boutique::app {
+
+enum class LogFormat { kJson, kText };
+
+struct Config {
+  std::string database_url = "postgresql://boutique@127.0.0.1:5432/boutique";
+  std::string bind = "0.0.0.0";
+  std::uint16_t port = 5000;
+  unsigned threads = 2;
+  unsigned db_pool = 4;
+  std::vector<std::string> cors_origins;
+  LogFormat log_format = LogFormat::kJson;
+  bool seed_demo = false;
+  std::string admin_email = "admin@boutique.local";
+  std::optional<std::string> admin_password;
+  std::optional<std::string> user_password;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Reads every setting; throws ConfigError naming the variable and what is expected.
+Config load_config(const EnvLookup& env);
+
+// The table printed by --help.
+std::string config_help();
+
+}  // namespace boutique::app

@@ -1,0 +1,9 @@
+#include "db/errors.hpp"
+
+namespace boutique::db {
+
+bool is_unavailability(const std::string& sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate.starts_with("53") || sqlstate.starts_with("57");
+}
+
+}  // namespace boutique::db

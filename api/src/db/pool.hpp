@@ -1,0 +1,91 @@
+#pragma once
+// A fixed-size pool of PostgreSQL connections: checkout/return, lazy (re)connection, one retry on a
+// connection the server dropped. A connection is used by one thread at a time.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "db/errors.hpp"
+
+namespace boutique::db {
+
+class Pool {
+ public:
+  using Prepare = std::function<void(pqxx::connection&)>;
+
+  Pool(std::string conninfo, std::size_t size, Prepare prepare,
+       std::chrono::milliseconds acquire_timeout = std::chrono::seconds(5));
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  class Lease {
+   public:
+    Lease(Pool& pool, std::unique_ptr<pqxx::connection> conn) : pool_(&pool), conn_(std::move(conn)) {}
+    Lease(Lease&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)), conn_(std::move(other.conn_)) {}
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease();
+    pqxx::connection& operator*() { return *conn_; }
+    // The connection is unusable: close it instead of returning it.
+    void discard() { conn_.reset(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  // Waits for a free connection (opening one if needed). Throws Unavailable.
+  Lease acquire();
+
+  // Runs f(connection) and returns its result. A dropped connection is replaced and f retried once;
+  // connection-level failures become Unavailable. f must be safe to run twice (its transaction is
+  // rolled back when the connection drops).
+  template <class F>
+  auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
+    for (int attempt = 0;; ++attempt) {
+      auto lease = acquire();
+      try {
+        return f(*lease);
+      } catch (const pqxx::broken_connection& e) {
+        lease.discard();
+        if (attempt > 0) throw Unavailable(std::string("connection lost: ") + e.what());
+      } catch (const pqxx::in_doubt_error& e) {
+        lease.discard();
+        throw Unavailable(std::string("connection lost during commit: ") + e.what());
+      } catch (const pqxx::sql_error& e) {
+        if (!is_unavailability(e.sqlstate())) throw;
+        lease.discard();
+        if (attempt > 0 || !e.sqlstate().starts_with("57P")) throw Unavailable(e.what());
+      }
+    }
+  }
+
+  struct Stats {
+    std::size_t size;
+    std::size_t in_use;
+    std::size_t idle;
+  };
+  Stats stats() const;
+
+ private:
+  void give_back(std::unique_ptr<pqxx::connection> conn);
+  std::unique_ptr<pqxx::connection> open();
+
+  const std::string conninfo_;
+  const std::size_t size_;
+  const Prepare prepare_;
+  const std::chrono::milliseconds acquire_timeout_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::size_t open_ = 0;  // connections checked out or idle
+};
+
+}  // namespace boutique::db

@@ -1,0 +1,49 @@
+#pragma once
+// Accounts and login sessions. Password hashes are read only for verification, never serialised.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace boutique::db {
+
+void prepare_utilisateurs(pqxx::connection& conn);
+
+struct Utilisateur {
+  std::int64_t id;
+  std::string nom;
+  std::string email;
+  std::string role;
+  bool is_admin() const { return role == "admin"; }
+};
+
+// {"id", "nom", "role"} plus "email" when with_email.
+std::string utilisateur_json(const Utilisateur& u, bool with_email);
+
+std::string list_utilisateurs(pqxx::connection& conn, bool with_email);
+
+// Nothing when the email is taken.
+std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std::string& nom,
+                                              const std::string& email, const std::string& role,
+                                              const std::string& password_hash);
+
+struct LoginRecord {
+  Utilisateur user;
+  std::string password_hash;
+  int failures;
+  long seconds_since_failure;  // large when none
+};
+std::optional<LoginRecord> find_login(pqxx::connection& conn, const std::string& email);
+// Counts one more failure (restarting the count when the previous one is outside the window).
+void record_login_failure(pqxx::connection& conn, std::int64_t id);
+
+struct Session {
+  std::string expires_at;  // RFC 3339 UTC
+};
+// Clears the failure count and stores the token's digest; expired sessions of the user are purged.
+Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest);
+std::optional<Utilisateur> session_user(pqxx::connection& conn, const std::string& token_digest);
+void close_session(pqxx::connection& conn, const std::string& token_digest);
+
+}  // namespace boutique::db

@@ -1,0 +1,33 @@
+#pragma once
+// Accounts: what a valid registration is, and the role names.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "domain/field_errors.hpp"
+
+namespace boutique::domain {
+
+inline constexpr std::size_t kMinPasswordLength = 10;
+inline constexpr std::size_t kMaxPasswordLength = 1024;
+
+struct Inscription {
+  std::string nom;
+  std::string email;  // normalised: trimmed, lower case
+  std::string password;
+};
+
+struct Identifiants {
+  std::string email;
+  std::string password;
+};
+
+// Lower-cases and trims; returns nothing when the text is not a plausible address.
+std::optional<std::string> normalise_email(std::string_view email);
+
+Inscription parse_inscription(const nlohmann::json& body, FieldErrors& errors);
+Identifiants parse_identifiants(const nlohmann::json& body, FieldErrors& errors);
+
+}  // namespace boutique::domain

@@ -1,0 +1,66 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "db/commandes_repo.hpp"
+#include "domain/json_text.hpp"
+#include "http/api.hpp"
+#include "http/problem.hpp"
+#include "security/crypto.hpp"
+
+namespace boutique::http {
+namespace {
+
+std::optional<db::IdempotencyKey> idempotency_key(const Request& req,
+                                                  const std::vector<domain::LigneDemandee>& lignes) {
+  const auto key = req.header("Idempotency-Key");
+  if (!key) return std::nullopt;
+  const bool printable = std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
+  if (key->empty() || key->size() > 200 || !printable) {
+    throw bad_request("Idempotency-Key : 1 à 200 caractères ASCII visibles");
+  }
+  return db::IdempotencyKey{*key, security::token_digest(domain::canonical_lignes(lignes))};
+}
+
+}  // namespace
+
+Response Api::create_commande(const Request& req) {
+  const auto user = require_user(req);
+  domain::FieldErrors errors;
+  const auto lignes = domain::parse_commande(req.json_body(), errors);
+  if (!errors.empty()) throw validation_failed(std::move(errors));
+  const auto idempotency = idempotency_key(req, lignes);
+
+  auto result = pool_.run(
+      [&](pqxx::connection& c) { return db::place_commande(c, user.id, lignes, idempotency); });
+
+  if (auto* placed = std::get_if<db::commande_result::Placed>(&result)) {
+    if (!placed->replayed) cache_.invalidate();  // stock changed
+    Response r = json_response(201, std::move(placed->json));
+    if (placed->replayed) r.header("Idempotent-Replayed", "true");
+    return r;
+  }
+  if (const auto* shortage = std::get_if<db::commande_result::StockShort>(&result)) {
+    std::string nom;
+    domain::append_json_string(nom, shortage->nom);
+    throw Problem(409, "stock-insuffisant", "Stock insuffisant",
+                  fmt::format("stock insuffisant pour « {} » : {} disponible(s)", shortage->nom,
+                              shortage->disponible))
+        .member("produit_id", std::to_string(shortage->produit_id))
+        .member("nom", nom)
+        .member("stock_disponible", std::to_string(shortage->disponible));
+  }
+  if (const auto* absent = std::get_if<db::commande_result::ProduitAbsent>(&result)) {
+    throw not_found(fmt::format("aucun produit avec l'id {}", absent->produit_id))
+        .member("produit_id", std::to_string(absent->produit_id));
+  }
+  throw validation_failed({{"Idempotency-Key", "déjà utilisée pour une autre commande"}});
+}
+
+Response Api::list_commandes(const Request& req) {
+  const auto user = require_user(req);
+  const auto scope = user.is_admin() ? std::nullopt : std::optional(user.id);
+  return json_response(200, pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, scope); }));
+}
+
+}  // namespace boutique::http

@@ -1,0 +1,83 @@
+#include <fmt/format.h>
+
+#include "app/log.hpp"
+#include "domain/json_text.hpp"
+#include "domain/login_throttle.hpp"
+#include "domain/utilisateur.hpp"
+#include "http/api.hpp"
+#include "http/problem.hpp"
+#include "security/crypto.hpp"
+
+namespace boutique::http {
+
+Response Api::list_utilisateurs(const Request& req) {
+  const auto viewer = current_user(req);
+  require_migrated();
+  const bool with_email = viewer && viewer->is_admin();
+  return json_response(200, pool_.run([&](pqxx::connection& c) { return db::list_utilisateurs(c, with_email); }));
+}
+
+Response Api::create_utilisateur(const Request& req) {
+  domain::FieldErrors errors;
+  const auto in = domain::parse_inscription(req.json_body(), errors);
+  if (!errors.empty()) throw validation_failed(std::move(errors));
+  require_migrated();
+  const auto hash = security::hash_password(in.password);
+  const auto user =
+      pool_.run([&](pqxx::connection& c) { return db::insert_utilisateur(c, in.nom, in.email, "user", hash); });
+  if (!user) {
+    throw Problem(409, "email-deja-utilise", "Adresse e-mail déjà utilisée",
+                  "un compte existe déjà avec cette adresse")
+        .errors({{"email", "est déjà utilisée"}});
+  }
+  Response r = json_response(201, db::utilisateur_json(*user, true));
+  r.header("Location", fmt::format("/api/utilisateurs/{}", user->id));
+  return r;
+}
+
+Response Api::login(const Request& req) {
+  domain::FieldErrors errors;
+  const auto in = domain::parse_identifiants(req.json_body(), errors);
+  if (!errors.empty()) throw validation_failed(std::move(errors));
+  require_migrated();
+  const auto email = domain::normalise_email(in.email);
+  const auto record = email ? pool_.run([&](pqxx::connection& c) { return db::find_login(c, *email); })
+                            : std::nullopt;
+  const auto refuse = [] { return unauthorized("adresse e-mail ou mot de passe incorrect"); };
+  if (!record) {
+    security::verify_dummy(in.password);  // same cost as a real check: no account enumeration by timing
+    throw refuse();
+  }
+  if (const auto wait = domain::login_retry_after(record->failures, record->seconds_since_failure)) {
+    throw Problem(429, "trop-de-tentatives", "Trop de tentatives de connexion",
+                  fmt::format("réessayez dans {} s", *wait))
+        .header("Retry-After", std::to_string(*wait));
+  }
+  if (!security::verify_password(record->password_hash, in.password)) {
+    pool_.run([&](pqxx::connection& c) { db::record_login_failure(c, record->user.id); });
+    app::log::warn("login failed").num("user_id", record->user.id).str("request_id", req.id());
+    throw refuse();
+  }
+  const auto token = security::random_token();
+  const auto digest = security::token_digest(token);
+  const auto session = pool_.run([&](pqxx::connection& c) { return db::open_session(c, record->user.id, digest); });
+  std::string body = "{\"token\":";
+  domain::append_json_string(body, token);
+  body += ",\"expires_at\":";
+  domain::append_json_string(body, session.expires_at);
+  body += ",\"utilisateur\":" + db::utilisateur_json(record->user, true) + "}";
+  Response r = json_response(200, std::move(body));
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+Response Api::logout(const Request& req) {
+  require_user(req);
+  const auto digest = security::token_digest(*req.bearer_token());
+  pool_.run([&](pqxx::connection& c) { db::close_session(c, digest); });
+  return Response{204, {}, kJson, {}};
+}
+
+Response Api::moi(const Request& req) { return json_response(200, db::utilisateur_json(require_user(req), true)); }
+
+}  // namespace boutique::http

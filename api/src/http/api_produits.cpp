@@ -1,0 +1,93 @@
+#include <fmt/format.h>
+
+#include "db/produits_repo.hpp"
+#include "domain/produit_query.hpp"
+#include "http/api.hpp"
+#include "http/problem.hpp"
+
+namespace boutique::http {
+namespace {
+
+Response page_response(const ListCache::Entry& e) {
+  Response r{200, e.body, kJson, {}};
+  r.header("X-Total-Count", e.total).header("Link", e.link);
+  return r;
+}
+
+}  // namespace
+
+Response Api::list_produits(const Request& req) {
+  domain::FieldErrors errors;
+  const auto query = domain::parse_produit_query(req.query(), errors);
+  if (!errors.empty()) throw invalid_query(std::move(errors));
+  require_migrated();
+  // Searches are not cached: their keys are unbounded and each is cheap to recompute.
+  const bool cacheable = !query.q;
+  const auto key = cacheable ? query.cache_key() : std::string{};
+  if (cacheable) {
+    if (const auto* hit = cache_.find(key)) {
+      metrics_.cache_hit();
+      return page_response(*hit);
+    }
+    metrics_.cache_miss();
+  }
+  const auto generation = cache_.generation();
+  auto page = pool_.run([&](pqxx::connection& c) { return db::list_produits(c, query); });
+  ListCache::Entry entry{std::move(page.json), std::to_string(page.total),
+                         domain::paging_links("/api/produits", query, page.total)};
+  auto response = page_response(entry);
+  if (cacheable) cache_.store(key, std::move(entry), generation);
+  return response;
+}
+
+Response Api::get_produit(const Request& req) {
+  const auto id = req.id_param("id");
+  require_migrated();
+  auto json = pool_.run([&](pqxx::connection& c) { return db::find_produit(c, id); });
+  if (!json) throw not_found(fmt::format("aucun produit avec l'id {}", id));
+  return json_response(200, std::move(*json));
+}
+
+Response Api::create_produit(const Request& req) {
+  require_admin(req);
+  domain::FieldErrors errors;
+  const auto input = domain::parse_produit(req.json_body(), domain::Completeness::kAllRequired, errors);
+  if (!errors.empty()) throw validation_failed(std::move(errors));
+  auto created = pool_.run([&](pqxx::connection& c) { return db::insert_produit(c, input); });
+  cache_.invalidate();
+  Response r = json_response(201, std::move(created.json));
+  r.header("Location", fmt::format("/api/produits/{}", created.id));
+  return r;
+}
+
+Response Api::update_produit(const Request& req, bool replace) {
+  require_admin(req);
+  const auto id = req.id_param("id");
+  domain::FieldErrors errors;
+  const auto input = domain::parse_produit(
+      req.json_body(), replace ? domain::Completeness::kAllRequired : domain::Completeness::kPartial, errors);
+  if (!errors.empty()) throw validation_failed(std::move(errors));
+  auto json = pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, input, replace); });
+  if (!json) throw not_found(fmt::format("aucun produit avec l'id {}", id));
+  cache_.invalidate();
+  return json_response(200, std::move(*json));
+}
+
+Response Api::replace_produit(const Request& req) { return update_produit(req, true); }
+Response Api::patch_produit(const Request& req) { return update_produit(req, false); }
+
+Response Api::delete_produit(const Request& req) {
+  require_admin(req);
+  const auto id = req.id_param("id");
+  const bool deleted = pool_.run([&](pqxx::connection& c) { return db::delete_produit(c, id); });
+  if (!deleted) throw not_found(fmt::format("aucun produit avec l'id {}", id));
+  cache_.invalidate();
+  return Response{204, {}, kJson, {}};
+}
+
+Response Api::list_categories(const Request&) {
+  require_migrated();
+  return json_response(200, pool_.run([](pqxx::connection& c) { return db::list_categories(c); }));
+}
+
+}  // namespace boutique::http

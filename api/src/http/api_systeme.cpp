@@ -1,0 +1,90 @@
+#include <unistd.h>
+
+#include <array>
+
+#include <boutique/build_info.hpp>
+#include <fmt/format.h>
+
+#include "db/embedded.hpp"
+#include "db/migrate.hpp"
+#include "domain/json_text.hpp"
+#include "http/api.hpp"
+#include "http/problem.hpp"
+
+namespace boutique::http {
+namespace {
+
+std::string hostname() {
+  std::array<char, 256> buf{};
+  if (gethostname(buf.data(), buf.size() - 1) != 0) return "unknown";
+  return buf.data();
+}
+
+struct DbFacts {
+  std::string server_version;
+  int migration_version;
+};
+
+}  // namespace
+
+Response Api::info(const Request&) {
+  std::optional<DbFacts> facts;
+  try {
+    facts = pool_.run([](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      const auto version = tx.exec1("SHOW server_version")[0].as<std::string>();
+      tx.commit();
+      return DbFacts{version, db::current_migration_version(c)};
+    });
+  } catch (const db::Unavailable&) {
+    // Reported as "down" below: /api/info stays useful while the database is away.
+  }
+  const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  std::string body = "{\"name\":\"boutique-api\",\"version\":";
+  domain::append_json_string(body, build::version());
+  body += ",\"commit\":";
+  domain::append_json_string(body, build::commit());
+  body += fmt::format(",\"uptime_seconds\":{}", static_cast<long long>(uptime));
+  body += ",\"hostname\":";
+  domain::append_json_string(body, hostname());
+  body += ",\"database\":{\"status\":";
+  if (facts) {
+    body += "\"up\",\"server_version\":";
+    domain::append_json_string(body, facts->server_version);
+    body += fmt::format(",\"migration_version\":{},\"migration_expected\":{}}}", facts->migration_version,
+                        db::latest_migration_version());
+  } else {
+    body += fmt::format("\"down\",\"server_version\":null,\"migration_version\":null,\"migration_expected\":{}}}",
+                        db::latest_migration_version());
+  }
+  body.push_back('}');
+  return json_response(200, std::move(body));
+}
+
+Response Api::healthz(const Request&) { return json_response(200, "{\"status\":\"ok\"}"); }
+
+Response Api::readyz(const Request&) {
+  if (!migrated()) throw unavailable("migrations pas encore appliquées");
+  int version = 0;
+  try {
+    version = pool_.run([](pqxx::connection& c) { return db::current_migration_version(c); });
+  } catch (const db::Unavailable& e) {
+    throw unavailable(std::string("base de données injoignable : ") + e.what());
+  }
+  if (version < db::latest_migration_version()) {
+    throw unavailable(fmt::format("schéma en version {}, {} attendue", version, db::latest_migration_version()));
+  }
+  return json_response(200, fmt::format("{{\"status\":\"ready\",\"migration_version\":{}}}", version));
+}
+
+Response Api::metrics(const Request&) {
+  const auto stats = pool_.stats();
+  const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  Response r{200, metrics_.render({stats.size, stats.in_use, stats.idle, migrated()}, uptime),
+             "text/plain; version=0.0.4; charset=utf-8", {}};
+  return r;
+}
+
+Response Api::openapi(const Request&) { return json_response(200, std::string(db::embedded::openapi_json())); }
+
+}  // namespace boutique::http

@@ -1,0 +1,67 @@
+#include "http/request.hpp"
+
+#include <charconv>
+
+#include "domain/json_text.hpp"
+#include "domain/produit_query.hpp"
+#include "http/problem.hpp"
+
+namespace boutique::http {
+
+std::optional<std::string> Request::header(const std::string& name) const {
+  if (const auto raw = req_.headers().tryGetRaw(name)) return raw->value();
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> Request::query() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto& q = req_.query();
+  for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
+    auto key = domain::percent_decode(it->first);
+    auto value = domain::percent_decode(it->second);
+    if (!key || !value) throw bad_request("paramètre de requête mal encodé (séquence % invalide)");
+    out.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+nlohmann::json Request::json_body() const {
+  const auto type = header("Content-Type");
+  const auto media = type ? std::string_view(*type).substr(0, type->find(';')) : std::string_view{};
+  if (media != "application/json" && media != "application/problem+json") {
+    throw Problem(415, "type-non-supporte", "Type de contenu non supporté",
+                  "le corps doit être envoyé avec Content-Type: application/json");
+  }
+  if (domain::json_nesting_depth(body(), 64) > 64) {
+    throw bad_request("JSON trop imbriqué (64 niveaux au plus)");
+  }
+  auto parsed = nlohmann::json::parse(body(), nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) throw bad_request("le corps n'est pas un JSON valide");
+  return parsed;
+}
+
+std::int64_t Request::id_param(const char* name) const {
+  const auto raw = req_.param(std::string(":") + name).as<std::string>();
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), id);
+  if (ec != std::errc{} || end != raw.data() + raw.size() || id < 1) {
+    throw Problem(400, "identifiant-invalide", "Identifiant invalide",
+                  std::string("l'identifiant doit être un entier positif"))
+        .errors({{name, "doit être un entier positif"}});
+  }
+  return id;
+}
+
+std::optional<std::string> Request::bearer_token() const {
+  const auto auth = header("Authorization");
+  if (!auth) return std::nullopt;
+  constexpr std::string_view prefix = "Bearer ";
+  if (auth->size() <= prefix.size() || !std::string_view(*auth).substr(0, prefix.size()).starts_with(prefix)) {
+    return std::nullopt;
+  }
+  std::string token = auth->substr(prefix.size());
+  while (!token.empty() && token.back() == ' ') token.pop_back();
+  return token;
+}
+
+}  // namespace boutique::http

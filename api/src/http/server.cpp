@@ -1,0 +1,227 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <pqxx/pqxx>
+
+#include "app/log.hpp"
+#include "db/errors.hpp"
+#include "http/problem.hpp"
+#include "http/routes.hpp"
+#include "security/crypto.hpp"
+
+namespace boutique::http {
+namespace {
+
+using Pistache::Http::ResponseWriter;
+using PRequest = Pistache::Rest::Request;
+namespace Routes = Pistache::Rest::Routes;
+
+constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // bodies over 1 MiB get our 413 problem
+
+bool sane_request_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+  });
+}
+
+std::string_view method_text(Pistache::Http::Method m) {
+  using M = Pistache::Http::Method;
+  switch (m) {
+    case M::Get: return "GET";
+    case M::Post: return "POST";
+    case M::Put: return "PUT";
+    case M::Patch: return "PATCH";
+    case M::Delete: return "DELETE";
+    case M::Options: return "OPTIONS";
+    case M::Head: return "HEAD";
+    default: return "OTHER";
+  }
+}
+
+// Pistache 0.0.5 serialises only typed headers in responses (addRaw() is silently dropped):
+// one typed header class that carries any name and value.
+class AnyHeader : public Pistache::Http::Header::Header {
+ public:
+  AnyHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& stream) const override { stream << value_; }
+  std::uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+Response internal_error() {
+  return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue").response();
+}
+
+}  // namespace
+
+std::vector<RouteLabel> Server::route_labels() {
+  std::vector<RouteLabel> labels;
+  for (const auto& r : routes()) labels.push_back({std::string(method_name(r.method)), std::string(r.path)});
+  return labels;
+}
+
+Server::Server(const app::Config& config, Api& api, Metrics& metrics)
+    : config_(config), api_(api), metrics_(metrics) {
+  // Every path answers every method: the route's own, 405 (+Allow) for the others, OPTIONS for
+  // CORS preflight. Pistache's built-in 404/405 replies are plain text and skip our wrapper.
+  std::map<std::string_view, std::vector<std::pair<Method, std::size_t>>> by_path;
+  const auto& table = routes();
+  for (std::size_t i = 0; i < table.size(); ++i) by_path[table[i].path].emplace_back(table[i].method, i);
+
+  const std::size_t unmatched = table.size();
+  for (const auto& [path, methods] : by_path) {
+    std::string allow;
+    for (const auto& [m, i] : methods) allow += std::string(allow.empty() ? "" : ", ") + std::string(method_name(m));
+    allow += ", OPTIONS";
+    const auto bind = [this, allow](std::size_t route, Handler handler) {
+      return [this, route, handler, allow](const PRequest& req, ResponseWriter writer) {
+        dispatch(route, handler, allow, req, std::move(writer));
+        return Pistache::Rest::Route::Result::Ok;
+      };
+    };
+    const std::string p(path);
+    for (const Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
+      const auto found = std::find_if(methods.begin(), methods.end(), [m](const auto& e) { return e.first == m; });
+      const auto route = found == methods.end() ? unmatched : found->second;
+      const Handler handler = found == methods.end() ? nullptr : table[found->second].handler;
+      switch (m) {
+        case Method::kGet:
+          Routes::Get(router_, p, bind(route, handler));
+          Routes::Head(router_, p, bind(unmatched, nullptr));
+          break;
+        case Method::kPost: Routes::Post(router_, p, bind(route, handler)); break;
+        case Method::kPut: Routes::Put(router_, p, bind(route, handler)); break;
+        case Method::kPatch: Routes::Patch(router_, p, bind(route, handler)); break;
+        case Method::kDelete: Routes::Delete(router_, p, bind(route, handler)); break;
+      }
+    }
+    Routes::Options(router_, p, bind(unmatched, nullptr));
+  }
+  Routes::NotFound(router_, [this, unmatched](const PRequest& req, ResponseWriter writer) {
+    dispatch(unmatched, nullptr, {}, req, std::move(writer));
+    return Pistache::Rest::Route::Result::Ok;
+  });
+}
+
+Response Server::preflight(const std::string& allow) const {
+  Response r{204, {}, kJson, {}};
+  r.header("Allow", allow);
+  r.header("Access-Control-Allow-Methods", allow);
+  r.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+  r.header("Access-Control-Max-Age", "600");
+  return r;
+}
+
+void Server::add_cors(const PRequest& req, Response& res) const {
+  if (config_.cors_origins.empty()) return;
+  const auto origin = req.headers().tryGetRaw("Origin");
+  if (!origin) return;
+  const auto& value = origin->value();
+  const bool any = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), "*") != config_.cors_origins.end();
+  if (!any && std::find(config_.cors_origins.begin(), config_.cors_origins.end(), value) == config_.cors_origins.end()) {
+    return;
+  }
+  res.header("Access-Control-Allow-Origin", any ? "*" : value);
+  res.header("Vary", "Origin");
+  res.header("Access-Control-Expose-Headers", "X-Total-Count, Link, X-Request-Id, Retry-After, Location");
+}
+
+void Server::dispatch(std::size_t route, Handler handler, std::string allow, const PRequest& req,
+                      ResponseWriter writer) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto client_id = req.headers().tryGetRaw("X-Request-Id");
+  std::string request_id = client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id();
+  http::Request request(req, request_id);
+  Response res;
+  try {
+    if (req.body().size() > kMaxBodyBytes) {
+      throw Problem(413, "corps-trop-volumineux", "Corps de requête trop volumineux",
+                    "le corps ne doit pas dépasser 1 Mio");
+    }
+    if (handler) {
+      res = (api_.*handler)(request);
+    } else if (req.method() == Pistache::Http::Method::Options && !allow.empty()) {
+      res = preflight(allow);
+    } else if (!allow.empty()) {
+      res = Problem(405, "methode-non-autorisee", "Méthode non autorisée",
+                    std::string(method_text(req.method())) + " n'est pas accepté sur " + req.resource())
+                .header("Allow", allow)
+                .response();
+    } else {
+      res = not_found("aucune ressource à l'adresse " + req.resource()).response();
+    }
+  } catch (const Problem& p) {
+    res = p.response();
+  } catch (const db::Unavailable& e) {
+    app::log::warn("database unavailable").str("request_id", request_id).str("error", e.what());
+    res = unavailable("base de données indisponible, réessayez dans un instant").response();
+  } catch (const pqxx::sql_error& e) {
+    if (db::is_unavailability(e.sqlstate())) {
+      res = unavailable("base de données indisponible, réessayez dans un instant").response();
+    } else {
+      app::log::error("unexpected database error")
+          .str("request_id", request_id)
+          .str("sqlstate", e.sqlstate())
+          .str("error", e.what());
+      res = internal_error();
+    }
+  } catch (const std::exception& e) {
+    app::log::error("unexpected error").str("request_id", request_id).str("error", e.what());
+    res = internal_error();
+  }
+  add_cors(req, res);
+
+  namespace H = Pistache::Http::Header;
+  auto& headers = writer.headers();
+  // Pistache 0.0.5 answers plain HTTP/1.1 requests with "Connection: close" unless the client sent a
+  // Connection header: restore the HTTP/1.1 default (keep-alive).
+  if (req.version() == Pistache::Http::Version::Http11 && !req.headers().has<H::Connection>()) {
+    headers.remove<H::Connection>();
+    headers.add<H::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
+  }
+  if (!(res.status == 204 || res.body.empty())) {
+    headers.add(std::make_shared<AnyHeader>("Content-Type", std::string(res.content_type)));
+  }
+  headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
+  for (auto& [name, value] : res.headers) headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
+  writer.send(static_cast<Pistache::Http::Code>(res.status), res.body);
+
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  metrics_.observe(route, res.status, elapsed);
+  app::log::info("request")
+      .str("method", method_text(req.method()))
+      .str("path", req.resource())
+      .num("status", res.status)
+      .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
+      .str("request_id", request_id);
+}
+
+void Server::start() {
+  const Pistache::Address address(config_.bind, Pistache::Port(config_.port));
+  endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
+  auto options = Pistache::Http::Endpoint::options()
+                     .threads(static_cast<int>(config_.threads))
+                     .flags(Pistache::Tcp::Options::ReuseAddr)
+                     .maxRequestSize(kMaxRequestBytes)
+                     .headerTimeout(std::chrono::seconds(10))
+                     .bodyTimeout(std::chrono::seconds(30))
+                     .keepaliveTimeout(std::chrono::seconds(75));
+  endpoint_->init(options);
+  endpoint_->setHandler(router_.handler());  // copies the router: every route is already added
+  endpoint_->serveThreaded();
+}
+
+void Server::shutdown() {
+  if (endpoint_) endpoint_->shutdown();
+}
+
+}  // namespace boutique::http

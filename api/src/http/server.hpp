@@ -1,0 +1,45 @@
+#pragma once
+// Pistache glue: registers the route table, wraps every handler with the cross-cutting work
+// (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+
+#include "app/config.hpp"
+#include "http/api.hpp"
+#include "http/metrics.hpp"
+
+namespace boutique::http {
+
+class Server {
+ public:
+  Server(const app::Config& config, Api& api, Metrics& metrics);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the worker threads. Throws std::runtime_error when the port cannot be bound.
+  void start();
+  // Stops accepting, lets in-flight handlers finish, joins the threads.
+  void shutdown();
+
+  // Metric labels for the route table, in order (the server's route indices).
+  static std::vector<RouteLabel> route_labels();
+
+ private:
+  using Handler = Response (Api::*)(const Request&);
+  void dispatch(std::size_t route, Handler handler, std::string allow, const Pistache::Rest::Request& req,
+                Pistache::Http::ResponseWriter writer);
+  Response preflight(const std::string& allow) const;
+  void add_cors(const Pistache::Rest::Request& req, Response& res) const;
+
+  const app::Config& config_;
+  Api& api_;
+  Metrics& metrics_;
+  Pistache::Rest::Router router_;
+  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+};
+
+}  // namespace boutique::http

@@ -1,0 +1,83 @@
+#include "domain/produit.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace boutique::domain;
+using nlohmann::json;
+
+TEST(Produit, AcceptsACompleteProduct) {
+  FieldErrors errors;
+  const auto in = parse_produit(json::parse(R"({"nom":" Clavier ","categorie":"Claviers","prix":"64.90","stock":3})"),
+                                Completeness::kAllRequired, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(in.nom, "Clavier");  // trimmed
+  EXPECT_EQ(in.prix, 6490);
+  EXPECT_EQ(in.stock, 3);
+  EXPECT_FALSE(in.description);
+}
+
+TEST(Produit, PriceAsNumberOrString) {
+  const std::pair<const char*, Cents> cases[] = {
+      {R"({"prix": 12.5})", 1250}, {R"({"prix": 12})", 1200}, {R"({"prix": "12.50"})", 1250}, {R"({"prix": 0})", 0}};
+  for (const auto& [body, cents] : cases) {
+    FieldErrors errors;
+    EXPECT_EQ(parse_produit(json::parse(body), Completeness::kPartial, errors).prix, cents) << body;
+    EXPECT_TRUE(errors.empty()) << body;
+  }
+}
+
+TEST(Produit, ReportsEveryInvalidField) {
+  FieldErrors errors;
+  parse_produit(json::parse(R"({"nom":"","categorie":7,"prix":-1,"stock":-2,"image_url":"javascript:x","price":3})"),
+                Completeness::kAllRequired, errors);
+  EXPECT_EQ(errors.count("nom"), 1u);
+  EXPECT_EQ(errors.count("categorie"), 1u);
+  EXPECT_EQ(errors.count("prix"), 1u);
+  EXPECT_EQ(errors.count("stock"), 1u);
+  EXPECT_EQ(errors.count("image_url"), 1u);
+  EXPECT_EQ(errors.at("price"), "champ inconnu");
+}
+
+TEST(Produit, RejectsMorePrecisionThanCents) {
+  FieldErrors errors;
+  parse_produit(json::parse(R"({"prix":"12.345"})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("prix"), 1u);
+  errors.clear();
+  parse_produit(json::parse(R"({"prix":12.345})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("prix"), 1u);
+  errors.clear();
+  parse_produit(json::parse(R"({"prix":1000000.01})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("prix"), 1u);
+}
+
+TEST(Produit, RequiredFieldsOnlyWhenComplete) {
+  FieldErrors errors;
+  parse_produit(json::parse(R"({"stock":1})"), Completeness::kAllRequired, errors);
+  EXPECT_EQ(errors.size(), 3u);  // nom, categorie, prix
+  errors.clear();
+  const auto patch = parse_produit(json::parse(R"({"stock":1})"), Completeness::kPartial, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(patch.stock, 1);
+}
+
+TEST(Produit, EmptyPatchAndEchoedMembers) {
+  FieldErrors errors;
+  parse_produit(json::parse(R"({})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("corps"), 1u);
+  errors.clear();
+  parse_produit(json::parse(R"({"id":4,"created_at":"x","stock":2})"), Completeness::kPartial, errors);
+  EXPECT_TRUE(errors.empty());
+  errors.clear();
+  parse_produit(json::parse(R"([1,2])"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("corps"), 1u);
+}
+
+TEST(Produit, StockBounds) {
+  FieldErrors errors;
+  parse_produit(json::parse(R"({"stock":1.5})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("stock"), 1u);
+  errors.clear();
+  parse_produit(json::parse(R"({"stock":18446744073709551615})"), Completeness::kPartial, errors);
+  EXPECT_EQ(errors.count("stock"), 1u);
+}
