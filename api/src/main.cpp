@@ -38,13 +38,15 @@ constexpr int kExitUsage = 2;
 constexpr int kExitDatabase = 3;
 
 void print_help() {
-  std::cout << "Usage: boutique-api [migrate] [--help] [--version]\n\n"
-               "The Boutique shop API (JSON over HTTP). Without a command: apply pending migrations\n"
-               "in the background and serve until SIGTERM or SIGINT.\n\n"
-               "Commands:\n"
-               "  migrate    apply pending database migrations, then exit\n\n"
-            << app::config_help()
-            << "\nExit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 database unreachable.\n";
+  std::cout
+      << "Usage: boutique-api [migrate] [--help] [--version]\n\n"
+         "The Boutique shop API (JSON over HTTP). Without a command: apply pending migrations\n"
+         "in the background and serve until SIGTERM or SIGINT.\n\n"
+         "Commands:\n"
+         "  migrate    apply pending database migrations, then exit\n\n"
+      << app::config_help()
+      << "\nExit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration, 3 database "
+         "unreachable.\n";
 }
 
 void prepare_statements(pqxx::connection& conn) {
@@ -74,15 +76,19 @@ int run_migrate(const app::Config& config) {
     try {
       pqxx::connection conn(config.database_url);
       migrate_and_seed(conn, config);
-      app::log::info("database up to date").num("migration_version", db::latest_migration_version());
+      app::log::info("database up to date")
+          .num("migration_version", db::latest_migration_version());
       return 0;
     } catch (const pqxx::broken_connection& e) {
       if (std::chrono::steady_clock::now() > deadline) {
-        app::log::error("database unreachable").str("error", e.what()).str("hint", "check DATABASE_URL");
+        app::log::error("database unreachable")
+            .str("error", e.what())
+            .str("hint", "check DATABASE_URL");
         return kExitDatabase;
       }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // retry pacing, not synchronisation
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(500));  // retry pacing, not synchronisation
   }
 }
 
@@ -137,8 +143,8 @@ int main(int argc, char** argv) {
   http::ListCache cache;
   http::Metrics metrics(http::Server::route_labels());
   http::Api api(config, pool, cache, metrics);
-  db::ChangeListener listener(config.database_url,
-                              {[&cache] { cache.invalidate(); }, [&cache](bool on) { cache.set_enabled(on); }});
+  db::ChangeListener listener(config.database_url, {[&cache] { cache.invalidate(); },
+                                                    [&cache](bool on) { cache.set_enabled(on); }});
   http::Server server(config, api, metrics);
 
   try {
@@ -173,7 +179,8 @@ int main(int argc, char** argv) {
         app::log::info("ready").num("migration_version", db::latest_migration_version());
         return;
       } catch (const std::exception& e) {
-        if (!reported) app::log::warn("database not ready, retrying every second").str("error", e.what());
+        if (!reported)
+          app::log::warn("database not ready, retrying every second").str("error", e.what());
         reported = true;
       }
       std::unique_lock lock(stop_mutex);

@@ -13,7 +13,8 @@ unsigned parse_unsigned(const char* name, const char* value, unsigned min, unsig
   const std::string_view s(value);
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc{} || end != s.data() + s.size() || out < min || out > max) {
-    throw ConfigError(fmt::format("{}='{}': expected an integer between {} and {}", name, s, min, max));
+    throw ConfigError(
+        fmt::format("{}='{}': expected an integer between {} and {}", name, s, min, max));
   }
   return out;
 }
@@ -35,7 +36,8 @@ std::vector<std::string> split_origins(std::string_view s) {
     if (!item.empty()) {
       if (item != "*" && !item.starts_with("http://") && !item.starts_with("https://")) {
         throw ConfigError(fmt::format(
-            "BOUTIQUE_CORS_ORIGINS: '{}' is not an origin (expected http(s)://host[:port] or *)", item));
+            "BOUTIQUE_CORS_ORIGINS: '{}' is not an origin (expected http(s)://host[:port] or *)",
+            item));
       }
       out.emplace_back(item);
     }
@@ -53,18 +55,25 @@ Config load_config(const EnvLookup& env) {
   c.threads = cores;
   if (const char* v = env("DATABASE_URL"); v && *v) c.database_url = v;
   if (const char* v = env("BOUTIQUE_BIND"); v && *v) c.bind = v;
-  if (const char* v = env("PORT"); v && *v) c.port = static_cast<std::uint16_t>(parse_unsigned("PORT", v, 1, 65535));
-  if (const char* v = env("BOUTIQUE_THREADS"); v && *v) c.threads = parse_unsigned("BOUTIQUE_THREADS", v, 1, 256);
+  if (const char* v = env("PORT"); v && *v)
+    c.port = static_cast<std::uint16_t>(parse_unsigned("PORT", v, 1, 65535));
+  if (const char* v = env("BOUTIQUE_THREADS"); v && *v)
+    c.threads = parse_unsigned("BOUTIQUE_THREADS", v, 1, 256);
   c.db_pool = c.threads + 2;
-  if (const char* v = env("BOUTIQUE_DB_POOL"); v && *v) c.db_pool = parse_unsigned("BOUTIQUE_DB_POOL", v, 1, 512);
+  if (const char* v = env("BOUTIQUE_DB_POOL"); v && *v)
+    c.db_pool = parse_unsigned("BOUTIQUE_DB_POOL", v, 1, 512);
   if (const char* v = env("BOUTIQUE_CORS_ORIGINS"); v) c.cors_origins = split_origins(v);
   if (const char* v = env("BOUTIQUE_LOG_FORMAT"); v && *v) {
     const std::string_view s(v);
-    if (s == "json") c.log_format = LogFormat::kJson;
-    else if (s == "text") c.log_format = LogFormat::kText;
-    else throw ConfigError(fmt::format("BOUTIQUE_LOG_FORMAT='{}': expected json or text", s));
+    if (s == "json")
+      c.log_format = LogFormat::kJson;
+    else if (s == "text")
+      c.log_format = LogFormat::kText;
+    else
+      throw ConfigError(fmt::format("BOUTIQUE_LOG_FORMAT='{}': expected json or text", s));
   }
-  if (const char* v = env("BOUTIQUE_SEED_DEMO"); v) c.seed_demo = parse_bool("BOUTIQUE_SEED_DEMO", v);
+  if (const char* v = env("BOUTIQUE_SEED_DEMO"); v)
+    c.seed_demo = parse_bool("BOUTIQUE_SEED_DEMO", v);
   if (const char* v = env("BOUTIQUE_ADMIN_EMAIL"); v && *v) c.admin_email = v;
   if (const char* v = env("BOUTIQUE_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
   if (const char* v = env("BOUTIQUE_USER_PASSWORD"); v && *v) c.user_password = v;

@@ -29,23 +29,31 @@ void append_timestamp(std::string& out) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 ms);
 }
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-    case Level::kInfo: break;
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+    case Level::kInfo:
+      break;
   }
   return "info";
 }
 
-bool json() { return g_format.load(std::memory_order_relaxed) == LogFormat::kJson; }
+bool json() {
+  return g_format.load(std::memory_order_relaxed) == LogFormat::kJson;
+}
 
 }  // namespace
 
-void set_format(LogFormat format) { g_format.store(format); }
+void set_format(LogFormat format) {
+  g_format.store(format);
+}
 
 Line::Line(Level level, std::string_view message) : buf_(thread_buffer()) {
   buf_.clear();

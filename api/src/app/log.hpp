@@ -1,7 +1,9 @@
 #pragma once
-// One line per event on stdout, JSON (default) or text. A line is built in a thread-local buffer and
-// written with a single write(2): lines from different threads never interleave and no lock is taken.
-//   log::info("request").str("method", "GET").num("status", 200);   // emitted at the end of the statement
+// One line per event on stdout, JSON (default) or text. A line is built in a thread-local buffer
+// and written with a single write(2): lines from different threads never interleave and no lock is
+// taken.
+//   log::info("request").str("method", "GET").num("status", 200);   // emitted at the end of the
+//   statement
 #include <string>
 #include <string_view>
 
@@ -29,8 +31,14 @@ class Line {
   std::string& buf_;
 };
 
-inline Line info(std::string_view message) { return Line(Level::kInfo, message); }
-inline Line warn(std::string_view message) { return Line(Level::kWarn, message); }
-inline Line error(std::string_view message) { return Line(Level::kError, message); }
+inline Line info(std::string_view message) {
+  return Line(Level::kInfo, message);
+}
+inline Line warn(std::string_view message) {
+  return Line(Level::kWarn, message);
+}
+inline Line error(std::string_view message) {
+  return Line(Level::kError, message);
+}
 
 }  // namespace boutique::app::log

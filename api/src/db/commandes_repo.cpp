@@ -6,8 +6,10 @@ namespace {
 // The whole order as JSON, built by PostgreSQL (numeric stays exact: 64.90 is written as 64.90).
 constexpr const char* kCommandeJson =
     "json_build_object('id', c.id, 'utilisateur_id', c.utilisateur_id, 'statut', c.statut,"
-    " 'total', c.total, 'created_at', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " 'lignes', (SELECT coalesce(json_agg(json_build_object('produit_id', l.produit_id, 'nom', l.nom,"
+    " 'total', c.total, 'created_at', to_char(c.created_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    " 'lignes', (SELECT coalesce(json_agg(json_build_object('produit_id', l.produit_id, 'nom', "
+    "l.nom,"
     " 'quantite', l.quantite, 'prix_unitaire', l.prix_unitaire,"
     " 'sous_total', l.prix_unitaire * l.quantite) ORDER BY l.id), '[]'::json)"
     " FROM lignes_commande l WHERE l.commande_id = c.id))::text";
@@ -20,11 +22,13 @@ struct Abort {
 }  // namespace
 
 void prepare_commandes(pqxx::connection& conn) {
-  conn.prepare("commandes_insert",
-               "INSERT INTO commandes (utilisateur_id, idempotency_key, idempotency_hash)"
-               " VALUES ($1, $2, $3) ON CONFLICT (utilisateur_id, idempotency_key) DO NOTHING RETURNING id");
+  conn.prepare(
+      "commandes_insert",
+      "INSERT INTO commandes (utilisateur_id, idempotency_key, idempotency_hash)"
+      " VALUES ($1, $2, $3) ON CONFLICT (utilisateur_id, idempotency_key) DO NOTHING RETURNING id");
   conn.prepare("commandes_by_key",
-               "SELECT id, idempotency_hash FROM commandes WHERE utilisateur_id = $1 AND idempotency_key = $2");
+               "SELECT id, idempotency_hash FROM commandes WHERE utilisateur_id = $1 AND "
+               "idempotency_key = $2");
   conn.prepare("commandes_take_stock",
                "UPDATE produits SET stock = stock - $2, updated_at = now()"
                " WHERE id = $1 AND stock >= $2 RETURNING nom, prix");
@@ -32,13 +36,16 @@ void prepare_commandes(pqxx::connection& conn) {
   conn.prepare("commandes_insert_ligne",
                "INSERT INTO lignes_commande (commande_id, produit_id, nom, quantite, prix_unitaire)"
                " VALUES ($1, $2, $3, $4, $5::numeric)");
-  conn.prepare("commandes_set_total",
-               "UPDATE commandes SET total = (SELECT sum(prix_unitaire * quantite) FROM lignes_commande"
-               " WHERE commande_id = $1) WHERE id = $1");
-  conn.prepare("commandes_get", std::string("SELECT ") + kCommandeJson + " FROM commandes c WHERE c.id = $1");
-  conn.prepare("commandes_list", std::string("SELECT ") + kCommandeJson +
-                                     " FROM commandes c WHERE ($1::bigint IS NULL OR c.utilisateur_id = $1)"
-                                     " ORDER BY c.id DESC LIMIT 500");
+  conn.prepare(
+      "commandes_set_total",
+      "UPDATE commandes SET total = (SELECT sum(prix_unitaire * quantite) FROM lignes_commande"
+      " WHERE commande_id = $1) WHERE id = $1");
+  conn.prepare("commandes_get",
+               std::string("SELECT ") + kCommandeJson + " FROM commandes c WHERE c.id = $1");
+  conn.prepare("commandes_list",
+               std::string("SELECT ") + kCommandeJson +
+                   " FROM commandes c WHERE ($1::bigint IS NULL OR c.utilisateur_id = $1)"
+                   " ORDER BY c.id DESC LIMIT 500");
 }
 
 PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
@@ -64,7 +71,8 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
       if (taken.empty()) {
         const auto current = tx.exec_prepared("commandes_stock_of", ligne.produit_id);
         if (current.empty()) throw Abort{commande_result::ProduitAbsent{ligne.produit_id}};
-        throw Abort{commande_result::StockShort{ligne.produit_id, current[0][0].c_str(), current[0][1].as<int>()}};
+        throw Abort{commande_result::StockShort{ligne.produit_id, current[0][0].c_str(),
+                                                current[0][1].as<int>()}};
       }
       tx.exec_prepared("commandes_insert_ligne", commande_id, ligne.produit_id, taken[0][0].c_str(),
                        ligne.quantite, taken[0][1].c_str());
@@ -81,7 +89,8 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
 
 std::string list_commandes(pqxx::connection& conn, std::optional<std::int64_t> user_id) {
   pqxx::nontransaction tx(conn);
-  const std::optional<std::string> id = user_id ? std::optional(std::to_string(*user_id)) : std::nullopt;
+  const std::optional<std::string> id =
+      user_id ? std::optional(std::to_string(*user_id)) : std::nullopt;
   const auto rows = tx.exec_prepared("commandes_list", id ? id->c_str() : nullptr);
   std::string out = "[";
   for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {

@@ -22,9 +22,13 @@ class Receiver : public pqxx::notification_receiver {
 ChangeListener::ChangeListener(std::string conninfo, Callbacks callbacks)
     : conninfo_(std::move(conninfo)), callbacks_(std::move(callbacks)) {}
 
-ChangeListener::~ChangeListener() { stop(); }
+ChangeListener::~ChangeListener() {
+  stop();
+}
 
-void ChangeListener::start() { thread_ = std::thread([this] { loop(); }); }
+void ChangeListener::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void ChangeListener::stop() {
   stopping_ = true;
@@ -47,7 +51,8 @@ void ChangeListener::loop() {
       return;
     } catch (const std::exception& e) {
       callbacks_.listening(false);
-      if (!reported_down) app::log::warn("change listener lost the database").str("error", e.what());
+      if (!reported_down)
+        app::log::warn("change listener lost the database").str("error", e.what());
       reported_down = true;
     }
     std::unique_lock lock(mutex_);

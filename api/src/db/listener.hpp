@@ -14,8 +14,8 @@ namespace boutique::db {
 class ChangeListener {
  public:
   struct Callbacks {
-    std::function<void()> changed;          // a notification arrived
-    std::function<void(bool)> listening;    // now (not) listening
+    std::function<void()> changed;        // a notification arrived
+    std::function<void(bool)> listening;  // now (not) listening
   };
   ChangeListener(std::string conninfo, Callbacks callbacks);
   ChangeListener(const ChangeListener&) = delete;

@@ -27,7 +27,8 @@ std::unique_ptr<pqxx::connection> Pool::open() {
 
 Pool::Lease Pool::acquire() {
   std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty() || open_ < size_; })) {
+  if (!available_.wait_for(lock, acquire_timeout_,
+                           [this] { return !idle_.empty() || open_ < size_; })) {
     throw Unavailable("no free database connection (pool exhausted)");
   }
   if (!idle_.empty()) {
@@ -51,8 +52,10 @@ Pool::Lease Pool::acquire() {
 void Pool::give_back(std::unique_ptr<pqxx::connection> conn) {
   {
     std::lock_guard lock(mutex_);
-    if (conn && conn->is_open()) idle_.push_back(std::move(conn));
-    else --open_;
+    if (conn && conn->is_open())
+      idle_.push_back(std::move(conn));
+    else
+      --open_;
   }
   available_.notify_one();
 }

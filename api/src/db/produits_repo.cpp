@@ -58,30 +58,39 @@ std::string one_produit(const pqxx::row& r) {
   return out;
 }
 
-const char* opt(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
+const char* opt(const std::optional<std::string>& s) {
+  return s ? s->c_str() : nullptr;
+}
 
 }  // namespace
 
 void prepare_produits(pqxx::connection& conn) {
-  const std::string select = std::string("SELECT ") + kColumns + ", count(*) OVER () FROM produits" + kFilters;
+  const std::string select =
+      std::string("SELECT ") + kColumns + ", count(*) OVER () FROM produits" + kFilters;
   for (const auto& o : kOrders) {
     conn.prepare(o.statement, select + " ORDER BY " + o.order_by + " LIMIT $5 OFFSET $6");
   }
   conn.prepare("produits_count", std::string("SELECT count(*) FROM produits") + kFilters);
   conn.prepare("produits_get", std::string("SELECT ") + kColumns + " FROM produits WHERE id = $1");
-  conn.prepare("produits_insert",
-               std::string("INSERT INTO produits (nom, categorie, prix, stock, description, image_url)"
-                           " VALUES ($1, $2, $3::numeric, $4::integer, coalesce($5, ''), coalesce($6, ''))"
-                           " RETURNING ") + kColumns);
+  conn.prepare(
+      "produits_insert",
+      std::string("INSERT INTO produits (nom, categorie, prix, stock, description, image_url)"
+                  " VALUES ($1, $2, $3::numeric, $4::integer, coalesce($5, ''), coalesce($6, ''))"
+                  " RETURNING ") +
+          kColumns);
   // PATCH keeps what is not given (NULL); PUT passes every column.
-  conn.prepare("produits_update",
-               std::string("UPDATE produits SET nom = coalesce($2, nom), categorie = coalesce($3, categorie),"
-                           " prix = coalesce($4::numeric, prix), stock = coalesce($5::integer, stock),"
-                           " description = coalesce($6, description), image_url = coalesce($7, image_url),"
-                           " updated_at = now() WHERE id = $1 RETURNING ") + kColumns);
+  conn.prepare(
+      "produits_update",
+      std::string(
+          "UPDATE produits SET nom = coalesce($2, nom), categorie = coalesce($3, categorie),"
+          " prix = coalesce($4::numeric, prix), stock = coalesce($5::integer, stock),"
+          " description = coalesce($6, description), image_url = coalesce($7, image_url),"
+          " updated_at = now() WHERE id = $1 RETURNING ") +
+          kColumns);
   conn.prepare("produits_delete", "DELETE FROM produits WHERE id = $1");
   conn.prepare("categories_list",
-               "SELECT categorie, count(*) FROM produits GROUP BY categorie ORDER BY categorie COLLATE \"und-x-icu\"");
+               "SELECT categorie, count(*) FROM produits GROUP BY categorie ORDER BY categorie "
+               "COLLATE \"und-x-icu\"");
 }
 
 ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& query) {
@@ -97,8 +106,8 @@ ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& q
       query.max_prix ? std::optional(domain::format_money(*query.max_prix)) : std::nullopt;
 
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_prepared(statement, opt(query.categorie), opt(pattern), opt(min), opt(max),
-                                     query.par_page, query.offset());
+  const auto rows = tx.exec_prepared(statement, opt(query.categorie), opt(pattern), opt(min),
+                                     opt(max), query.par_page, query.offset());
   ProduitsPage page;
   page.json.reserve(rows.size() * 400 + 2);
   page.json.push_back('[');
@@ -110,7 +119,8 @@ ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& q
   if (!rows.empty()) {
     page.total = rows[0][9].as<long long>();
   } else {
-    page.total = tx.exec_prepared1("produits_count", opt(query.categorie), opt(pattern), opt(min), opt(max))[0]
+    page.total = tx.exec_prepared1("produits_count", opt(query.categorie), opt(pattern), opt(min),
+                                   opt(max))[0]
                      .as<long long>();
   }
   return page;
@@ -125,8 +135,9 @@ std::optional<std::string> find_produit(pqxx::connection& conn, std::int64_t id)
 
 Created insert_produit(pqxx::connection& conn, const domain::ProduitInput& in) {
   pqxx::work tx(conn);
-  const auto row = tx.exec_prepared1("produits_insert", *in.nom, *in.categorie, domain::format_money(*in.prix),
-                                     *in.stock, opt(in.description), opt(in.image_url));
+  const auto row =
+      tx.exec_prepared1("produits_insert", *in.nom, *in.categorie, domain::format_money(*in.prix),
+                        *in.stock, opt(in.description), opt(in.image_url));
   tx.commit();
   return {row[0].as<std::int64_t>(), one_produit(row)};
 }
@@ -135,13 +146,14 @@ std::optional<std::string> update_produit(pqxx::connection& conn, std::int64_t i
                                           const domain::ProduitInput& in, bool replace) {
   const std::optional<std::string> prix =
       in.prix ? std::optional(domain::format_money(*in.prix)) : std::nullopt;
-  const std::optional<std::string> stock = in.stock ? std::optional(std::to_string(*in.stock)) : std::nullopt;
+  const std::optional<std::string> stock =
+      in.stock ? std::optional(std::to_string(*in.stock)) : std::nullopt;
   // PUT replaces the whole product: optional members not given go back to "".
   const std::optional<std::string> empty = replace ? std::optional<std::string>("") : std::nullopt;
   pqxx::work tx(conn);
-  const auto rows = tx.exec_prepared("produits_update", id, opt(in.nom), opt(in.categorie), opt(prix), opt(stock),
-                                     opt(in.description ? in.description : empty),
-                                     opt(in.image_url ? in.image_url : empty));
+  const auto rows = tx.exec_prepared(
+      "produits_update", id, opt(in.nom), opt(in.categorie), opt(prix), opt(stock),
+      opt(in.description ? in.description : empty), opt(in.image_url ? in.image_url : empty));
   tx.commit();
   if (rows.empty()) return std::nullopt;
   return one_produit(rows[0]);

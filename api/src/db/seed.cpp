@@ -25,7 +25,8 @@ void ensure_account(pqxx::connection& conn, const std::string& nom, const std::s
     line.str("password", std::string("from ") + password_variable);
   } else {
     // Printed this once only; set the variable to choose it instead.
-    line.str("generated_password", pw).str("hint", std::string("set ") + password_variable + " to choose it");
+    line.str("generated_password", pw)
+        .str("hint", std::string("set ") + password_variable + " to choose it");
   }
 }
 
@@ -42,7 +43,8 @@ void seed_demo(pqxx::connection& conn, const app::Config& config) {
   }
   ensure_account(conn, "Administrateur", config.admin_email, "admin", config.admin_password,
                  "BOUTIQUE_ADMIN_PASSWORD");
-  ensure_account(conn, "Client démo", kDemoUserEmail, "user", config.user_password, "BOUTIQUE_USER_PASSWORD");
+  ensure_account(conn, "Client démo", kDemoUserEmail, "user", config.user_password,
+                 "BOUTIQUE_USER_PASSWORD");
 }
 
 }  // namespace boutique::db

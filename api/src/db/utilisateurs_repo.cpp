@@ -21,16 +21,18 @@ void prepare_utilisateurs(pqxx::connection& conn) {
                "SELECT id, nom, email, role, password_hash, echecs_connexion,"
                " coalesce(extract(epoch FROM now() - dernier_echec)::bigint, 1000000000)"
                " FROM utilisateurs WHERE email = $1");
-  conn.prepare("utilisateurs_echec",
-               "UPDATE utilisateurs SET echecs_connexion = CASE WHEN dernier_echec IS NULL OR"
-               " dernier_echec < now() - make_interval(secs => $2) THEN 1 ELSE echecs_connexion + 1 END,"
-               " dernier_echec = now() WHERE id = $1");
-  conn.prepare("sessions_open",
-               "WITH purge AS (DELETE FROM sessions WHERE utilisateur_id = $1 AND expires_at < now()),"
-               " reset AS (UPDATE utilisateurs SET echecs_connexion = 0, dernier_echec = NULL WHERE id = $1)"
-               " INSERT INTO sessions (token_hash, utilisateur_id, expires_at)"
-               " VALUES ($2, $1, now() + interval '24 hours')"
-               " RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+  conn.prepare(
+      "utilisateurs_echec",
+      "UPDATE utilisateurs SET echecs_connexion = CASE WHEN dernier_echec IS NULL OR"
+      " dernier_echec < now() - make_interval(secs => $2) THEN 1 ELSE echecs_connexion + 1 END,"
+      " dernier_echec = now() WHERE id = $1");
+  conn.prepare(
+      "sessions_open",
+      "WITH purge AS (DELETE FROM sessions WHERE utilisateur_id = $1 AND expires_at < now()),"
+      " reset AS (UPDATE utilisateurs SET echecs_connexion = 0, dernier_echec = NULL WHERE id = $1)"
+      " INSERT INTO sessions (token_hash, utilisateur_id, expires_at)"
+      " VALUES ($2, $1, now() + interval '24 hours')"
+      " RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
   conn.prepare("sessions_user",
                "SELECT u.id, u.nom, u.email, u.role FROM sessions s JOIN utilisateurs u"
                " ON u.id = s.utilisateur_id WHERE s.token_hash = $1 AND s.expires_at > now()");
@@ -85,7 +87,8 @@ void record_login_failure(pqxx::connection& conn, std::int64_t id) {
   tx.exec_prepared("utilisateurs_echec", id, domain::kFailureWindowSeconds);
 }
 
-Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest) {
+Session open_session(pqxx::connection& conn, std::int64_t user_id,
+                     const std::string& token_digest) {
   pqxx::work tx(conn);
   const auto row = tx.exec_prepared1("sessions_open", user_id, token_digest);
   tx.commit();

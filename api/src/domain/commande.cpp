@@ -37,7 +37,8 @@ std::vector<LigneDemandee> parse_commande(const nlohmann::json& body, FieldError
     }
     if (qty == l.end() || !qty->is_number_integer() || qty->get<std::int64_t>() < 1 ||
         qty->get<std::int64_t>() > kMaxQuantite) {
-      errors[prefix + ".quantite"] = "doit être un entier entre 1 et " + std::to_string(kMaxQuantite);
+      errors[prefix + ".quantite"] =
+          "doit être un entier entre 1 et " + std::to_string(kMaxQuantite);
       ok = false;
     }
     if (ok) {
@@ -70,7 +71,8 @@ std::string canonical_lignes(const std::vector<LigneDemandee>& lignes) {
 
 std::optional<Cents> line_total(Cents prix_unitaire, int quantite) {
   Cents total = 0;
-  if (__builtin_mul_overflow(prix_unitaire, static_cast<Cents>(quantite), &total)) return std::nullopt;
+  if (__builtin_mul_overflow(prix_unitaire, static_cast<Cents>(quantite), &total))
+    return std::nullopt;
   return total;
 }
 

@@ -4,7 +4,7 @@
 
 namespace boutique::domain {
 
-inline constexpr int kFreeFailures = 5;           // failures before any delay
+inline constexpr int kFreeFailures = 5;             // failures before any delay
 inline constexpr long kFailureWindowSeconds = 900;  // failures older than this are forgotten
 inline constexpr long kMaxDelaySeconds = 900;
 

@@ -7,7 +7,8 @@ namespace boutique::domain {
 std::optional<Cents> parse_money(std::string_view text) {
   const auto dot = text.find('.');
   const std::string_view whole = text.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  const std::string_view frac =
+      dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   if (whole.empty() || whole.size() > 10) return std::nullopt;
   if (dot != std::string_view::npos && (frac.empty() || frac.size() > 2)) return std::nullopt;
   Cents cents = 0;

@@ -40,7 +40,8 @@ std::optional<Cents> prix_field(const nlohmann::json& body, FieldErrors& errors)
   if (it->is_number_integer() || it->is_number_unsigned()) {
     if (it->is_number_unsigned() || it->get<std::int64_t>() >= 0) {
       const auto whole = it->get<std::uint64_t>();
-      if (whole <= static_cast<std::uint64_t>(kMaxPrixCents / 100)) cents = static_cast<Cents>(whole) * 100;
+      if (whole <= static_cast<std::uint64_t>(kMaxPrixCents / 100))
+        cents = static_cast<Cents>(whole) * 100;
     }
   } else if (it->is_number_float()) {
     cents = money_from_double(it->get<double>());
@@ -73,16 +74,17 @@ bool acceptable_image_url(const std::string& url) {
 
 }  // namespace
 
-ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness, FieldErrors& errors) {
+ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness,
+                           FieldErrors& errors) {
   ProduitInput in;
   if (!body.is_object()) {
     errors["corps"] = "doit être un objet JSON";
     return in;
   }
   for (const auto& [key, value] : body.items()) {
-    static constexpr std::string_view known[] = {"nom",         "categorie", "prix",      "stock",
-                                                 "description", "image_url", "id",        "created_at",
-                                                 "updated_at"};
+    static constexpr std::string_view known[] = {"nom",   "categorie",   "prix",
+                                                 "stock", "description", "image_url",
+                                                 "id",    "created_at",  "updated_at"};
     bool found = false;
     for (const auto k : known) found = found || key == k;
     if (!found) errors[key] = "champ inconnu";
@@ -102,8 +104,8 @@ ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness
     for (const char* name : {"nom", "categorie", "prix", "stock"}) {
       if (!body.contains(name)) errors[name] = "est obligatoire";
     }
-  } else if (!in.nom && !in.categorie && !in.prix && !in.stock && !in.description && !in.image_url &&
-             errors.empty()) {
+  } else if (!in.nom && !in.categorie && !in.prix && !in.stock && !in.description &&
+             !in.image_url && errors.empty()) {
     errors["corps"] = "aucun champ à modifier";
   }
   return in;

@@ -28,6 +28,7 @@ enum class Completeness { kAllRequired, kPartial };
 // input is meaningful only when errors is empty. kAllRequired (POST, PUT) demands nom, categorie,
 // prix and stock; kPartial (PATCH) demands at least one member. id, created_at and updated_at are
 // tolerated (clients echo what they read) and ignored; any other unknown member is an error.
-ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness, FieldErrors& errors);
+ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness,
+                           FieldErrors& errors);
 
 }  // namespace boutique::domain

@@ -35,11 +35,16 @@ std::optional<std::string> text_param(std::string_view value, std::size_t max_le
 
 std::string_view tri_name(Tri tri) {
   switch (tri) {
-    case Tri::kPrix: return "prix";
-    case Tri::kPrixDesc: return "-prix";
-    case Tri::kNom: return "nom";
-    case Tri::kRecent: return "recent";
-    case Tri::kId: break;
+    case Tri::kPrix:
+      return "prix";
+    case Tri::kPrixDesc:
+      return "-prix";
+    case Tri::kNom:
+      return "nom";
+    case Tri::kRecent:
+      return "recent";
+    case Tri::kId:
+      break;
   }
   return "id";
 }
@@ -66,19 +71,28 @@ ProduitQuery parse_produit_query(const std::vector<std::pair<std::string, std::s
       if (!cents) errors[key] = "doit être un montant ≥ 0 avec au plus 2 décimales";
       (key == "min_prix" ? query.min_prix : query.max_prix) = cents;
     } else if (key == "tri") {
-      if (value == "prix") query.tri = Tri::kPrix;
-      else if (value == "-prix") query.tri = Tri::kPrixDesc;
-      else if (value == "nom") query.tri = Tri::kNom;
-      else if (value == "recent") query.tri = Tri::kRecent;
-      else errors[key] = "doit valoir prix, -prix, nom ou recent";
+      if (value == "prix")
+        query.tri = Tri::kPrix;
+      else if (value == "-prix")
+        query.tri = Tri::kPrixDesc;
+      else if (value == "nom")
+        query.tri = Tri::kNom;
+      else if (value == "recent")
+        query.tri = Tri::kRecent;
+      else
+        errors[key] = "doit valoir prix, -prix, nom ou recent";
     } else if (key == "page") {
       const auto page = parse_int(value);
-      if (!page || *page < 1 || *page > 1'000'000) errors[key] = "doit être un entier entre 1 et 1000000";
-      else query.page = *page;
+      if (!page || *page < 1 || *page > 1'000'000)
+        errors[key] = "doit être un entier entre 1 et 1000000";
+      else
+        query.page = *page;
     } else if (key == "par_page") {
       const auto n = parse_int(value);
-      if (!n || *n < 1 || *n > kMaxParPage) errors[key] = "doit être un entier entre 1 et 100";
-      else query.par_page = *n;
+      if (!n || *n < 1 || *n > kMaxParPage)
+        errors[key] = "doit être un entier entre 1 et 100";
+      else
+        query.par_page = *n;
     }
   }
   if (query.min_prix && query.max_prix && *query.min_prix > *query.max_prix) {

@@ -66,17 +66,22 @@ Inscription parse_inscription(const nlohmann::json& body, FieldErrors& errors) {
   if (auto nom = string_member(body, "nom", errors)) {
     in.nom = trim(*nom);
     const auto len = utf8_length(in.nom);
-    if (len == 0) errors["nom"] = "est obligatoire";
-    else if (len > 100) errors["nom"] = "ne doit pas dépasser 100 caractères";
+    if (len == 0)
+      errors["nom"] = "est obligatoire";
+    else if (len > 100)
+      errors["nom"] = "ne doit pas dépasser 100 caractères";
   }
   if (auto email = string_member(body, "email", errors)) {
-    if (auto normal = normalise_email(*email)) in.email = *normal;
-    else errors["email"] = "n'est pas une adresse e-mail valide";
+    if (auto normal = normalise_email(*email))
+      in.email = *normal;
+    else
+      errors["email"] = "n'est pas une adresse e-mail valide";
   }
   if (auto password = string_member(body, "password", errors)) {
     const auto len = utf8_length(*password);
     if (len < kMinPasswordLength) {
-      errors["password"] = "doit contenir au moins " + std::to_string(kMinPasswordLength) + " caractères";
+      errors["password"] =
+          "doit contenir au moins " + std::to_string(kMinPasswordLength) + " caractères";
     } else if (password->size() > kMaxPasswordLength) {
       errors["password"] = "ne doit pas dépasser " + std::to_string(kMaxPasswordLength) + " octets";
     } else {
@@ -97,9 +102,12 @@ Identifiants parse_identifiants(const nlohmann::json& body, FieldErrors& errors)
   }
   if (auto email = string_member(body, "email", errors)) in.email = trim(*email);
   if (auto password = string_member(body, "password", errors)) {
-    if (password->empty()) errors["password"] = "est obligatoire";
-    else if (password->size() > kMaxPasswordLength) errors["password"] = "est trop long";
-    else in.password = std::move(*password);
+    if (password->empty())
+      errors["password"] = "est obligatoire";
+    else if (password->size() > kMaxPasswordLength)
+      errors["password"] = "est trop long";
+    else
+      in.password = std::move(*password);
   }
   return in;
 }

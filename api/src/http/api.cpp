@@ -9,7 +9,8 @@ Api::Api(const app::Config& config, db::Pool& pool, ListCache& cache, Metrics& m
     : config_(config), pool_(pool), cache_(cache), metrics_(metrics) {}
 
 void Api::require_migrated() const {
-  if (!migrated()) throw unavailable("la base de données n'est pas encore prête (migrations en attente)");
+  if (!migrated())
+    throw unavailable("la base de données n'est pas encore prête (migrations en attente)");
 }
 
 std::optional<db::Utilisateur> Api::current_user(const Request& req) {
@@ -24,7 +25,8 @@ std::optional<db::Utilisateur> Api::current_user(const Request& req) {
 }
 
 db::Utilisateur Api::require_user(const Request& req) {
-  if (!req.header("Authorization")) throw unauthorized("connectez-vous (Authorization: Bearer <jeton>)");
+  if (!req.header("Authorization"))
+    throw unauthorized("connectez-vous (Authorization: Bearer <jeton>)");
   auto user = current_user(req);
   if (!user) throw unauthorized("en-tête Authorization invalide (attendu : Bearer <jeton>)");
   return *user;

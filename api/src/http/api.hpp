@@ -1,5 +1,6 @@
 #pragma once
-// The shop API's handlers: parse → domain rule → repository → JSON. One member per route (routes.cpp).
+// The shop API's handlers: parse → domain rule → repository → JSON. One member per route
+// (routes.cpp).
 #include <atomic>
 #include <chrono>
 #include <optional>

@@ -11,11 +11,12 @@
 namespace boutique::http {
 namespace {
 
-std::optional<db::IdempotencyKey> idempotency_key(const Request& req,
-                                                  const std::vector<domain::LigneDemandee>& lignes) {
+std::optional<db::IdempotencyKey> idempotency_key(
+    const Request& req, const std::vector<domain::LigneDemandee>& lignes) {
   const auto key = req.header("Idempotency-Key");
   if (!key) return std::nullopt;
-  const bool printable = std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
+  const bool printable =
+      std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
   if (key->empty() || key->size() > 200 || !printable) {
     throw bad_request("Idempotency-Key : 1 à 200 caractères ASCII visibles");
   }
@@ -60,7 +61,8 @@ Response Api::create_commande(const Request& req) {
 Response Api::list_commandes(const Request& req) {
   const auto user = require_user(req);
   const auto scope = user.is_admin() ? std::nullopt : std::optional(user.id);
-  return json_response(200, pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, scope); }));
+  return json_response(
+      200, pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, scope); }));
 }
 
 }  // namespace boutique::http

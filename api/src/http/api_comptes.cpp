@@ -14,7 +14,8 @@ Response Api::list_utilisateurs(const Request& req) {
   const auto viewer = current_user(req);
   require_migrated();
   const bool with_email = viewer && viewer->is_admin();
-  return json_response(200, pool_.run([&](pqxx::connection& c) { return db::list_utilisateurs(c, with_email); }));
+  return json_response(
+      200, pool_.run([&](pqxx::connection& c) { return db::list_utilisateurs(c, with_email); }));
 }
 
 Response Api::create_utilisateur(const Request& req) {
@@ -23,8 +24,9 @@ Response Api::create_utilisateur(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   require_migrated();
   const auto hash = security::hash_password(in.password);
-  const auto user =
-      pool_.run([&](pqxx::connection& c) { return db::insert_utilisateur(c, in.nom, in.email, "user", hash); });
+  const auto user = pool_.run([&](pqxx::connection& c) {
+    return db::insert_utilisateur(c, in.nom, in.email, "user", hash);
+  });
   if (!user) {
     throw Problem(409, "email-deja-utilise", "Adresse e-mail déjà utilisée",
                   "un compte existe déjà avec cette adresse")
@@ -41,14 +43,17 @@ Response Api::login(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   require_migrated();
   const auto email = domain::normalise_email(in.email);
-  const auto record = email ? pool_.run([&](pqxx::connection& c) { return db::find_login(c, *email); })
-                            : std::nullopt;
+  const auto record =
+      email ? pool_.run([&](pqxx::connection& c) { return db::find_login(c, *email); })
+            : std::nullopt;
   const auto refuse = [] { return unauthorized("adresse e-mail ou mot de passe incorrect"); };
   if (!record) {
-    security::verify_dummy(in.password);  // same cost as a real check: no account enumeration by timing
+    security::verify_dummy(
+        in.password);  // same cost as a real check: no account enumeration by timing
     throw refuse();
   }
-  if (const auto wait = domain::login_retry_after(record->failures, record->seconds_since_failure)) {
+  if (const auto wait =
+          domain::login_retry_after(record->failures, record->seconds_since_failure)) {
     throw Problem(429, "trop-de-tentatives", "Trop de tentatives de connexion",
                   fmt::format("réessayez dans {} s", *wait))
         .header("Retry-After", std::to_string(*wait));
@@ -60,7 +65,8 @@ Response Api::login(const Request& req) {
   }
   const auto token = security::random_token();
   const auto digest = security::token_digest(token);
-  const auto session = pool_.run([&](pqxx::connection& c) { return db::open_session(c, record->user.id, digest); });
+  const auto session =
+      pool_.run([&](pqxx::connection& c) { return db::open_session(c, record->user.id, digest); });
   std::string body = "{\"token\":";
   domain::append_json_string(body, token);
   body += ",\"expires_at\":";
@@ -78,6 +84,8 @@ Response Api::logout(const Request& req) {
   return Response{204, {}, kJson, {}};
 }
 
-Response Api::moi(const Request& req) { return json_response(200, db::utilisateur_json(require_user(req), true)); }
+Response Api::moi(const Request& req) {
+  return json_response(200, db::utilisateur_json(require_user(req), true));
+}
 
 }  // namespace boutique::http

@@ -51,7 +51,8 @@ Response Api::get_produit(const Request& req) {
 Response Api::create_produit(const Request& req) {
   require_admin(req);
   domain::FieldErrors errors;
-  const auto input = domain::parse_produit(req.json_body(), domain::Completeness::kAllRequired, errors);
+  const auto input =
+      domain::parse_produit(req.json_body(), domain::Completeness::kAllRequired, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
   auto created = pool_.run([&](pqxx::connection& c) { return db::insert_produit(c, input); });
   cache_.invalidate();
@@ -65,16 +66,22 @@ Response Api::update_produit(const Request& req, bool replace) {
   const auto id = req.id_param("id");
   domain::FieldErrors errors;
   const auto input = domain::parse_produit(
-      req.json_body(), replace ? domain::Completeness::kAllRequired : domain::Completeness::kPartial, errors);
+      req.json_body(),
+      replace ? domain::Completeness::kAllRequired : domain::Completeness::kPartial, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
-  auto json = pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, input, replace); });
+  auto json =
+      pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, input, replace); });
   if (!json) throw not_found(fmt::format("aucun produit avec l'id {}", id));
   cache_.invalidate();
   return json_response(200, std::move(*json));
 }
 
-Response Api::replace_produit(const Request& req) { return update_produit(req, true); }
-Response Api::patch_produit(const Request& req) { return update_produit(req, false); }
+Response Api::replace_produit(const Request& req) {
+  return update_produit(req, true);
+}
+Response Api::patch_produit(const Request& req) {
+  return update_produit(req, false);
+}
 
 Response Api::delete_produit(const Request& req) {
   require_admin(req);

@@ -2,8 +2,8 @@
 
 #include <array>
 
-#include <boutique/build_info.hpp>
 #include <fmt/format.h>
+#include <boutique/build_info.hpp>
 
 #include "db/embedded.hpp"
 #include "db/migrate.hpp"
@@ -39,7 +39,8 @@ Response Api::info(const Request&) {
   } catch (const db::Unavailable&) {
     // Reported as "down" below: /api/info stays useful while the database is away.
   }
-  const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const auto uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   std::string body = "{\"name\":\"boutique-api\",\"version\":";
   domain::append_json_string(body, build::version());
   body += ",\"commit\":";
@@ -51,17 +52,20 @@ Response Api::info(const Request&) {
   if (facts) {
     body += "\"up\",\"server_version\":";
     domain::append_json_string(body, facts->server_version);
-    body += fmt::format(",\"migration_version\":{},\"migration_expected\":{}}}", facts->migration_version,
-                        db::latest_migration_version());
+    body += fmt::format(",\"migration_version\":{},\"migration_expected\":{}}}",
+                        facts->migration_version, db::latest_migration_version());
   } else {
-    body += fmt::format("\"down\",\"server_version\":null,\"migration_version\":null,\"migration_expected\":{}}}",
-                        db::latest_migration_version());
+    body += fmt::format(
+        "\"down\",\"server_version\":null,\"migration_version\":null,\"migration_expected\":{}}}",
+        db::latest_migration_version());
   }
   body.push_back('}');
   return json_response(200, std::move(body));
 }
 
-Response Api::healthz(const Request&) { return json_response(200, "{\"status\":\"ok\"}"); }
+Response Api::healthz(const Request&) {
+  return json_response(200, "{\"status\":\"ok\"}");
+}
 
 Response Api::readyz(const Request&) {
   if (!migrated()) throw unavailable("migrations pas encore appliquées");
@@ -72,19 +76,26 @@ Response Api::readyz(const Request&) {
     throw unavailable(std::string("base de données injoignable : ") + e.what());
   }
   if (version < db::latest_migration_version()) {
-    throw unavailable(fmt::format("schéma en version {}, {} attendue", version, db::latest_migration_version()));
+    throw unavailable(
+        fmt::format("schéma en version {}, {} attendue", version, db::latest_migration_version()));
   }
-  return json_response(200, fmt::format("{{\"status\":\"ready\",\"migration_version\":{}}}", version));
+  return json_response(200,
+                       fmt::format("{{\"status\":\"ready\",\"migration_version\":{}}}", version));
 }
 
 Response Api::metrics(const Request&) {
   const auto stats = pool_.stats();
-  const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  Response r{200, metrics_.render({stats.size, stats.in_use, stats.idle, migrated()}, uptime),
-             "text/plain; version=0.0.4; charset=utf-8", {}};
+  const auto uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  Response r{200,
+             metrics_.render({stats.size, stats.in_use, stats.idle, migrated()}, uptime),
+             "text/plain; version=0.0.4; charset=utf-8",
+             {}};
   return r;
 }
 
-Response Api::openapi(const Request&) { return json_response(200, std::string(db::embedded::openapi_json())); }
+Response Api::openapi(const Request&) {
+  return json_response(200, std::string(db::embedded::openapi_json()));
+}
 
 }  // namespace boutique::http

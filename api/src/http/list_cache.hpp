@@ -1,7 +1,7 @@
 #pragma once
-// Product list responses kept in memory, per worker thread (no lock on the hot path), invalidated by
-// bumping one atomic generation: on every local write and on every NOTIFY from PostgreSQL (writes
-// made by other replicas). Disabled while the change listener is disconnected.
+// Product list responses kept in memory, per worker thread (no lock on the hot path), invalidated
+// by bumping one atomic generation: on every local write and on every NOTIFY from PostgreSQL
+// (writes made by other replicas). Disabled while the change listener is disconnected.
 #include <atomic>
 #include <cstdint>
 #include <string>

@@ -23,60 +23,67 @@ void Metrics::observe(std::size_t route, int status, std::chrono::nanoseconds du
 std::string Metrics::render(const Gauges& g, double uptime_seconds) const {
   std::string out;
   auto it = std::back_inserter(out);
-  out += "# HELP boutique_http_requests_total HTTP requests by route, method and status.\n"
-         "# TYPE boutique_http_requests_total counter\n";
+  out +=
+      "# HELP boutique_http_requests_total HTTP requests by route, method and status.\n"
+      "# TYPE boutique_http_requests_total counter\n";
   for (std::size_t r = 0; r < labels_.size(); ++r) {
     for (std::size_t code = 0; code < 600; ++code) {
       const auto n = slots_[r].by_status[code].load(std::memory_order_relaxed);
       if (n == 0) continue;
-      fmt::format_to(it, "boutique_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                     labels_[r].path, labels_[r].method, code, n);
+      fmt::format_to(
+          it, "boutique_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+          labels_[r].path, labels_[r].method, code, n);
     }
   }
-  out += "# HELP boutique_http_request_duration_seconds Time to handle a request.\n"
-         "# TYPE boutique_http_request_duration_seconds histogram\n";
+  out +=
+      "# HELP boutique_http_request_duration_seconds Time to handle a request.\n"
+      "# TYPE boutique_http_request_duration_seconds histogram\n";
   for (std::size_t r = 0; r < labels_.size(); ++r) {
     const auto& slot = slots_[r];
     std::uint64_t cumulative = 0;
     std::array<std::uint64_t, kBuckets.size() + 1> counts{};
-    for (std::size_t b = 0; b < counts.size(); ++b) counts[b] = slot.buckets[b].load(std::memory_order_relaxed);
+    for (std::size_t b = 0; b < counts.size(); ++b)
+      counts[b] = slot.buckets[b].load(std::memory_order_relaxed);
     std::uint64_t total = 0;
     for (const auto c : counts) total += c;
     if (total == 0) continue;
-    const auto labels = fmt::format("route=\"{}\",method=\"{}\"", labels_[r].path, labels_[r].method);
+    const auto labels =
+        fmt::format("route=\"{}\",method=\"{}\"", labels_[r].path, labels_[r].method);
     for (std::size_t b = 0; b < kBuckets.size(); ++b) {
       cumulative += counts[b];
-      fmt::format_to(it, "boutique_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, kBuckets[b],
-                     cumulative);
+      fmt::format_to(it, "boutique_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n",
+                     labels, kBuckets[b], cumulative);
     }
-    fmt::format_to(it, "boutique_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, total);
+    fmt::format_to(it, "boutique_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n",
+                   labels, total);
     fmt::format_to(it, "boutique_http_request_duration_seconds_sum{{{}}} {:.6f}\n", labels,
                    static_cast<double>(slot.sum_ns.load(std::memory_order_relaxed)) / 1e9);
     fmt::format_to(it, "boutique_http_request_duration_seconds_count{{{}}} {}\n", labels, total);
   }
-  fmt::format_to(it,
-                 "# HELP boutique_db_pool_connections Database connections by state.\n"
-                 "# TYPE boutique_db_pool_connections gauge\n"
-                 "boutique_db_pool_connections{{state=\"in_use\"}} {}\n"
-                 "boutique_db_pool_connections{{state=\"idle\"}} {}\n"
-                 "# HELP boutique_db_pool_size Maximum database connections.\n"
-                 "# TYPE boutique_db_pool_size gauge\n"
-                 "boutique_db_pool_size {}\n"
-                 "# HELP boutique_db_ready 1 when the database is reachable and migrated.\n"
-                 "# TYPE boutique_db_ready gauge\n"
-                 "boutique_db_ready {}\n"
-                 "# HELP boutique_cache_hits_total Product list responses served from memory.\n"
-                 "# TYPE boutique_cache_hits_total counter\n"
-                 "boutique_cache_hits_total {}\n"
-                 "# HELP boutique_cache_misses_total Product list responses built from the database.\n"
-                 "# TYPE boutique_cache_misses_total counter\n"
-                 "boutique_cache_misses_total {}\n"
-                 "# HELP boutique_uptime_seconds Seconds since the process started.\n"
-                 "# TYPE boutique_uptime_seconds gauge\n"
-                 "boutique_uptime_seconds {:.3f}\n",
-                 g.pool_in_use, g.pool_idle, g.pool_size, g.db_ready ? 1 : 0,
-                 cache_hits_.load(std::memory_order_relaxed), cache_misses_.load(std::memory_order_relaxed),
-                 uptime_seconds);
+  fmt::format_to(
+      it,
+      "# HELP boutique_db_pool_connections Database connections by state.\n"
+      "# TYPE boutique_db_pool_connections gauge\n"
+      "boutique_db_pool_connections{{state=\"in_use\"}} {}\n"
+      "boutique_db_pool_connections{{state=\"idle\"}} {}\n"
+      "# HELP boutique_db_pool_size Maximum database connections.\n"
+      "# TYPE boutique_db_pool_size gauge\n"
+      "boutique_db_pool_size {}\n"
+      "# HELP boutique_db_ready 1 when the database is reachable and migrated.\n"
+      "# TYPE boutique_db_ready gauge\n"
+      "boutique_db_ready {}\n"
+      "# HELP boutique_cache_hits_total Product list responses served from memory.\n"
+      "# TYPE boutique_cache_hits_total counter\n"
+      "boutique_cache_hits_total {}\n"
+      "# HELP boutique_cache_misses_total Product list responses built from the database.\n"
+      "# TYPE boutique_cache_misses_total counter\n"
+      "boutique_cache_misses_total {}\n"
+      "# HELP boutique_uptime_seconds Seconds since the process started.\n"
+      "# TYPE boutique_uptime_seconds gauge\n"
+      "boutique_uptime_seconds {:.3f}\n",
+      g.pool_in_use, g.pool_idle, g.pool_size, g.db_ready ? 1 : 0,
+      cache_hits_.load(std::memory_order_relaxed), cache_misses_.load(std::memory_order_relaxed),
+      uptime_seconds);
   return out;
 }
 

@@ -47,20 +47,26 @@ Problem bad_request(std::string detail) {
 }
 Problem invalid_query(domain::FieldErrors errors) {
   auto detail = "paramètres invalides : " + count_fields(errors);
-  return Problem(400, "parametres-invalides", "Paramètres de requête invalides", detail).errors(std::move(errors));
+  return Problem(400, "parametres-invalides", "Paramètres de requête invalides", detail)
+      .errors(std::move(errors));
 }
 Problem validation_failed(domain::FieldErrors errors) {
   auto detail = count_fields(errors);
   return Problem(422, "validation", "Données invalides", detail).errors(std::move(errors));
 }
-Problem not_found(std::string detail) { return Problem(404, "introuvable", "Ressource introuvable", std::move(detail)); }
+Problem not_found(std::string detail) {
+  return Problem(404, "introuvable", "Ressource introuvable", std::move(detail));
+}
 Problem unauthorized(std::string detail) {
   return Problem(401, "non-authentifie", "Authentification requise", std::move(detail))
       .header("WWW-Authenticate", "Bearer");
 }
-Problem forbidden(std::string detail) { return Problem(403, "interdit", "Accès refusé", std::move(detail)); }
+Problem forbidden(std::string detail) {
+  return Problem(403, "interdit", "Accès refusé", std::move(detail));
+}
 Problem unavailable(std::string detail) {
-  return Problem(503, "service-indisponible", "Service temporairement indisponible", std::move(detail))
+  return Problem(503, "service-indisponible", "Service temporairement indisponible",
+                 std::move(detail))
       .header("Retry-After", "2");
 }
 

@@ -14,7 +14,10 @@ class Problem : public std::exception {
  public:
   // slug becomes the type URI "/problems/<slug>".
   Problem(int status, std::string slug, std::string title, std::string detail = {})
-      : status_(status), slug_(std::move(slug)), title_(std::move(title)), detail_(std::move(detail)) {}
+      : status_(status),
+        slug_(std::move(slug)),
+        title_(std::move(title)),
+        detail_(std::move(detail)) {}
 
   Problem& errors(domain::FieldErrors errors) {
     errors_ = std::move(errors);

@@ -56,7 +56,8 @@ std::optional<std::string> Request::bearer_token() const {
   const auto auth = header("Authorization");
   if (!auth) return std::nullopt;
   constexpr std::string_view prefix = "Bearer ";
-  if (auth->size() <= prefix.size() || !std::string_view(*auth).substr(0, prefix.size()).starts_with(prefix)) {
+  if (auth->size() <= prefix.size() ||
+      !std::string_view(*auth).substr(0, prefix.size()).starts_with(prefix)) {
     return std::nullopt;
   }
   std::string token = auth->substr(prefix.size());

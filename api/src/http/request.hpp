@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <pistache/router.h>
+#include <nlohmann/json.hpp>
 
 namespace boutique::http {
 

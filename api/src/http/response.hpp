@@ -22,6 +22,8 @@ struct Response {
   }
 };
 
-inline Response json_response(int status, std::string body) { return Response{status, std::move(body), kJson, {}}; }
+inline Response json_response(int status, std::string body) {
+  return Response{status, std::move(body), kJson, {}};
+}
 
 }  // namespace boutique::http

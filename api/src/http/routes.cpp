@@ -29,11 +29,16 @@ const std::vector<RouteDef>& routes() {
 
 std::string_view method_name(Method method) {
   switch (method) {
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kGet: break;
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kGet:
+      break;
   }
   return "GET";
 }
@@ -44,7 +49,8 @@ std::string openapi_path(std::string_view path) {
   while (i < path.size()) {
     if (path[i] == ':') {
       const auto end = path.find('/', i);
-      const auto name = path.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
+      const auto name =
+          path.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
       out += "{";
       out += name;
       out += "}";

@@ -23,22 +23,30 @@ constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // bodies over 1 MiB 
 
 bool sane_request_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
 std::string_view method_text(Pistache::Http::Method m) {
   using M = Pistache::Http::Method;
   switch (m) {
-    case M::Get: return "GET";
-    case M::Post: return "POST";
-    case M::Put: return "PUT";
-    case M::Patch: return "PATCH";
-    case M::Delete: return "DELETE";
-    case M::Options: return "OPTIONS";
-    case M::Head: return "HEAD";
-    default: return "OTHER";
+    case M::Get:
+      return "GET";
+    case M::Post:
+      return "POST";
+    case M::Put:
+      return "PUT";
+    case M::Patch:
+      return "PATCH";
+    case M::Delete:
+      return "DELETE";
+    case M::Options:
+      return "OPTIONS";
+    case M::Head:
+      return "HEAD";
+    default:
+      return "OTHER";
   }
 }
 
@@ -46,7 +54,8 @@ std::string_view method_text(Pistache::Http::Method m) {
 // one typed header class that carries any name and value.
 class AnyHeader : public Pistache::Http::Header::Header {
  public:
-  AnyHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  AnyHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   void parse(const std::string& data) override { value_ = data; }
   void write(std::ostream& stream) const override { stream << value_; }
@@ -58,14 +67,16 @@ class AnyHeader : public Pistache::Http::Header::Header {
 };
 
 Response internal_error() {
-  return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue").response();
+  return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue")
+      .response();
 }
 
 }  // namespace
 
 std::vector<RouteLabel> Server::route_labels() {
   std::vector<RouteLabel> labels;
-  for (const auto& r : routes()) labels.push_back({std::string(method_name(r.method)), std::string(r.path)});
+  for (const auto& r : routes())
+    labels.push_back({std::string(method_name(r.method)), std::string(r.path)});
   return labels;
 }
 
@@ -75,12 +86,14 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
   // CORS preflight. Pistache's built-in 404/405 replies are plain text and skip our wrapper.
   std::map<std::string_view, std::vector<std::pair<Method, std::size_t>>> by_path;
   const auto& table = routes();
-  for (std::size_t i = 0; i < table.size(); ++i) by_path[table[i].path].emplace_back(table[i].method, i);
+  for (std::size_t i = 0; i < table.size(); ++i)
+    by_path[table[i].path].emplace_back(table[i].method, i);
 
   const std::size_t unmatched = table.size();
   for (const auto& [path, methods] : by_path) {
     std::string allow;
-    for (const auto& [m, i] : methods) allow += std::string(allow.empty() ? "" : ", ") + std::string(method_name(m));
+    for (const auto& [m, i] : methods)
+      allow += std::string(allow.empty() ? "" : ", ") + std::string(method_name(m));
     allow += ", OPTIONS";
     const auto bind = [this, allow](std::size_t route, Handler handler) {
       return [this, route, handler, allow](const PRequest& req, ResponseWriter writer) {
@@ -89,8 +102,10 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
       };
     };
     const std::string p(path);
-    for (const Method m : {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
-      const auto found = std::find_if(methods.begin(), methods.end(), [m](const auto& e) { return e.first == m; });
+    for (const Method m :
+         {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
+      const auto found =
+          std::find_if(methods.begin(), methods.end(), [m](const auto& e) { return e.first == m; });
       const auto route = found == methods.end() ? unmatched : found->second;
       const Handler handler = found == methods.end() ? nullptr : table[found->second].handler;
       switch (m) {
@@ -98,10 +113,18 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
           Routes::Get(router_, p, bind(route, handler));
           Routes::Head(router_, p, bind(unmatched, nullptr));
           break;
-        case Method::kPost: Routes::Post(router_, p, bind(route, handler)); break;
-        case Method::kPut: Routes::Put(router_, p, bind(route, handler)); break;
-        case Method::kPatch: Routes::Patch(router_, p, bind(route, handler)); break;
-        case Method::kDelete: Routes::Delete(router_, p, bind(route, handler)); break;
+        case Method::kPost:
+          Routes::Post(router_, p, bind(route, handler));
+          break;
+        case Method::kPut:
+          Routes::Put(router_, p, bind(route, handler));
+          break;
+        case Method::kPatch:
+          Routes::Patch(router_, p, bind(route, handler));
+          break;
+        case Method::kDelete:
+          Routes::Delete(router_, p, bind(route, handler));
+          break;
       }
     }
     Routes::Options(router_, p, bind(unmatched, nullptr));
@@ -116,7 +139,8 @@ Response Server::preflight(const std::string& allow) const {
   Response r{204, {}, kJson, {}};
   r.header("Allow", allow);
   r.header("Access-Control-Allow-Methods", allow);
-  r.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+  r.header("Access-Control-Allow-Headers",
+           "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
   r.header("Access-Control-Max-Age", "600");
   return r;
 }
@@ -126,20 +150,24 @@ void Server::add_cors(const PRequest& req, Response& res) const {
   const auto origin = req.headers().tryGetRaw("Origin");
   if (!origin) return;
   const auto& value = origin->value();
-  const bool any = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), "*") != config_.cors_origins.end();
-  if (!any && std::find(config_.cors_origins.begin(), config_.cors_origins.end(), value) == config_.cors_origins.end()) {
+  const bool any = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), "*") !=
+                   config_.cors_origins.end();
+  if (!any && std::find(config_.cors_origins.begin(), config_.cors_origins.end(), value) ==
+                  config_.cors_origins.end()) {
     return;
   }
   res.header("Access-Control-Allow-Origin", any ? "*" : value);
   res.header("Vary", "Origin");
-  res.header("Access-Control-Expose-Headers", "X-Total-Count, Link, X-Request-Id, Retry-After, Location");
+  res.header("Access-Control-Expose-Headers",
+             "X-Total-Count, Link, X-Request-Id, Retry-After, Location");
 }
 
 void Server::dispatch(std::size_t route, Handler handler, std::string allow, const PRequest& req,
                       ResponseWriter writer) {
   const auto started = std::chrono::steady_clock::now();
   const auto client_id = req.headers().tryGetRaw("X-Request-Id");
-  std::string request_id = client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id();
+  std::string request_id =
+      client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id();
   http::Request request(req, request_id);
   Response res;
   try {
@@ -152,8 +180,9 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
     } else if (req.method() == Pistache::Http::Method::Options && !allow.empty()) {
       res = preflight(allow);
     } else if (!allow.empty()) {
-      res = Problem(405, "methode-non-autorisee", "Méthode non autorisée",
-                    std::string(method_text(req.method())) + " n'est pas accepté sur " + req.resource())
+      res = Problem(
+                405, "methode-non-autorisee", "Méthode non autorisée",
+                std::string(method_text(req.method())) + " n'est pas accepté sur " + req.resource())
                 .header("Allow", allow)
                 .response();
     } else {
@@ -182,8 +211,8 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
 
   namespace H = Pistache::Http::Header;
   auto& headers = writer.headers();
-  // Pistache 0.0.5 answers plain HTTP/1.1 requests with "Connection: close" unless the client sent a
-  // Connection header: restore the HTTP/1.1 default (keep-alive).
+  // Pistache 0.0.5 answers plain HTTP/1.1 requests with "Connection: close" unless the client sent
+  // a Connection header: restore the HTTP/1.1 default (keep-alive).
   if (req.version() == Pistache::Http::Version::Http11 && !req.headers().has<H::Connection>()) {
     headers.remove<H::Connection>();
     headers.add<H::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
@@ -192,7 +221,8 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
     headers.add(std::make_shared<AnyHeader>("Content-Type", std::string(res.content_type)));
   }
   headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
-  for (auto& [name, value] : res.headers) headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
+  for (auto& [name, value] : res.headers)
+    headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
   writer.send(static_cast<Pistache::Http::Code>(res.status), res.body);
 
   const auto elapsed = std::chrono::steady_clock::now() - started;

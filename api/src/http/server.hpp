@@ -30,8 +30,8 @@ class Server {
 
  private:
   using Handler = Response (Api::*)(const Request&);
-  void dispatch(std::size_t route, Handler handler, std::string allow, const Pistache::Rest::Request& req,
-                Pistache::Http::ResponseWriter writer);
+  void dispatch(std::size_t route, Handler handler, std::string allow,
+                const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter writer);
   Response preflight(const std::string& allow) const;
   void add_cors(const Pistache::Rest::Request& req, Response& res) const;
 

@@ -9,7 +9,8 @@ using nlohmann::json;
 TEST(Commande, MergesAndSortsLines) {
   FieldErrors errors;
   const auto lignes = parse_commande(
-      json::parse(R"({"lignes":[{"produit_id":9,"quantite":1},{"produit_id":2,"quantite":2},{"produit_id":9,"quantite":3}]})"),
+      json::parse(
+          R"({"lignes":[{"produit_id":9,"quantite":1},{"produit_id":2,"quantite":2},{"produit_id":9,"quantite":3}]})"),
       errors);
   ASSERT_TRUE(errors.empty());
   ASSERT_EQ(lignes.size(), 2u);
@@ -26,7 +27,9 @@ TEST(Commande, RejectsBadLines) {
     EXPECT_FALSE(errors.empty()) << body;
   }
   FieldErrors errors;
-  parse_commande(json::parse(R"({"lignes":[{"produit_id":0,"quantite":1},{"produit_id":1,"quantite":0},7]})"), errors);
+  parse_commande(
+      json::parse(R"({"lignes":[{"produit_id":0,"quantite":1},{"produit_id":1,"quantite":0},7]})"),
+      errors);
   EXPECT_EQ(errors.count("lignes[0].produit_id"), 1u);
   EXPECT_EQ(errors.count("lignes[1].quantite"), 1u);
   EXPECT_EQ(errors.count("lignes[2]"), 1u);
@@ -34,8 +37,8 @@ TEST(Commande, RejectsBadLines) {
 
 TEST(Commande, ClientPricesAreNotPartOfTheRequest) {
   FieldErrors errors;
-  const auto lignes =
-      parse_commande(json::parse(R"({"lignes":[{"produit_id":1,"quantite":1,"prix":0.01}]})"), errors);
+  const auto lignes = parse_commande(
+      json::parse(R"({"lignes":[{"produit_id":1,"quantite":1,"prix":0.01}]})"), errors);
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(canonical_lignes(lignes), "1:1;");
 }

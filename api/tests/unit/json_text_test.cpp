@@ -32,7 +32,8 @@ TEST(JsonText, ValidatesUtf8) {
 
 TEST(JsonText, MeasuresNestingWithoutParsing) {
   EXPECT_EQ(json_nesting_depth(R"({"a":[1,{"b":2}]})", 64), 3u);
-  EXPECT_EQ(json_nesting_depth(R"({"a":"[[[[[["})", 64), 1u);  // brackets inside strings do not count
+  EXPECT_EQ(json_nesting_depth(R"({"a":"[[[[[["})", 64),
+            1u);  // brackets inside strings do not count
   EXPECT_EQ(json_nesting_depth(R"(["\"[[["])", 64), 1u);
   EXPECT_GT(json_nesting_depth(std::string(100000, '['), 64), 64u);
 }

@@ -14,8 +14,8 @@ TEST(Money, ParsesExactDecimals) {
 }
 
 TEST(Money, RejectsEverythingElse) {
-  for (const char* bad : {"", ".", "12.", ".5", "-1", "+1", "1e3", "12.345", "1,5", " 1", "1 ", "abc",
-                          "12345678901", "0x10", "1.2.3"}) {
+  for (const char* bad : {"", ".", "12.", ".5", "-1", "+1", "1e3", "12.345", "1,5", " 1", "1 ",
+                          "abc", "12345678901", "0x10", "1.2.3"}) {
     EXPECT_FALSE(parse_money(bad)) << bad;
   }
 }

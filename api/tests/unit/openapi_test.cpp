@@ -13,7 +13,8 @@ using namespace boutique;
 namespace {
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 }  // namespace
@@ -38,9 +39,11 @@ TEST(OpenApi, DocumentsNothingThatIsNotRouted) {
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, op] : item.items()) {
       if (method == "parameters") continue;
-      const bool routed = std::any_of(http::routes().begin(), http::routes().end(), [&](const auto& r) {
-        return http::openapi_path(r.path) == path && lower(http::method_name(r.method)) == method;
-      });
+      const bool routed =
+          std::any_of(http::routes().begin(), http::routes().end(), [&](const auto& r) {
+            return http::openapi_path(r.path) == path &&
+                   lower(http::method_name(r.method)) == method;
+          });
       EXPECT_TRUE(routed) << method << " " << path << " is documented but not routed";
     }
   }

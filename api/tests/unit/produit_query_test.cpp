@@ -17,8 +17,14 @@ TEST(ProduitQuery, Defaults) {
 
 TEST(ProduitQuery, ParsesEveryFilter) {
   FieldErrors errors;
-  const auto q = parse_produit_query({{"categorie", "Écrans"}, {"q", "4K"}, {"min_prix", "100"}, {"max_prix", "700.5"},
-                                      {"tri", "-prix"}, {"page", "3"}, {"par_page", "10"}, {"_", "cache-buster"}},
+  const auto q = parse_produit_query({{"categorie", "Écrans"},
+                                      {"q", "4K"},
+                                      {"min_prix", "100"},
+                                      {"max_prix", "700.5"},
+                                      {"tri", "-prix"},
+                                      {"page", "3"},
+                                      {"par_page", "10"},
+                                      {"_", "cache-buster"}},
                                      errors);
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(q.categorie, "Écrans");
@@ -27,14 +33,22 @@ TEST(ProduitQuery, ParsesEveryFilter) {
   EXPECT_EQ(q.max_prix, 70050);
   EXPECT_EQ(q.tri, Tri::kPrixDesc);
   EXPECT_EQ(q.offset(), 20);
-  EXPECT_EQ(q.canonical_filters(), "categorie=%C3%89crans&q=4K&min_prix=100.00&max_prix=700.50&tri=-prix");
+  EXPECT_EQ(q.canonical_filters(),
+            "categorie=%C3%89crans&q=4K&min_prix=100.00&max_prix=700.50&tri=-prix");
 }
 
 TEST(ProduitQuery, InvalidValuesNameTheirParameter) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"page", "0"},      {"page", "x"},        {"page", "1.5"},     {"par_page", "101"}, {"par_page", "0"},
-      {"tri", "prix;--"}, {"min_prix", "-1"},   {"max_prix", "abc"}, {"categorie", ""},   {"q", "\xFF"},
-      {"q", std::string(101, 'a').c_str()}};
+  const std::pair<const char*, const char*> cases[] = {{"page", "0"},
+                                                       {"page", "x"},
+                                                       {"page", "1.5"},
+                                                       {"par_page", "101"},
+                                                       {"par_page", "0"},
+                                                       {"tri", "prix;--"},
+                                                       {"min_prix", "-1"},
+                                                       {"max_prix", "abc"},
+                                                       {"categorie", ""},
+                                                       {"q", "\xFF"},
+                                                       {"q", std::string(101, 'a').c_str()}};
   for (const auto& [key, value] : cases) {
     FieldErrors errors;
     parse_produit_query({{key, value}}, errors);
@@ -50,7 +64,8 @@ TEST(ProduitQuery, MinAboveMaxIsAnError) {
 
 TEST(ProduitQuery, PagingLinks) {
   FieldErrors errors;
-  const auto q = parse_produit_query({{"page", "2"}, {"par_page", "10"}, {"categorie", "Audio"}}, errors);
+  const auto q =
+      parse_produit_query({{"page", "2"}, {"par_page", "10"}, {"categorie", "Audio"}}, errors);
   EXPECT_EQ(paging_links("/api/produits", q, 25),
             "</api/produits?categorie=Audio&page=1&par_page=10>; rel=\"first\", "
             "</api/produits?categorie=Audio&page=1&par_page=10>; rel=\"prev\", "
@@ -58,7 +73,8 @@ TEST(ProduitQuery, PagingLinks) {
             "</api/produits?categorie=Audio&page=3&par_page=10>; rel=\"last\"");
   const auto first = parse_produit_query({}, errors);
   EXPECT_EQ(paging_links("/api/produits", first, 0),
-            "</api/produits?page=1&par_page=50>; rel=\"first\", </api/produits?page=1&par_page=50>; rel=\"last\"");
+            "</api/produits?page=1&par_page=50>; rel=\"first\", "
+            "</api/produits?page=1&par_page=50>; rel=\"last\"");
 }
 
 TEST(ProduitQuery, PercentCoding) {

@@ -8,8 +8,9 @@ using nlohmann::json;
 
 TEST(Produit, AcceptsACompleteProduct) {
   FieldErrors errors;
-  const auto in = parse_produit(json::parse(R"({"nom":" Clavier ","categorie":"Claviers","prix":"64.90","stock":3})"),
-                                Completeness::kAllRequired, errors);
+  const auto in = parse_produit(
+      json::parse(R"({"nom":" Clavier ","categorie":"Claviers","prix":"64.90","stock":3})"),
+      Completeness::kAllRequired, errors);
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(in.nom, "Clavier");  // trimmed
   EXPECT_EQ(in.prix, 6490);
@@ -18,8 +19,10 @@ TEST(Produit, AcceptsACompleteProduct) {
 }
 
 TEST(Produit, PriceAsNumberOrString) {
-  const std::pair<const char*, Cents> cases[] = {
-      {R"({"prix": 12.5})", 1250}, {R"({"prix": 12})", 1200}, {R"({"prix": "12.50"})", 1250}, {R"({"prix": 0})", 0}};
+  const std::pair<const char*, Cents> cases[] = {{R"({"prix": 12.5})", 1250},
+                                                 {R"({"prix": 12})", 1200},
+                                                 {R"({"prix": "12.50"})", 1250},
+                                                 {R"({"prix": 0})", 0}};
   for (const auto& [body, cents] : cases) {
     FieldErrors errors;
     EXPECT_EQ(parse_produit(json::parse(body), Completeness::kPartial, errors).prix, cents) << body;
@@ -29,8 +32,10 @@ TEST(Produit, PriceAsNumberOrString) {
 
 TEST(Produit, ReportsEveryInvalidField) {
   FieldErrors errors;
-  parse_produit(json::parse(R"({"nom":"","categorie":7,"prix":-1,"stock":-2,"image_url":"javascript:x","price":3})"),
-                Completeness::kAllRequired, errors);
+  parse_produit(
+      json::parse(
+          R"({"nom":"","categorie":7,"prix":-1,"stock":-2,"image_url":"javascript:x","price":3})"),
+      Completeness::kAllRequired, errors);
   EXPECT_EQ(errors.count("nom"), 1u);
   EXPECT_EQ(errors.count("categorie"), 1u);
   EXPECT_EQ(errors.count("prix"), 1u);
@@ -66,7 +71,8 @@ TEST(Produit, EmptyPatchAndEchoedMembers) {
   parse_produit(json::parse(R"({})"), Completeness::kPartial, errors);
   EXPECT_EQ(errors.count("corps"), 1u);
   errors.clear();
-  parse_produit(json::parse(R"({"id":4,"created_at":"x","stock":2})"), Completeness::kPartial, errors);
+  parse_produit(json::parse(R"({"id":4,"created_at":"x","stock":2})"), Completeness::kPartial,
+                errors);
   EXPECT_TRUE(errors.empty());
   errors.clear();
   parse_produit(json::parse(R"([1,2])"), Completeness::kPartial, errors);

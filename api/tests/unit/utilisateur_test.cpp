@@ -8,23 +8,25 @@ using nlohmann::json;
 
 TEST(Utilisateur, NormalisesEmails) {
   EXPECT_EQ(normalise_email("  Alice@Example.FR "), "alice@example.fr");
-  for (const char* bad : {"", "alice", "@example.fr", "alice@", "alice@example", "a@b@c.fr", "alice@.fr",
-                          "alice@example.", "al ice@example.fr", "alice@exa..mple.fr", "<a>@b.fr"}) {
+  for (const char* bad :
+       {"", "alice", "@example.fr", "alice@", "alice@example", "a@b@c.fr", "alice@.fr",
+        "alice@example.", "al ice@example.fr", "alice@exa..mple.fr", "<a>@b.fr"}) {
     EXPECT_FALSE(normalise_email(bad)) << bad;
   }
 }
 
 TEST(Utilisateur, Registration) {
   FieldErrors errors;
-  const auto in =
-      parse_inscription(json::parse(R"({"nom":"Alice","email":"Alice@Example.fr","password":"0123456789"})"), errors);
+  const auto in = parse_inscription(
+      json::parse(R"({"nom":"Alice","email":"Alice@Example.fr","password":"0123456789"})"), errors);
   EXPECT_TRUE(errors.empty());
   EXPECT_EQ(in.email, "alice@example.fr");
 }
 
 TEST(Utilisateur, RegistrationErrors) {
   FieldErrors errors;
-  parse_inscription(json::parse(R"({"nom":"","email":"nope","password":"short","role":"admin"})"), errors);
+  parse_inscription(json::parse(R"({"nom":"","email":"nope","password":"short","role":"admin"})"),
+                    errors);
   EXPECT_EQ(errors.count("nom"), 1u);
   EXPECT_EQ(errors.count("email"), 1u);
   EXPECT_EQ(errors.count("password"), 1u);
