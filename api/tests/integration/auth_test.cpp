@@ -1,0 +1,211 @@
+// GET/POST /api/utilisateurs and /api/auth/{login,logout,moi}: what each caller may see, tokens,
+// and the slow-down of repeated failed logins.
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <regex>
+
+#include "support/api_test.hpp"
+
+namespace boutique::it {
+namespace {
+
+// Keys that would reveal a password or its hash.
+void expect_no_secret(const Response& r) {
+  for (const auto& key : all_keys(r.json())) {
+    EXPECT_EQ(key.find("hash"), std::string::npos) << key << " in " << r.body;
+    EXPECT_EQ(key.find("password"), std::string::npos) << key << " in " << r.body;
+    EXPECT_EQ(key.find("mot_de_passe"), std::string::npos) << key << " in " << r.body;
+  }
+  EXPECT_EQ(r.body.find("$argon2"), std::string::npos) << r.body;
+}
+
+const nlohmann::json* by_email(const nlohmann::json& users, const std::string& email) {
+  for (const auto& u : users) {
+    if (u.value("email", "") == email) return &u;
+  }
+  return nullptr;
+}
+
+class Utilisateurs : public ApiTest<Utilisateurs> {};
+
+TEST_F(Utilisateurs, AnonymousListHasNoEmailAndNoSecret) {
+  const Response r = http().get("/api/utilisateurs");
+  ASSERT_TRUE(IsJson(r, 200));
+  const auto users = r.json();
+  ASSERT_TRUE(users.is_array());
+  ASSERT_GE(users.size(), 2U) << "demo admin and customer";
+  int admins = 0;
+  for (const auto& u : users) {
+    EXPECT_TRUE(u.at("id").is_number_integer());
+    EXPECT_TRUE(u.at("nom").is_string());
+    const auto role = u.at("role").get<std::string>();
+    EXPECT_TRUE(role == "admin" || role == "user") << role;
+    admins += role == "admin" ? 1 : 0;
+    EXPECT_FALSE(u.contains("email")) << "anonymous caller sees an email: " << u.dump();
+  }
+  EXPECT_GE(admins, 1);
+  expect_no_secret(r);
+}
+
+TEST_F(Utilisateurs, AdminSeesEveryEmail) {
+  const Response r = http().get("/api/utilisateurs", env().admin_token());
+  ASSERT_TRUE(IsJson(r, 200));
+  for (const auto& u : r.json()) EXPECT_TRUE(u.contains("email")) << u.dump();
+  EXPECT_NE(by_email(r.json(), env().admin_email()), nullptr);
+  EXPECT_NE(by_email(r.json(), kDemoUserEmail), nullptr);
+  expect_no_secret(r);
+}
+
+TEST_F(Utilisateurs, CustomerSeesOnlyTheirOwnEmail) {
+  const auto me = env().register_user("voyeur");
+  const Response r = http().get("/api/utilisateurs", me.token);
+  ASSERT_TRUE(IsJson(r, 200));
+  for (const auto& u : r.json()) {
+    if (u.at("id") == me.id) {
+      EXPECT_EQ(u.value("email", ""), me.email) << "the user themself gets their email";
+    } else {
+      EXPECT_FALSE(u.contains("email")) << "a customer sees someone else's email: " << u.dump();
+    }
+  }
+  expect_no_secret(r);
+}
+
+TEST_F(Utilisateurs, RegisterCreatesACustomer) {
+  const nlohmann::json body = {
+      {"nom", "Alice"}, {"email", "alice@example.com"}, {"password", "correct-horse"}};
+  const Response r = http().post("/api/utilisateurs", body);
+  ASSERT_TRUE(IsJson(r, 201));
+  EXPECT_TRUE(r.json().at("id").is_number_integer());
+  EXPECT_EQ(r.json().at("nom"), "Alice");
+  EXPECT_EQ(r.json().at("role"), "user");
+  expect_no_secret(r);
+  EXPECT_FALSE(env().login("alice@example.com", "correct-horse").empty());
+
+  const Response again = http().post("/api/utilisateurs", body);
+  EXPECT_TRUE(IsProblem(again, 409)) << "email taken";
+}
+
+TEST_F(Utilisateurs, RegisterCannotChooseAdminRole) {
+  const Response r = http().post("/api/utilisateurs", {{"nom", "Mallory"},
+                                                       {"email", "mallory@example.com"},
+                                                       {"password", "0123456789ab"},
+                                                       {"role", "admin"}});
+  if (r.status == 201) {
+    EXPECT_EQ(r.json().at("role"), "user") << r.describe();
+    const auto token = env().login("mallory@example.com", "0123456789ab");
+    EXPECT_TRUE(IsProblem(http().post("/api/produits", {{"nom", "x"}}, token), 403));
+  } else {
+    EXPECT_TRUE(IsFieldProblem(r, 422, {"role"}));
+  }
+}
+
+TEST_F(Utilisateurs, InvalidRegistrationsAre422) {
+  const auto valid = nlohmann::json{{"nom", "Bob"}, {"email", "bob@example.com"}};
+  auto short_pw = valid;
+  short_pw["password"] = "123456789";  // 9 characters
+  EXPECT_TRUE(IsFieldProblem(http().post("/api/utilisateurs", short_pw), 422, {"password"}));
+  auto bad_email = valid;
+  bad_email["email"] = "pas-un-email";
+  bad_email["password"] = "0123456789";
+  EXPECT_TRUE(IsFieldProblem(http().post("/api/utilisateurs", bad_email), 422, {"email"}));
+  EXPECT_TRUE(IsFieldProblem(
+      http().post("/api/utilisateurs", {{"email", "c@example.com"}, {"password", "0123456789"}}),
+      422, {"nom"}));
+  auto ten = valid;
+  ten["password"] = "0123456789";  // exactly 10: accepted
+  EXPECT_TRUE(IsJson(http().post("/api/utilisateurs", ten), 201));
+}
+
+class Authentification : public ApiTest<Authentification> {};
+
+// "2026-11-26T10:00:00Z" (optionally with fraction/offset) -> seconds since the epoch.
+std::time_t parse_utc(const std::string& text) {
+  std::tm tm{};
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+  return timegm(&tm);
+}
+
+TEST_F(Authentification, LoginReturnsTokenExpiryAndUser) {
+  const Response r = http().post(
+      "/api/auth/login", {{"email", env().admin_email()}, {"password", env().admin_password()}});
+  ASSERT_TRUE(IsJson(r, 200));
+  const auto body = r.json();
+  EXPECT_TRUE(
+      std::regex_match(body.at("token").get<std::string>(), std::regex("^[A-Za-z0-9_-]{43}=?$")))
+      << "32 random bytes, base64url: " << body.at("token");
+  const auto expires = body.at("expires_at").get<std::string>();
+  const auto in = parse_utc(expires) - std::time(nullptr);
+  EXPECT_TRUE(in > 23 * 3600 && in < 25 * 3600) << "expires in 24 h, got " << expires;
+  EXPECT_EQ(body.at("utilisateur").at("role"), "admin");
+  EXPECT_EQ(body.at("utilisateur").value("email", ""), env().admin_email());
+  expect_no_secret(r);
+  const auto other = env().login(env().admin_email(), env().admin_password());
+  EXPECT_NE(other, body.at("token")) << "every login gets a fresh random token";
+}
+
+TEST_F(Authentification, BadCredentialsAre401AndBadBodies422) {
+  EXPECT_TRUE(IsProblem(http().post("/api/auth/login", {{"email", env().admin_email()},
+                                                        {"password", "wrong-password"}}),
+                        401));
+  EXPECT_TRUE(IsProblem(
+      http().post("/api/auth/login", {{"email", "nobody@example.com"}, {"password", "whatever12"}}),
+      401));
+  EXPECT_TRUE(IsFieldProblem(http().post("/api/auth/login", {{"email", env().admin_email()}}), 422,
+                             {"password"}));
+  EXPECT_TRUE(
+      IsFieldProblem(http().post("/api/auth/login", {{"password", "whatever12"}}), 422, {"email"}));
+}
+
+TEST_F(Authentification, MoiNeedsAValidToken) {
+  const auto me = env().register_user("moi");
+  const Response r = http().get("/api/auth/moi", me.token);
+  ASSERT_TRUE(IsJson(r, 200));
+  EXPECT_EQ(r.json().at("id"), me.id);
+  EXPECT_EQ(r.json().at("role"), "user");
+  EXPECT_EQ(r.json().value("email", ""), me.email);
+  expect_no_secret(r);
+  EXPECT_TRUE(IsProblem(http().get("/api/auth/moi"), 401));
+  EXPECT_TRUE(IsProblem(http().get("/api/auth/moi", me.token + "x"), 401));
+  EXPECT_TRUE(IsProblem(
+      http().send({.path = "/api/auth/moi", .headers = {{"Authorization", "Basic " + me.token}}}),
+      401));
+}
+
+TEST_F(Authentification, LogoutRevokesOnlyThatToken) {
+  const auto me = env().register_user("logout");
+  const auto second = env().login(me.email, me.password);
+  const Response out =
+      http().send({.method = "POST", .path = "/api/auth/logout", .bearer = me.token});
+  EXPECT_EQ(out.status, 204) << out.describe();
+  EXPECT_TRUE(IsProblem(http().get("/api/auth/moi", me.token), 401)) << "revoked token accepted";
+  EXPECT_TRUE(IsProblem(http().get("/api/commandes", me.token), 401));
+  EXPECT_TRUE(IsProblem(
+      http().send({.method = "POST", .path = "/api/auth/logout", .bearer = me.token}), 401));
+  EXPECT_TRUE(IsJson(http().get("/api/auth/moi", second), 200)) << "other sessions stay valid";
+  EXPECT_TRUE(IsProblem(http().send({.method = "POST", .path = "/api/auth/logout"}), 401));
+}
+
+TEST_F(Authentification, RepeatedFailuresGet429WithRetryAfter) {
+  const auto victim = env().register_user("bruteforce");
+  const nlohmann::json wrong = {{"email", victim.email}, {"password", "not-the-password"}};
+  for (int i = 1; i <= 5; ++i) {
+    EXPECT_TRUE(IsProblem(http().post("/api/auth/login", wrong), 401)) << "failure #" << i;
+  }
+  const Response limited = http().post("/api/auth/login", wrong);
+  ASSERT_TRUE(IsProblem(limited, 429)) << "6th attempt after 5 failures";
+  ASSERT_TRUE(limited.has_header("Retry-After")) << limited.describe();
+  const auto retry = *limited.header("Retry-After");
+  ASSERT_TRUE(std::regex_match(retry, std::regex("^[0-9]+$"))) << "seconds: " << retry;
+  EXPECT_GE(std::stol(retry), 1);
+  EXPECT_LE(std::stol(retry), 15 * 60);
+  const Response right =
+      http().post("/api/auth/login", {{"email", victim.email}, {"password", victim.password}});
+  EXPECT_TRUE(IsProblem(right, 429)) << "even the right password waits until the delay passed";
+  EXPECT_TRUE(IsJson(http().get("/api/auth/moi", victim.token), 200)) << "sessions unaffected";
+  EXPECT_FALSE(env().login(env().admin_email(), env().admin_password()).empty())
+      << "other accounts unaffected";
+}
+
+}  // namespace
+}  // namespace boutique::it

@@ -1,0 +1,41 @@
+// A raw HTTP/1.1 connection for what curl hides: knowing a request is fully sent before acting,
+// and telling a complete response from a connection cut short.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace boutique::it {
+
+struct RawResponse {
+  int status = 0;
+  std::string head;  // status line and headers
+  std::string body;
+};
+
+class RawConnection {
+ public:
+  explicit RawConnection(int port);  // connects to 127.0.0.1:port; throws on failure
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  RawConnection(RawConnection&& other) noexcept;
+
+  void send_all(std::string_view bytes);  // throws on failure
+  // One complete response (Content-Length framed, else up to EOF); nullopt with error() set when
+  // the connection closes or the timeout passes first.
+  std::optional<RawResponse> read_response(std::chrono::milliseconds timeout);
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string buffer_;
+  std::string error_;
+};
+
+// True when nothing listens on 127.0.0.1:port any more.
+bool connection_refused(int port);
+
+}  // namespace boutique::it
