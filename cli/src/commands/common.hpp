@@ -1,0 +1,17 @@
+#pragma once
+// Shared by the command files: how a command reports a list of checks in the chosen format.
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "core/output.hpp"
+
+namespace boutique::commands {
+
+inline void print_checks(const core::Context& ctx, const std::vector<core::Check>& checks,
+                         const std::string& target) {
+  ctx.print(ctx.format == core::Format::json ? core::render_checks_json(checks, target)
+                                             : core::render_checks_table(checks, ctx.color));
+}
+
+}  // namespace boutique::commands

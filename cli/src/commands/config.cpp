@@ -1,0 +1,94 @@
+#include "commands/config.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/output.hpp"
+#include "targets/local/layout.hpp"
+
+namespace boutique::commands {
+namespace {
+
+struct Row {
+  std::string key, value, source, origin;
+};
+
+constexpr const char* kRedacted = "******** (--show-secrets)";
+
+// Secrets are not settings: they come from the environment or the local state dir.
+std::vector<Row> secret_rows(const core::Context& ctx, bool show) {
+  auto layout = targets::local::Layout::from(ctx.config);
+  std::vector<Row> rows;
+  auto add = [&](const std::string& key, const char* env, const std::string& file) {
+    Row r{key, "", "", ""};
+    const char* e = env ? std::getenv(env) : nullptr;
+    auto stored = targets::local::read_secret(layout, file);
+    if (stored) {
+      r.value = *stored;
+      r.source = "state";
+      r.origin = (layout.secrets() / file).string();
+    } else if (e && *e) {
+      r.value = e;
+      r.source = "env";
+      r.origin = env;
+    } else {
+      r.source = "state";
+      r.origin = "generated at the first `boutique up`";
+    }
+    if (!show && !r.value.empty()) r.value = kRedacted;
+    rows.push_back(r);
+  };
+  add("admin.password", "BOUTIQUE_ADMIN_PASSWORD", "admin_password");
+  add("database.password", nullptr, "db_password");
+  return rows;
+}
+
+}  // namespace
+
+CLI::App* setup_config(CLI::App& app, ConfigOptions& opts) {
+  auto* sub = app.add_subcommand(
+      "config", "Print the effective configuration and where each value comes from");
+  sub->add_flag("--show-secrets", opts.show_secrets, "Print passwords instead of redacting them");
+  sub->footer(
+      "Precedence: flags > BOUTIQUE_* environment > boutique.yaml > built-in defaults.\n\n"
+      "Examples:\n  boutique config\n  boutique config --show-secrets\n"
+      "  BOUTIQUE_API_PORT=5050 boutique config -o json");
+  return sub;
+}
+
+int run_config(const ConfigOptions& opts, core::Context& ctx) {
+  std::vector<Row> rows;
+  for (const auto& [s, v] : ctx.config.all())
+    rows.push_back({std::string(s->key), v->text.empty() ? "(auto)" : v->text,
+                    std::string(core::to_string(v->source)), v->origin});
+  auto secrets = secret_rows(ctx, opts.show_secrets);
+  rows.insert(rows.end(), secrets.begin(), secrets.end());
+  const std::string file = ctx.config.file() ? ctx.config.file()->string() : "";
+  if (ctx.format == core::Format::json) {
+    nlohmann::json settings = nlohmann::json::object();
+    for (const auto& r : rows)
+      settings[r.key] = {{"value", r.value}, {"source", r.source}, {"origin", r.origin}};
+    ctx.print(nlohmann::json{{"file", file.empty() ? nlohmann::json() : nlohmann::json(file)},
+                             {"root", ctx.config.root().string()},
+                             {"settings", settings}}
+                  .dump(2) +
+              "\n");
+    return 0;
+  }
+  std::vector<std::vector<core::Cell>> cells;
+  for (const auto& r : rows)
+    cells.push_back({{r.key},
+                     {r.value},
+                     {r.source, r.source == "default" ? core::ansi::dim : nullptr},
+                     {r.origin}});
+  std::string out =
+      fmt::format("config file: {}\nproject root: {}\n\n",
+                  file.empty() ? "(none: built-in defaults)" : file, ctx.config.root().string());
+  out += core::render_table({"KEY", "VALUE", "SOURCE", "FROM"}, cells, ctx.color);
+  ctx.print(out);
+  return 0;
+}
+
+}  // namespace boutique::commands

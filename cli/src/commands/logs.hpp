@@ -1,0 +1,17 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "core/context.hpp"
+
+namespace boutique::commands {
+
+struct LogsOptions {
+  std::string component;
+  bool follow = false;
+  int tail = 50;
+};
+CLI::App* setup_logs(CLI::App& app, LogsOptions& opts);
+int run_logs(const LogsOptions& opts, core::Context& ctx);
+
+}  // namespace boutique::commands

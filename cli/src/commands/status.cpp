@@ -1,0 +1,32 @@
+#include "commands/status.hpp"
+
+#include <fmt/format.h>
+
+#include "commands/common.hpp"
+#include "core/system.hpp"
+#include "targets/target.hpp"
+
+namespace boutique::commands {
+
+CLI::App* setup_status(CLI::App& app, StatusOptions& opts) {
+  auto* sub =
+      app.add_subcommand("status", "Check every part of the stack; exit 0 only if all pass");
+  sub->add_option("--junit", opts.junit, "Also write the checks as JUnit XML to FILE (Jenkins)");
+  sub->footer(
+      "Checks: each process alive, each port listening, API /healthz and /readyz, PostgreSQL\n"
+      "accepting connections, migration version, web serving index.html and proxying /api/info.\n\n"
+      "Examples:\n  boutique status\n  boutique status -o json\n  boutique status --junit "
+      "reports/status.xml");
+  return sub;
+}
+
+int run_status(const StatusOptions& opts, core::Context& ctx) {
+  auto target = targets::make_target(ctx);
+  auto checks = target->status();
+  print_checks(ctx, checks, target->name());
+  if (!opts.junit.empty())
+    core::write_text(opts.junit, core::render_junit(checks, "boutique.status." + target->name()));
+  return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::unhealthy);
+}
+
+}  // namespace boutique::commands

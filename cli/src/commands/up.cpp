@@ -1,0 +1,63 @@
+#include "commands/up.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "targets/target.hpp"
+
+namespace boutique::commands {
+
+CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
+  auto* sub = app.add_subcommand(
+      "up", "Start the stack (PostgreSQL, API, web UI) and wait until it is healthy");
+  sub->add_option("components", opts.components, "Only these parts: db, api, web (api implies db)")
+      ->check(CLI::IsMember({"db", "api", "web"}));
+  sub->add_option("--timeout", opts.timeout_s,
+                  "Seconds to wait for each part to be healthy "
+                  "(default: local.health_timeout)")
+      ->check(CLI::Range(1, 3600));
+  sub->footer(
+      "Idempotent: parts already running are left alone, dead ones are restarted. If a port is\n"
+      "taken, or a part does not become healthy in time, what this run started is stopped "
+      "again.\n\n"
+      "Examples:\n  boutique up\n  boutique up db web --timeout 120\n"
+      "  BOUTIQUE_WEB_PORT=8080 boutique up");
+  return sub;
+}
+
+int run_up(const UpOptions& opts, core::Context& ctx) {
+  auto target = targets::make_target(ctx);
+  targets::UpOptions o{opts.components, std::nullopt};
+  if (opts.timeout_s > 0) o.timeout_s = opts.timeout_s;
+  auto sum = target->up(o);
+  if (ctx.format == core::Format::json) {
+    nlohmann::json urls = nlohmann::json::object();
+    for (const auto& [label, url] : sum.urls) urls[label] = url;
+    ctx.print(
+        nlohmann::json{{"target", target->name()},
+                       {"started", sum.started},
+                       {"already_running", sum.already},
+                       {"urls", urls},
+                       {"admin", {{"email", sum.admin_email}, {"password", sum.admin_password}}}}
+            .dump(2) +
+        "\n");
+    return 0;
+  }
+  std::string out;
+  if (sum.started.empty())
+    out += "Everything was already up: nothing changed.\n";
+  else
+    out += fmt::format("Started: {}.\n", fmt::join(sum.started, ", "));
+  if (!sum.already.empty())
+    out += fmt::format("Already running: {}.\n", fmt::join(sum.already, ", "));
+  out += "\n";
+  std::size_t w = 0;
+  for (const auto& u : sum.urls) w = std::max(w, u.first.size());
+  for (const auto& [label, url] : sum.urls) out += fmt::format("  {:<{}}  {}\n", label, w, url);
+  out += fmt::format("\nSign in as admin: {} / {}\n", sum.admin_email, sum.admin_password);
+  out += "Logs: boutique logs [api|db|web]   Checks: boutique status   Stop: boutique down\n";
+  if (!ctx.quiet) ctx.print(out);
+  return 0;
+}
+
+}  // namespace boutique::commands

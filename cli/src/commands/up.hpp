@@ -1,0 +1,17 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+
+namespace boutique::commands {
+
+struct UpOptions {
+  std::vector<std::string> components;
+  int timeout_s = 0;  // 0: local.health_timeout
+};
+CLI::App* setup_up(CLI::App& app, UpOptions& opts);
+int run_up(const UpOptions& opts, core::Context& ctx);
+
+}  // namespace boutique::commands

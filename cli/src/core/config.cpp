@@ -1,0 +1,346 @@
+#include "core/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace boutique::core {
+
+std::string_view to_string(Source s) {
+  switch (s) {
+    case Source::defaults:
+      return "default";
+    case Source::file:
+      return "file";
+    case Source::env:
+      return "env";
+    case Source::flag:
+      return "flag";
+  }
+  return "?";
+}
+
+const std::vector<Setting>& Config::settings() {
+  static const std::vector<Setting> table = {
+      {"project", "BOUTIQUE_PROJECT", Kind::string, "boutique",
+       "project name (labels, page title)"},
+      {"target", "BOUTIQUE_TARGET", Kind::string, "local",
+       "where the stack runs: local|compose|k8s"},
+      {"ports.api", "BOUTIQUE_API_PORT", Kind::integer, "5000", "API port"},
+      {"ports.web", "BOUTIQUE_WEB_PORT", Kind::integer, "5173", "web UI port (nginx)"},
+      {"ports.db", "BOUTIQUE_DB_PORT", Kind::integer, "5433",
+       "PostgreSQL port (5433: never the system's 5432)"},
+      {"database.name", "BOUTIQUE_DB_NAME", Kind::string, "boutique", "database name"},
+      {"database.user", "BOUTIQUE_DB_USER", Kind::string, "boutique", "database role"},
+      {"admin.email", "BOUTIQUE_ADMIN_EMAIL", Kind::string, "admin@boutique.local",
+       "demo admin's email (password: BOUTIQUE_ADMIN_PASSWORD or generated)"},
+      {"images.registry", "BOUTIQUE_REGISTRY", Kind::string, "localhost", "image registry"},
+      {"images.api", "BOUTIQUE_API_IMAGE", Kind::string, "boutique-api", "API image name"},
+      {"images.web", "BOUTIQUE_WEB_IMAGE", Kind::string, "boutique-web", "web image name"},
+      {"images.tag", "BOUTIQUE_IMAGE_TAG", Kind::string, "latest", "image tag"},
+      {"k8s.context", "BOUTIQUE_K8S_CONTEXT", Kind::string, "minikube", "kubectl context"},
+      {"k8s.namespace", "BOUTIQUE_K8S_NAMESPACE", Kind::string, "boutique", "namespace"},
+      {"k8s.overlay", "BOUTIQUE_K8S_OVERLAY", Kind::path, "manifests/overlays/minikube",
+       "kustomize overlay"},
+      {"local.state_dir", "BOUTIQUE_STATE_DIR", Kind::path, ".boutique",
+       "data, logs, pid files and secrets of the local target"},
+      {"local.bind", "BOUTIQUE_LOCAL_BIND", Kind::string, "127.0.0.1",
+       "address the API and web UI listen on"},
+      {"local.api_binary", "BOUTIQUE_API_BINARY", Kind::path, "",
+       "boutique-api to run (empty: next to boutique, else build/bin/)"},
+      {"local.web_root", "BOUTIQUE_WEB_ROOT", Kind::path, "",
+       "static files to serve (empty: frontend/dist, built when needed)"},
+      {"local.web_user", "BOUTIQUE_WEB_USER", Kind::string, "www-data",
+       "account nginx workers run as when started as root"},
+      {"local.health_timeout", "BOUTIQUE_HEALTH_TIMEOUT", Kind::integer, "60",
+       "seconds `up` waits for each part to be healthy"},
+      {"local.stop_timeout", "BOUTIQUE_STOP_TIMEOUT", Kind::integer, "10",
+       "seconds `down` waits after SIGTERM before SIGKILL"},
+      {"local.seed_demo", "BOUTIQUE_SEED_DEMO", Kind::boolean, "true",
+       "load the demo catalogue and accounts into an empty database"},
+      {"local.log_format", "BOUTIQUE_LOG_FORMAT", Kind::string, "text",
+       "API log format: text|json"},
+  };
+  return table;
+}
+
+const Setting& Config::setting(std::string_view key) {
+  for (const auto& s : settings())
+    if (s.key == key) return s;
+  throw std::logic_error(fmt::format("unknown setting '{}'", key));
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l == "true" || l == "yes" || l == "on" || l == "1") return true;
+  if (l == "false" || l == "no" || l == "off" || l == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<long> parse_int(std::string_view s) {
+  long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+namespace {
+
+std::string type_name(Kind k) {
+  switch (k) {
+    case Kind::integer:
+      return "an integer";
+    case Kind::boolean:
+      return "a boolean (true/false)";
+    case Kind::string:
+      return "a string";
+    case Kind::path:
+      return "a path";
+  }
+  return "?";
+}
+
+std::string mark_str(const std::string& file, const YAML::Mark& m, bool with_column) {
+  if (m.is_null()) return file;
+  if (!with_column) return fmt::format("{}:{}", file, m.line + 1);
+  return fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1);
+}
+
+std::string known_keys(std::string_view prefix) {
+  std::set<std::string> names;
+  for (const auto& s : Config::settings()) {
+    std::string_view k = s.key;
+    if (!prefix.empty()) {
+      if (k.substr(0, prefix.size() + 1) != std::string(prefix) + ".") continue;
+      k.remove_prefix(prefix.size() + 1);
+    }
+    names.emplace(k.substr(0, k.find('.')));
+  }
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+bool is_section(std::string_view name) {
+  for (const auto& s : Config::settings())
+    if (s.key.size() > name.size() && s.key.substr(0, name.size()) == name &&
+        s.key[name.size()] == '.')
+      return true;
+  return false;
+}
+
+}  // namespace
+
+void Config::apply_defaults() {
+  for (const auto& s : settings())
+    values_[std::string(s.key)] = Value{std::string(s.def), Source::defaults, "built-in"};
+}
+
+void Config::set(const Setting& s, std::string text, Source src, std::string origin,
+                 const std::string& where) {
+  if (s.kind == Kind::integer) {
+    auto n = parse_int(text);
+    if (n && (*n < -2147483647L || *n > 2147483647L)) n.reset();
+    if (!n)
+      throw ConfigError(
+          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), text));
+  }
+  if (s.kind == Kind::boolean) {
+    auto b = parse_bool(text);
+    if (!b)
+      throw ConfigError(
+          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), text));
+    text = *b ? "true" : "false";
+  }
+  values_[std::string(s.key)] = Value{std::move(text), src, std::move(origin)};
+}
+
+void Config::apply_yaml(const std::string& text, const std::string& filename) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}: invalid YAML: {}", mark_str(filename, e.mark, true), e.msg));
+  }
+  if (!doc || doc.IsNull()) return;
+  if (!doc.IsMap())
+    throw ConfigError(fmt::format("{}: the top level must be a mapping of settings",
+                                  mark_str(filename, doc.Mark(), true)));
+  // Walk one mapping level; `prefix` is "" at the top, "ports" inside ports:.
+  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& map,
+                                                                        const std::string& prefix) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& k = it->first;
+      const YAML::Node& v = it->second;
+      if (!k.IsScalar())
+        throw ConfigError(
+            fmt::format("{}: keys must be plain names", mark_str(filename, k.Mark(), true)));
+      std::string name = k.Scalar();
+      std::string key = prefix.empty() ? name : prefix + "." + name;
+      if (!seen.insert(name).second)
+        throw ConfigError(
+            fmt::format("{}: duplicate key '{}'", mark_str(filename, k.Mark(), false), key));
+      if (is_section(key)) {
+        if (v.IsNull()) continue;
+        if (!v.IsMap())
+          throw ConfigError(fmt::format("{}: '{}' must be a mapping (keys: {})",
+                                        mark_str(filename, v.Mark(), true), key, known_keys(key)));
+        walk(v, key);
+        continue;
+      }
+      const Setting* s = nullptr;
+      for (const auto& cand : settings())
+        if (cand.key == key) s = &cand;
+      if (!s)
+        throw ConfigError(
+            fmt::format("{}: unknown key '{}'{}", mark_str(filename, k.Mark(), false), key,
+                        fmt::format(" (known{}: {})", prefix.empty() ? "" : " under " + prefix,
+                                    known_keys(prefix))));
+      if (!v.IsScalar())
+        throw ConfigError(fmt::format("{}: {} must be {}, got a {}",
+                                      mark_str(filename, v.Mark(), true), key, type_name(s->kind),
+                                      v.IsMap()        ? "mapping"
+                                      : v.IsSequence() ? "list"
+                                                       : "null"));
+      set(*s, v.Scalar(), Source::file, mark_str(filename, k.Mark(), false),
+          mark_str(filename, v.Mark(), true));
+    }
+  };
+  walk(doc, "");
+}
+
+void Config::apply_env_and_flags(const LoadInputs& in) {
+  auto get = in.getenv ? in.getenv : [](const std::string& n) -> std::optional<std::string> {
+    const char* v = std::getenv(n.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  for (const auto& s : settings()) {
+    if (s.env.empty()) continue;
+    auto v = get(std::string(s.env));
+    if (v && !v->empty())
+      set(s, *v, Source::env, std::string(s.env), fmt::format("environment {}", s.env));
+  }
+  for (const auto& [key, text] : in.flags) {
+    const Setting& s = setting(key);
+    set(s, text, Source::flag, "command line", "command line");
+  }
+}
+
+void Config::validate() const {
+  auto where = [&](std::string_view key) {
+    const Value& v = value(key);
+    return fmt::format("{} ({})", key, v.origin);
+  };
+  for (auto key : {"ports.api", "ports.web", "ports.db"}) {
+    int p = integer(key);
+    if (p < 1 || p > 65535)
+      throw ConfigError(fmt::format("{}: port must be between 1 and 65535, got {}", where(key), p));
+  }
+  if (integer("ports.api") == integer("ports.web") || integer("ports.api") == integer("ports.db") ||
+      integer("ports.web") == integer("ports.db"))
+    throw ConfigError(fmt::format("ports.api, ports.web and ports.db must differ (got {}, {}, {})",
+                                  integer("ports.api"), integer("ports.web"), integer("ports.db")));
+  const std::string& t = str("target");
+  if (t != "local" && t != "compose" && t != "k8s")
+    throw ConfigError(
+        fmt::format("{}: target must be local, compose or k8s, got '{}'", where("target"), t));
+  static const std::regex ident("[a-z_][a-z0-9_]{0,62}");
+  for (auto key : {"database.name", "database.user"})
+    if (!std::regex_match(str(key), ident))
+      throw ConfigError(
+          fmt::format("{}: must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), "
+                      "got '{}'",
+                      where(key), str(key)));
+  if (str("admin.email").find('@') == std::string::npos)
+    throw ConfigError(
+        fmt::format("{}: not an email address: '{}'", where("admin.email"), str("admin.email")));
+  for (auto key : {"local.health_timeout", "local.stop_timeout"})
+    if (integer(key) < 1)
+      throw ConfigError(fmt::format("{}: must be at least 1 second", where(key)));
+  if (str("local.log_format") != "text" && str("local.log_format") != "json")
+    throw ConfigError(fmt::format("{}: must be text or json", where("local.log_format")));
+  if (str("local.state_dir").empty())
+    throw ConfigError(fmt::format("{}: must not be empty", where("local.state_dir")));
+}
+
+Config Config::from_text(const std::string& yaml, const std::string& filename,
+                         const LoadInputs& in) {
+  Config c;
+  c.apply_defaults();
+  c.apply_yaml(yaml, filename);
+  c.root_ = in.cwd;
+  c.apply_env_and_flags(in);
+  c.validate();
+  return c;
+}
+
+Config Config::load(const LoadInputs& in) {
+  std::optional<fs::path> file = in.file;
+  if (file) {
+    if (!fs::exists(*file))
+      throw ConfigError(fmt::format("config file {} does not exist", file->string()),
+                        "check --config, or run without it to use ./boutique.yaml");
+  } else if (in.discover && fs::exists(in.cwd / "boutique.yaml")) {
+    file = in.cwd / "boutique.yaml";
+  }
+  Config c;
+  c.apply_defaults();
+  c.root_ = in.cwd;
+  if (file) {
+    std::ifstream f(*file);
+    if (!f) throw ConfigError(fmt::format("cannot read {}", file->string()));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    fs::path abs = fs::absolute(*file).lexically_normal();
+    c.apply_yaml(ss.str(), file->filename() == *file ? file->string() : abs.string());
+    c.file_ = abs;
+    c.root_ = abs.parent_path();
+  }
+  c.apply_env_and_flags(in);
+  c.validate();
+  return c;
+}
+
+const Value& Config::value(std::string_view key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw std::logic_error(fmt::format("unknown setting '{}'", key));
+  return it->second;
+}
+
+int Config::integer(std::string_view key) const {
+  return static_cast<int>(parse_int(value(key).text).value_or(0));
+}
+
+bool Config::boolean(std::string_view key) const {
+  return parse_bool(value(key).text).value_or(false);
+}
+
+fs::path Config::path(std::string_view key) const {
+  const std::string& t = value(key).text;
+  if (t.empty()) return {};
+  fs::path p(t);
+  return (p.is_absolute() ? p : root_ / p).lexically_normal();
+}
+
+std::vector<std::pair<const Setting*, const Value*>> Config::all() const {
+  std::vector<std::pair<const Setting*, const Value*>> out;
+  for (const auto& s : settings()) out.emplace_back(&s, &value(s.key));
+  return out;
+}
+
+}  // namespace boutique::core

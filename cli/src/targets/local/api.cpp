@@ -1,0 +1,120 @@
+#include "targets/local/api.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "core/http.hpp"
+#include "core/system.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace boutique::targets::local {
+
+int latest_migration(const fs::path& root) {
+  int best = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root / "api" / "migrations", ec)) {
+    const std::string n = e.path().filename().string();
+    if (e.path().extension() != ".sql") continue;
+    std::size_t i = 0;
+    while (i < n.size() && std::isdigit(static_cast<unsigned char>(n[i]))) ++i;
+    if (i > 0) best = std::max(best, std::stoi(n.substr(0, i)));
+  }
+  return best;
+}
+
+Api::Api(core::Context& ctx, const Layout& layout) : ctx_(ctx), layout_(layout) {}
+
+int Api::port() const {
+  return ctx_.config.integer("ports.api");
+}
+
+std::string Api::base_url() const {
+  return fmt::format("http://{}:{}", probe_host(ctx_.config.str("local.bind")), port());
+}
+
+fs::path Api::binary() const {
+  fs::path configured = ctx_.config.path("local.api_binary");
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && fs::exists(self.parent_path() / "boutique-api"))
+    return self.parent_path() / "boutique-api";
+  return layout_.root / "build" / "bin" / "boutique-api";
+}
+
+std::optional<pid_t> Api::pid() const {
+  auto p = core::read_pid_file(pid_file());
+  if (p && core::process_alive(*p) && core::process_matches(*p, binary().filename().string()))
+    return p;
+  return std::nullopt;
+}
+
+pid_t Api::start(const std::map<std::string, std::string>& env) {
+  fs::path bin = binary();
+  if (::access(bin.c_str(), X_OK) != 0)
+    throw core::MissingPrerequisite(
+        fmt::format("the API binary {} is missing (or not executable)", bin.string()),
+        "build it: make  (or cmake --build build --target boutique-api), or set local.api_binary");
+  require_port_free(ctx_.config.str("local.bind"), port(), "ports.api", "BOUTIQUE_API_PORT", "API");
+  pid_t p = ctx_.runner->spawn_detached({{bin.string()}, env, layout_.root, log()});
+  core::write_pid_file(pid_file(), p);
+  return p;
+}
+
+void Api::wait_ready(Clock::time_point deadline) {
+  wait_http_ready(ctx_, "the API", base_url(), "/readyz", pid_file(), log(), deadline);
+}
+
+void Api::stop(std::chrono::milliseconds grace) {
+  auto p = pid();
+  if (p && !core::stop_process(*p, SIGTERM, grace))
+    throw core::TimeoutError(fmt::format("the API (pid {}) did not stop", *p));
+  std::error_code ec;
+  fs::remove(pid_file(), ec);
+}
+
+std::vector<core::Check> Api::checks() {
+  std::vector<core::Check> out;
+  bool listening = add_process_and_port(
+      out, "api", "boutique-api", pid(), probe_host(ctx_.config.str("local.bind")), port(),
+      "run `boutique up` (restarts only what is down); see `boutique logs api`");
+  for (const char* route : {"/healthz", "/readyz"}) {
+    core::HttpResponse r;
+    if (listening) r = core::http_get(base_url() + route, 2s);
+    out.push_back({"api", route + 1, r.ok(),
+                   listening ? fmt::format("GET {} -> {}", route, r.describe()) : "port closed",
+                   std::string(route) == "/readyz"
+                       ? "the API cannot use its database: check `boutique status` db rows and "
+                         "`boutique logs api`"
+                       : "see `boutique logs api`"});
+  }
+  // Migration version, as the API reports it, against the newest file in api/migrations.
+  core::Check mig{"api", "migrations", false, "port closed", "see `boutique logs api`"};
+  if (listening) {
+    auto r = core::http_get(base_url() + "/api/info", 2s);
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    int latest = latest_migration(layout_.root);
+    if (!r.ok() || j.is_discarded() || !j.contains("database")) {
+      mig.detail = "GET /api/info -> " + r.describe();
+    } else {
+      const auto& v = j["database"].value("migration_version", nlohmann::json());
+      std::string have = v.is_null() ? "none" : v.is_string() ? v.get<std::string>() : v.dump();
+      int n = v.is_number_integer() ? v.get<int>() : std::atoi(have.c_str());
+      mig.ok = n > 0 && (latest == 0 || n >= latest);
+      mig.detail = latest ? fmt::format("version {} (latest in api/migrations: {})", have, latest)
+                          : fmt::format("version {}", have);
+      mig.hint = "migrations are applied when the API starts: see `boutique logs api`";
+    }
+  }
+  out.push_back(mig);
+  return out;
+}
+
+}  // namespace boutique::targets::local

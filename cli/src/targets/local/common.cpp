@@ -1,0 +1,84 @@
+#include "targets/local/common.hpp"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/http.hpp"
+#include "core/system.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace boutique::targets::local {
+
+std::string probe_host(const std::string& bind) {
+  return bind == "0.0.0.0" || bind.empty() ? "127.0.0.1" : bind;
+}
+
+void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string& what,
+                Clock::time_point deadline, const fs::path& log,
+                const std::function<std::string()>& last_error) {
+  while (true) {
+    if (ready()) return;
+    if (!core::process_alive(pid)) {
+      std::string tail = core::tail_lines(core::read_text(log).value_or(""), 12);
+      throw core::CommandFailed(fmt::format("{} stopped during start-up. Last lines of {}:\n{}",
+                                            what, log.string(), tail),
+                                "fix the cause above, then run `boutique up` again");
+    }
+    if (Clock::now() >= deadline)
+      throw core::TimeoutError(
+          fmt::format("{} was not ready before the deadline (last answer: {})", what, last_error()),
+          fmt::format("see {} ; raise local.health_timeout or `boutique up --timeout` if the "
+                      "machine is slow",
+                      log.string()));
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+pid_t wait_http_ready(core::Context& ctx, const std::string& what, const std::string& url,
+                      const std::string& path, const fs::path& pid_file, const fs::path& log,
+                      Clock::time_point deadline) {
+  // The recorded pid, even if the process is already gone: wait_until then shows its log.
+  auto p = core::read_pid_file(pid_file);
+  if (!p) throw core::CommandFailed("no pid file " + pid_file.string(), "run `boutique up` again");
+  auto step = ctx.progress->step(fmt::format("Waiting for {} on {}", what, url));
+  core::HttpResponse last;
+  try {
+    wait_until([&] { return (last = core::http_get(url + path, 1s)).ok(); }, *p, what, deadline,
+               log, [&] { return last.describe(); });
+  } catch (const core::Error&) {
+    step.fail();
+    throw;
+  }
+  step.done(fmt::format("ready, pid {}", *p));
+  return *p;
+}
+
+void require_port_free(const std::string& bind, int port, const std::string& setting,
+                       const std::string& env, const std::string& what) {
+  if (core::port_free(bind, port)) return;
+  std::string owner = core::port_owner(port);
+  throw core::ConflictError(
+      fmt::format("port {} ({}, {}) is already in use{}", port, setting, what,
+                  owner.empty() ? "" : " by " + owner),
+      fmt::format("stop that program, or choose another port: {} in boutique.yaml or {}", setting,
+                  env));
+}
+
+bool add_process_and_port(std::vector<core::Check>& out, const std::string& component,
+                          const std::string& program, std::optional<pid_t> pid,
+                          const std::string& host, int port, const std::string& hint) {
+  out.push_back({component, "process", pid.has_value(),
+                 pid ? fmt::format("{} pid {}", program, *pid) : "not running", hint});
+  bool listening = core::port_accepts(host, port, 500ms);
+  out.push_back({component, "port", listening,
+                 fmt::format("{}:{} {}", host, port, listening ? "listening" : "not listening"),
+                 "run `boutique up`"});
+  return listening;
+}
+
+}  // namespace boutique::targets::local

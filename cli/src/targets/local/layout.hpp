@@ -1,0 +1,52 @@
+#pragma once
+// Where the local target keeps everything (docs/cli.md, "State directory"):
+//   <state>/.boutique-state   marker: `down --volumes` only deletes a directory that has it
+//   <state>/lock              flock held by up/down
+//   <state>/secrets/          0700: db_password, admin_password (0600)
+//   <state>/run/              api.pid, web.pid
+//   <state>/logs/             api.log, web.log (nginx errors), web-access.log
+//   <state>/web/              nginx.conf, boutique.conf, tmp/, placeholder/ (page until the UI
+//   exists) <pg home>/                data/, sock/, postgresql.log: <state>/pg, unless the
+//   `postgres` user
+//                             cannot reach the state dir (then /var/lib/boutique/pg-<hash>,
+//                             recorded in <state>/pg-home)
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace boutique::targets::local {
+
+struct Layout {
+  std::filesystem::path root;  // project root (api/migrations, frontend/)
+  std::filesystem::path state;
+  std::filesystem::path pg_home;
+  bool pg_external = false;
+
+  static Layout from(const core::Config& cfg);
+
+  std::filesystem::path marker() const { return state / ".boutique-state"; }
+  std::filesystem::path lock() const { return state / "lock"; }
+  std::filesystem::path secrets() const { return state / "secrets"; }
+  std::filesystem::path run() const { return state / "run"; }
+  std::filesystem::path logs() const { return state / "logs"; }
+  std::filesystem::path web() const { return state / "web"; }
+  std::filesystem::path pg_data() const { return pg_home / "data"; }
+  std::filesystem::path pg_sock() const { return pg_home / "sock"; }
+  std::filesystem::path pg_log() const { return pg_home / "postgresql.log"; }
+  std::filesystem::path pg_home_file() const { return state / "pg-home"; }
+
+  // Creates the directories above (not pg home) and the marker.
+  void create() const;
+  // Moves PostgreSQL's home out of the state dir (and records it), for an unreachable state dir.
+  void relocate_pg_home();
+};
+
+// Secrets kept in <state>/secrets with mode 0600.
+std::optional<std::string> read_secret(const Layout& l, const std::string& name);
+// Returns the stored secret; stores `preset` (or a new random one) when there is none yet.
+std::string ensure_secret(const Layout& l, const std::string& name,
+                          const std::optional<std::string>& preset);
+
+}  // namespace boutique::targets::local

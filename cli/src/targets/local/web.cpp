@@ -1,0 +1,288 @@
+#include "targets/local/web.hpp"
+
+#include <signal.h>
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/http.hpp"
+#include "core/system.hpp"
+#include "targets/local/common.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace boutique::targets::local {
+
+extern const char* const kEmbeddedNginxTemplate;  // generated from the template at build time
+
+namespace {
+
+// Served until the React frontend exists: a real page listing the catalogue from the API.
+constexpr const char* kPlaceholder = R"HTML(<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ma Boutique</title>
+<style>
+ body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}
+ table{border-collapse:collapse;width:100%}td,th{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}
+ td.prix{text-align:right}.note{color:#666;font-size:.9rem}
+</style>
+</head>
+<body>
+<h1>Ma Boutique</h1>
+<p class="note">Page provisoire servie par <code>boutique up</code> en attendant l'interface React.</p>
+<p id="etat">Chargement du catalogue…</p>
+<table id="produits" hidden><thead><tr><th>Produit</th><th>Catégorie</th><th>Prix</th><th>Stock</th></tr></thead><tbody></tbody></table>
+<script>
+fetch('/api/produits?par_page=100').then(r => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+.then(produits => {
+  const tbody = document.querySelector('#produits tbody');
+  for (const p of produits) {
+    const tr = document.createElement('tr');
+    for (const [v, c] of [[p.nom], [p.categorie], [Number(p.prix).toFixed(2) + ' €', 'prix'], [p.stock]]) {
+      const td = document.createElement('td'); td.textContent = v; if (c) td.className = c; tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+  document.getElementById('etat').textContent = produits.length + ' produits';
+  document.getElementById('produits').hidden = false;
+}).catch(e => { document.getElementById('etat').textContent = 'API indisponible : ' + e.message; });
+</script>
+</body>
+</html>
+)HTML";
+
+std::string quoted(const fs::path& p) {
+  std::string out = "\"";
+  for (char c : p.string())
+    out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+fs::file_time_type newest_mtime(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return fs::file_time_type::min();
+  if (!fs::is_directory(p, ec)) return fs::last_write_time(p, ec);
+  auto best = fs::file_time_type::min();
+  for (const auto& e : fs::recursive_directory_iterator(p, ec))
+    if (e.is_regular_file(ec)) best = std::max(best, e.last_write_time(ec));
+  return best;
+}
+
+}  // namespace
+
+std::string render_template(const std::string& text,
+                            const std::map<std::string, std::string>& vars) {
+  std::string out = text;
+  for (const auto& [k, v] : vars) {
+    const std::string ph = "${" + k + "}";
+    for (auto pos = out.find(ph); pos != std::string::npos; pos = out.find(ph, pos + v.size()))
+      out.replace(pos, ph.size(), v);
+  }
+  // Only lines that are not comments can carry an unreplaced placeholder that matters.
+  static const std::regex left(R"(^[^#\n]*\$\{(BOUTIQUE_[A-Z0-9_]+)\})", std::regex::multiline);
+  std::smatch m;
+  if (std::regex_search(out, m, left))
+    throw core::ConfigError(
+        fmt::format("nginx template: no value for placeholder ${{{}}}", m[1].str()));
+  return out;
+}
+
+std::string nginx_template(const fs::path& root) {
+  if (auto t = core::read_text(root / "frontend" / "nginx" / "boutique.conf.template")) return *t;
+  return kEmbeddedNginxTemplate;
+}
+
+bool ui_needs_build(const fs::path& frontend) {
+  if (!fs::exists(frontend / "package.json")) return false;
+  fs::path index = frontend / "dist" / "index.html";
+  if (!fs::exists(index)) return true;
+  auto built = fs::last_write_time(index);
+  for (const char* src : {"src", "public", "index.html", "package.json", "package-lock.json",
+                          "vite.config.ts", "vite.config.js", "tsconfig.json", "tsconfig.app.json"})
+    if (newest_mtime(frontend / src) > built) return true;
+  return false;
+}
+
+Web::Web(core::Context& ctx, const Layout& layout) : ctx_(ctx), layout_(layout) {}
+
+int Web::port() const {
+  return ctx_.config.integer("ports.web");
+}
+
+std::string Web::base_url() const {
+  return fmt::format("http://{}:{}", probe_host(ctx_.config.str("local.bind")), port());
+}
+
+fs::path Web::nginx() const {
+  fs::path p = core::find_program("nginx");
+  if (p.empty() && fs::exists("/usr/sbin/nginx")) p = "/usr/sbin/nginx";
+  if (p.empty()) throw core::MissingPrerequisite("nginx not found", "apt-get install nginx-light");
+  return p;
+}
+
+std::vector<std::string> Web::nginx_argv() const {
+  return {nginx().string(),
+          "-p",
+          layout_.web().string(),
+          "-c",
+          (layout_.web() / "nginx.conf").string(),
+          "-e",
+          error_log().string()};
+}
+
+void Web::prepare_ui() {
+  fs::path configured = ctx_.config.path("local.web_root");
+  fs::path frontend = layout_.root / "frontend";
+  if (!configured.empty()) {
+    web_root_ = configured;
+  } else if (fs::exists(frontend / "package.json")) {
+    if (ui_needs_build(frontend)) {
+      auto step = ctx_.progress->step("Building the web UI (npm ci && npm run build)");
+      for (std::vector<std::string> argv :
+           {std::vector<std::string>{"npm", "ci", "--no-audit", "--no-fund"},
+            std::vector<std::string>{"npm", "run", "build"}}) {
+        if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
+            newest_mtime(frontend / "package-lock.json") <=
+                fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
+          continue;  // dependencies already installed and up to date
+        core::require_ok(ctx_.runner->run({argv, {}, frontend, 15min, {}}), argv,
+                         "fix the frontend build (cd frontend && npm run build), then retry");
+      }
+      step.done();
+    }
+    web_root_ = frontend / "dist";
+  } else if (fs::exists(frontend / "dist" / "index.html")) {
+    web_root_ = frontend / "dist";
+  } else {
+    web_root_ = layout_.web() / "placeholder";
+    fs::create_directories(web_root_);
+    core::write_text(web_root_ / "index.html", kPlaceholder);
+  }
+  if (!fs::exists(web_root_ / "index.html"))
+    throw core::ConfigError(fmt::format("web root {} has no index.html", web_root_.string()),
+                            "build the frontend, or fix local.web_root");
+}
+
+void Web::check_readable_by_workers() {
+  if (!core::is_root()) return;
+  const std::string user = ctx_.config.str("local.web_user");
+  if (!core::lookup_user(user))
+    throw core::ConfigError(fmt::format("local.web_user: no such user '{}'", user),
+                            "set local.web_user to an existing account (www-data, nobody)");
+  const fs::path index = web_root_ / "index.html";
+  auto r = ctx_.runner->run(
+      {{"runuser", "-u", user, "--", "test", "-r", index.string()}, {}, {}, 10s, {}});
+  if (r.ok()) return;
+  fs::path blocker;
+  for (fs::path p = web_root_; p != p.root_path(); p = p.parent_path())
+    if ((fs::status(p).permissions() & fs::perms::others_exec) == fs::perms::none) blocker = p;
+  throw core::MissingPrerequisite(
+      fmt::format("nginx workers run as '{}', which cannot read {}{}", user, index.string(),
+                  blocker.empty()
+                      ? ""
+                      : fmt::format(" ({} is not traversable by others)", blocker.string())),
+      blocker.empty() ? "make the web root readable by that user, or set local.web_user"
+                      : fmt::format("chmod o+x {} , or set local.state_dir / local.web_root to a "
+                                    "reachable place, or local.web_user",
+                                    blocker.string()));
+}
+
+bool Web::write_config(const std::string& api_upstream) {
+  const std::string bind = ctx_.config.str("local.bind");
+  std::string server = render_template(nginx_template(layout_.root),
+                                       {{"BOUTIQUE_WEB_LISTEN", fmt::format("{}:{}", bind, port())},
+                                        {"BOUTIQUE_WEB_ROOT", quoted(web_root_)},
+                                        {"BOUTIQUE_API_UPSTREAM", api_upstream}});
+  const fs::path tmp = layout_.web() / "tmp";
+  std::string main = fmt::format(
+      "# written by `boutique up`: edit frontend/nginx/boutique.conf.template or boutique.yaml\n"
+      "{}worker_processes 1;\ndaemon off;\npid {};\nerror_log {} notice;\n"
+      "events {{ worker_connections 512; }}\n"
+      "http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
+      "  access_log {};\n  sendfile on;\n"
+      "  client_body_temp_path {};\n  proxy_temp_path {};\n  fastcgi_temp_path {};\n"
+      "  uwsgi_temp_path {};\n  scgi_temp_path {};\n  include {};\n}}\n",
+      core::is_root() ? fmt::format("user {};\n", ctx_.config.str("local.web_user")) : "",
+      quoted(layout_.web() / "nginx.pid"), quoted(error_log()), quoted(access_log()),
+      quoted(tmp / "body"), quoted(tmp / "proxy"), quoted(tmp / "fastcgi"), quoted(tmp / "uwsgi"),
+      quoted(tmp / "scgi"), quoted(layout_.web() / "boutique.conf"));
+  bool changed = core::read_text(layout_.web() / "boutique.conf") != server ||
+                 core::read_text(layout_.web() / "nginx.conf") != main;
+  if (!changed) return false;
+  fs::create_directories(tmp);
+  if (core::is_root())
+    if (auto u = core::lookup_user(ctx_.config.str("local.web_user")))
+      core::chown_recursive(tmp, u->uid, u->gid);
+  core::write_text(layout_.web() / "boutique.conf", server);
+  core::write_text(layout_.web() / "nginx.conf", main);
+  auto argv = nginx_argv();
+  argv.push_back("-t");
+  argv.push_back("-q");
+  core::require_ok(ctx_.runner->run({argv, {}, {}, 30s, {}}), argv,
+                   fmt::format("the generated config is in {}", layout_.web().string()));
+  return true;
+}
+
+std::optional<pid_t> Web::pid() const {
+  auto p = core::read_pid_file(pid_file());
+  if (p && core::process_alive(*p) && core::process_matches(*p, "nginx")) return p;
+  return std::nullopt;
+}
+
+pid_t Web::start() {
+  check_readable_by_workers();
+  require_port_free(ctx_.config.str("local.bind"), port(), "ports.web", "BOUTIQUE_WEB_PORT",
+                    "web UI");
+  pid_t p = ctx_.runner->spawn_detached({nginx_argv(), {}, layout_.web(), error_log()});
+  // Our own pid file: nginx rewrites its own (web/nginx.pid) and may be caught mid-write.
+  core::write_pid_file(pid_file(), p);
+  return p;
+}
+
+void Web::reload() {
+  if (auto p = pid()) ::kill(*p, SIGHUP);
+}
+
+void Web::wait_ready(Clock::time_point deadline) {
+  wait_http_ready(ctx_, "the web UI", base_url(), "/", pid_file(), error_log(), deadline);
+}
+
+void Web::stop(std::chrono::milliseconds grace) {
+  auto p = pid();
+  // SIGQUIT: graceful shutdown (finish open requests); SIGKILL after the grace period.
+  if (p && !core::stop_process(*p, SIGQUIT, grace))
+    throw core::TimeoutError(fmt::format("nginx (pid {}) did not stop", *p));
+  std::error_code ec;
+  fs::remove(pid_file(), ec);
+}
+
+std::vector<core::Check> Web::checks() {
+  std::vector<core::Check> out;
+  const std::string host = probe_host(ctx_.config.str("local.bind"));
+  bool listening = add_process_and_port(out, "web", "nginx", pid(), host, port(),
+                                        "run `boutique up`; see `boutique logs web`");
+  core::HttpResponse idx, info;
+  if (listening) {
+    idx = core::http_get(base_url() + "/", 2s);
+    info = core::http_get(base_url() + "/api/info", 2s);
+  }
+  bool html = idx.ok() && idx.content_type.find("text/html") != std::string::npos;
+  out.push_back({"web", "index.html", html,
+                 listening ? fmt::format("GET / -> {}, {} bytes {}", idx.describe(),
+                                         idx.body.size(), idx.content_type)
+                           : "port closed",
+                 "see `boutique logs web`; the web root must contain index.html"});
+  out.push_back({"web", "proxy /api/info", info.ok(),
+                 listening ? "GET /api/info via nginx -> " + info.describe() : "port closed",
+                 "nginx cannot reach the API: check the api rows above"});
+  return out;
+}
+
+}  // namespace boutique::targets::local

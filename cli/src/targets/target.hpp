@@ -1,0 +1,50 @@
+#pragma once
+// Where the stack runs. `boutique up/down/status/logs` talk to this interface only; local runs
+// plain processes, compose and k8s arrive in later versions (selecting them says so).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "core/output.hpp"
+
+namespace boutique::targets {
+
+struct UpOptions {
+  std::vector<std::string> components;  // empty: all (db, api, web)
+  std::optional<int> timeout_s;         // overrides local.health_timeout
+};
+
+struct UpSummary {
+  std::vector<std::string> started;                       // parts started by this run
+  std::vector<std::string> already;                       // parts that were already up
+  std::vector<std::pair<std::string, std::string>> urls;  // label, URL
+  std::string admin_email, admin_password;
+};
+
+struct DownOptions {
+  bool volumes = false;
+  bool yes = false;
+};
+
+struct LogsOptions {
+  std::string component;  // empty: all
+  bool follow = false;
+  int tail = 50;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+  virtual std::string name() const = 0;
+  virtual UpSummary up(const UpOptions& opts) = 0;
+  virtual void down(const DownOptions& opts) = 0;
+  virtual std::vector<core::Check> status() = 0;
+  virtual void logs(const LogsOptions& opts) = 0;
+};
+
+// The configured target; NotImplemented (exit 7) for compose and k8s in this version.
+std::unique_ptr<Target> make_target(core::Context& ctx);
+
+}  // namespace boutique::targets

@@ -1,0 +1,155 @@
+// Config loading: bad YAML, unknown keys (with line), wrong types (line and column), precedence.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/config.hpp"
+#include "core/errors.hpp"
+
+using boutique::core::Config;
+using boutique::core::ConfigError;
+using boutique::core::LoadInputs;
+using boutique::core::Source;
+
+namespace {
+
+LoadInputs inputs(std::map<std::string, std::string> env = {},
+                  std::map<std::string, std::string> flags = {}) {
+  LoadInputs in;
+  in.cwd = "/project";
+  in.getenv = [env](const std::string& n) -> std::optional<std::string> {
+    auto it = env.find(n);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  in.flags = std::move(flags);
+  return in;
+}
+
+std::string error_of(const std::string& yaml, LoadInputs in = inputs()) {
+  try {
+    Config::from_text(yaml, "boutique.yaml", in);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(Config, DefaultsWhenEmpty) {
+  auto c = Config::from_text("", "boutique.yaml", inputs());
+  EXPECT_EQ(c.integer("ports.api"), 5000);
+  EXPECT_EQ(c.integer("ports.web"), 5173);
+  EXPECT_EQ(c.str("target"), "local");
+  EXPECT_TRUE(c.boolean("local.seed_demo"));
+  EXPECT_EQ(c.value("ports.api").source, Source::defaults);
+  EXPECT_EQ(c.path("local.state_dir"), std::filesystem::path("/project/.boutique"));
+}
+
+TEST(Config, ReadsNestedValuesAndRecordsTheLine) {
+  auto c = Config::from_text("project: shop\nports:\n  api: 5050\n  web: 8080\n", "boutique.yaml",
+                             inputs());
+  EXPECT_EQ(c.str("project"), "shop");
+  EXPECT_EQ(c.integer("ports.api"), 5050);
+  EXPECT_EQ(c.value("ports.api").source, Source::file);
+  EXPECT_EQ(c.value("ports.api").origin, "boutique.yaml:3");
+  EXPECT_EQ(c.integer("ports.db"), 5433);  // untouched default
+}
+
+TEST(Config, BadYamlNamesLineAndColumn) {
+  auto e = error_of("ports:\n  api: [5000\n");
+  EXPECT_NE(e.find("boutique.yaml:"), std::string::npos) << e;
+  EXPECT_NE(e.find("invalid YAML"), std::string::npos) << e;
+}
+
+TEST(Config, UnknownTopLevelKeyNamesKeyAndLine) {
+  auto e = error_of("project: x\nprots:\n  api: 1\n");
+  EXPECT_NE(e.find("boutique.yaml:2"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'prots'"), std::string::npos) << e;
+  EXPECT_NE(e.find("ports"), std::string::npos) << e;  // lists the known keys
+}
+
+TEST(Config, UnknownNestedKeyNamesFullKeyAndLine) {
+  auto e = error_of("ports:\n  api: 5000\n  wbe: 1\n");
+  EXPECT_NE(e.find("boutique.yaml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'ports.wbe'"), std::string::npos) << e;
+}
+
+TEST(Config, WrongTypeNamesLineAndColumn) {
+  auto e = error_of("ports:\n  api: cinq-mille\n");
+  EXPECT_NE(e.find("boutique.yaml:2:8"), std::string::npos) << e;
+  EXPECT_NE(e.find("ports.api must be an integer"), std::string::npos) << e;
+  EXPECT_NE(e.find("cinq-mille"), std::string::npos) << e;
+}
+
+TEST(Config, MappingWhereScalarExpected) {
+  auto e = error_of("target:\n  name: local\n");
+  EXPECT_NE(e.find("boutique.yaml:2:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("got a mapping"), std::string::npos) << e;
+}
+
+TEST(Config, ScalarWhereSectionExpected) {
+  auto e = error_of("ports: 5000\n");
+  EXPECT_NE(e.find("boutique.yaml:1:8"), std::string::npos) << e;
+  EXPECT_NE(e.find("'ports' must be a mapping"), std::string::npos) << e;
+}
+
+TEST(Config, BooleanWrongType) {
+  auto e = error_of("local:\n  seed_demo: peut-etre\n");
+  EXPECT_NE(e.find("boutique.yaml:2:14"), std::string::npos) << e;
+  EXPECT_NE(e.find("boolean"), std::string::npos) << e;
+}
+
+TEST(Config, DuplicateKeyIsAnError) {
+  auto e = error_of("ports:\n  api: 1\n  api: 2\n");
+  EXPECT_NE(e.find("duplicate key 'ports.api'"), std::string::npos) << e;
+}
+
+TEST(Config, TopLevelListIsAnError) {
+  EXPECT_NE(error_of("- a\n- b\n").find("top level must be a mapping"), std::string::npos);
+}
+
+TEST(Config, ValidatesRangesAndIdentifiers) {
+  EXPECT_NE(error_of("ports:\n  api: 70000\n").find("between 1 and 65535"), std::string::npos);
+  EXPECT_NE(error_of("ports:\n  api: 5173\n").find("must differ"), std::string::npos);
+  EXPECT_NE(error_of("database:\n  name: \"x; DROP\"\n").find("SQL identifier"), std::string::npos);
+  EXPECT_NE(error_of("target: docker\n").find("local, compose or k8s"), std::string::npos);
+  EXPECT_NE(error_of("ports:\n  api: 99999999999\n").find("must be an integer"), std::string::npos);
+}
+
+TEST(Config, PrecedenceFlagsOverEnvOverFileOverDefaults) {
+  const std::string yaml = "target: compose\nports:\n  api: 5001\n  web: 5002\n";
+  auto c = Config::from_text(
+      yaml, "boutique.yaml",
+      inputs({{"BOUTIQUE_API_PORT", "6001"}, {"BOUTIQUE_TARGET", "k8s"}}, {{"target", "local"}}));
+  EXPECT_EQ(c.str("target"), "local");  // flag beats env and file
+  EXPECT_EQ(c.value("target").source, Source::flag);
+  EXPECT_EQ(c.integer("ports.api"), 6001);  // env beats file
+  EXPECT_EQ(c.value("ports.api").source, Source::env);
+  EXPECT_EQ(c.value("ports.api").origin, "BOUTIQUE_API_PORT");
+  EXPECT_EQ(c.integer("ports.web"), 5002);  // file beats default
+  EXPECT_EQ(c.integer("ports.db"), 5433);   // default
+}
+
+TEST(Config, BadEnvironmentValueNamesTheVariable) {
+  auto e = error_of("", inputs({{"BOUTIQUE_WEB_PORT", "http"}}));
+  EXPECT_NE(e.find("BOUTIQUE_WEB_PORT"), std::string::npos) << e;
+}
+
+TEST(Config, LoadFindsFileAndUsesItsDirectoryAsRoot) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("boutique-cfg-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "boutique.yaml") << "local:\n  state_dir: state\n";
+  LoadInputs in = inputs();
+  in.cwd = dir;
+  auto c = Config::load(in);
+  ASSERT_TRUE(c.file());
+  EXPECT_EQ(c.root(), dir);
+  EXPECT_EQ(c.path("local.state_dir"), dir / "state");
+  in.file = dir / "missing.yaml";
+  EXPECT_THROW(Config::load(in), ConfigError);
+  std::filesystem::remove_all(dir);
+}

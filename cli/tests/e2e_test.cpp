@@ -1,0 +1,231 @@
+// End to end, real processes: the `boutique` binary drives PostgreSQL, the real boutique-api and
+// nginx on free ports under a temporary state dir. Never sleeps to synchronise: polls with
+// deadlines.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/http.hpp"
+#include "core/process.hpp"
+#include "core/system.hpp"
+
+namespace fs = std::filesystem;
+using namespace boutique;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool wait_gone(pid_t pid, std::chrono::seconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (core::process_alive(pid))
+    if (std::chrono::steady_clock::now() > end)
+      return false;
+    else
+      std::this_thread::sleep_for(20ms);
+  return true;
+}
+
+class E2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/boutique-e2e-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    base_ = tmpl;
+    fs::permissions(base_, fs::perms(0755));  // the postgres and www-data users must traverse it
+    // A project root with the API's migrations and the real nginx template, but no frontend
+    // sources: `up` serves its generated page instead of running npm.
+    root_ = base_ / "project";
+    fs::create_directories(root_ / "api");
+    fs::create_directories(root_ / "frontend");
+    fs::create_directory_symlink(fs::path(BOUTIQUE_SOURCE_DIR) / "api" / "migrations",
+                                 root_ / "api" / "migrations");
+    fs::create_directory_symlink(fs::path(BOUTIQUE_SOURCE_DIR) / "frontend" / "nginx",
+                                 root_ / "frontend" / "nginx");
+    state_ = base_ / "state";
+    api_port_ = free_port();
+    web_port_ = free_port();
+    db_port_ = free_port();
+    while (web_port_ == api_port_) web_port_ = free_port();
+    while (db_port_ == api_port_ || db_port_ == web_port_) db_port_ = free_port();
+    password_ = core::random_secret(20);
+    env_ = {{"BOUTIQUE_STATE_DIR", state_.string()},
+            {"BOUTIQUE_API_PORT", std::to_string(api_port_)},
+            {"BOUTIQUE_WEB_PORT", std::to_string(web_port_)},
+            {"BOUTIQUE_DB_PORT", std::to_string(db_port_)},
+            {"BOUTIQUE_API_BINARY", BOUTIQUE_API_BIN},
+            {"BOUTIQUE_ADMIN_PASSWORD", password_},
+            {"BOUTIQUE_HEALTH_TIMEOUT", "90"},
+            {"BOUTIQUE_TARGET", "local"},
+            {"NO_COLOR", "1"}};
+  }
+  void TearDown() override {
+    if (HasFailure())
+      for (const char* log : {"logs/api.log", "logs/web.log", "pg/postgresql.log"})
+        std::cerr << "---- last lines of " << log << "\n"
+                  << core::tail_lines(core::read_text(state_ / log).value_or("(none)"), 30) << "\n";
+    run({"down", "--volumes", "--yes"});  // best effort, even after a failure
+    std::error_code ec;
+    fs::remove_all(base_, ec);
+  }
+
+  core::Result run(std::vector<std::string> args) {
+    args.insert(args.begin(), BOUTIQUE_CLI);
+    auto r = runner_.run({args, env_, root_, 240s, {}});
+    std::cerr << "$ " << core::display(args) << "  -> " << r.describe() << "\n" << r.out << r.err;
+    return r;
+  }
+  std::string url(int port, const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
+  std::optional<pid_t> pid_of(const fs::path& file) { return core::read_pid_file(file); }
+  std::map<std::string, pid_t> pids() {
+    std::map<std::string, pid_t> m;
+    if (auto p = pid_of(state_ / "run" / "api.pid")) m["api"] = *p;
+    if (auto p = pid_of(state_ / "run" / "web.pid")) m["web"] = *p;
+    if (auto p = pid_of(state_ / "pg" / "data" / "postmaster.pid")) m["db"] = *p;
+    return m;
+  }
+
+  core::PosixProcessRunner runner_;
+  fs::path base_, root_, state_;
+  int api_port_ = 0, web_port_ = 0, db_port_ = 0;
+  std::string password_;
+  std::map<std::string, std::string> env_;
+};
+
+}  // namespace
+
+TEST_F(E2E, PortTakenFailsClearlyAndRollsBack) {
+  // Occupy the web port: PostgreSQL and the API start, nginx cannot, everything is rolled back.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(web_port_));
+  a.sin_addr.s_addr = htonl(INADDR_ANY);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  auto r = run({"up"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_NE(r.err.find("port " + std::to_string(web_port_)), std::string::npos);
+  EXPECT_NE(r.err.find("pid " + std::to_string(::getpid())),
+            std::string::npos);  // names the holder
+  EXPECT_NE(r.err.find("rolling back"), std::string::npos);
+  for (const auto& [name, pid] : pids())
+    EXPECT_FALSE(core::process_alive(pid)) << name << " left running";
+  ::close(fd);
+}
+
+TEST_F(E2E, FullLifecycle) {
+  // up -> status 0
+  auto up = run({"up"});
+  ASSERT_EQ(up.exit_code, 0);
+  EXPECT_NE(up.out.find("admin@boutique.local / " + password_), std::string::npos);
+  auto st = run({"status", "-o", "json", "--junit", (base_ / "status.xml").string()});
+  ASSERT_EQ(st.exit_code, 0);
+  auto sj = json::parse(st.out);
+  EXPECT_TRUE(sj["ok"].get<bool>());
+  EXPECT_GE(sj["checks"].size(), 12u);
+  EXPECT_NE(core::read_text(base_ / "status.xml").value_or("").find("<testsuite"),
+            std::string::npos);
+
+  // the API and the web port answer
+  auto info = core::http_get(url(api_port_, "/api/info"));
+  ASSERT_EQ(info.status, 200) << info.describe();
+  EXPECT_TRUE(json::parse(info.body).contains("database"));
+  auto page = core::http_get(url(web_port_, "/"));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Ma Boutique"), std::string::npos);
+  auto spa = core::http_get(url(web_port_, "/produits/42"));  // SPA fallback
+  EXPECT_EQ(spa.status, 200);
+  auto via_web = core::http_get(url(web_port_, "/api/produits"));
+  EXPECT_EQ(via_web.status, 200);
+  EXPECT_TRUE(json::parse(via_web.body).is_array());
+
+  // create a product as admin
+  auto login =
+      core::http_request({"POST",
+                          url(api_port_, "/api/auth/login"),
+                          json{{"email", "admin@boutique.local"}, {"password", password_}}.dump(),
+                          {{"Content-Type", "application/json"}},
+                          5s});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string token = json::parse(login.body)["token"];
+  const std::string nom = "Produit e2e " + core::random_secret(6);
+  auto created = core::http_request(
+      {"POST",
+       url(api_port_, "/api/produits"),
+       json{{"nom", nom}, {"categorie", "Tests"}, {"prix", "12.34"}, {"stock", 5}}.dump(),
+       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
+       5s});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = json::parse(created.body)["id"].dump();
+
+  // down -> up -> the product is still there
+  auto before = pids();
+  ASSERT_EQ(run({"down"}).exit_code, 0);
+  for (const auto& [name, pid] : before) EXPECT_FALSE(core::process_alive(pid)) << name;
+  ASSERT_EQ(run({"up"}).exit_code, 0);
+  auto again = core::http_get(url(api_port_, "/api/produits/" + id));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json::parse(again.body)["nom"], nom);
+
+  // kill the API -> status 1 naming it -> up restarts only the API
+  auto running = pids();
+  ASSERT_EQ(running.size(), 3u);
+  ::kill(running["api"], SIGKILL);
+  ASSERT_TRUE(wait_gone(running["api"], 10s));
+  auto bad = run({"status"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("api        process"), std::string::npos) << bad.out;
+  auto bj = json::parse(run({"status", "-o", "json"}).out);
+  bool api_named = false;
+  for (const auto& c : bj["checks"])
+    if (!c["ok"].get<bool>()) {
+      EXPECT_TRUE(c["component"] == "api" || c["check"] == "proxy /api/info") << c.dump();
+      api_named |= c["component"] == "api" && c["check"] == "process";
+    }
+  EXPECT_TRUE(api_named);
+  auto restart = run({"up"});
+  ASSERT_EQ(restart.exit_code, 0);
+  EXPECT_NE(restart.out.find("Started: api."), std::string::npos) << restart.out;
+  auto after = pids();
+  EXPECT_EQ(after["db"], running["db"]);
+  EXPECT_EQ(after["web"], running["web"]);
+  EXPECT_NE(after["api"], running["api"]);
+  EXPECT_EQ(run({"status"}).exit_code, 0);
+
+  // idempotent: nothing to do
+  auto noop = run({"up"});
+  EXPECT_EQ(noop.exit_code, 0);
+  EXPECT_NE(noop.out.find("nothing changed"), std::string::npos);
+
+  // down --volumes --yes: nothing left
+  ASSERT_EQ(run({"down", "--volumes", "--yes"}).exit_code, 0);
+  for (const auto& [name, pid] : after) EXPECT_FALSE(core::process_alive(pid)) << name;
+  EXPECT_FALSE(fs::exists(state_));
+}

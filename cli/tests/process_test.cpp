@@ -1,0 +1,112 @@
+// ProcessRunner with real processes: capture, exit codes, a missing program, timeouts, env, stdin.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/process.hpp"
+#include "core/system.hpp"
+
+using namespace boutique::core;
+using namespace std::chrono_literals;
+
+TEST(ProcessRunner, CapturesStdoutAndStderrSeparately) {
+  PosixProcessRunner r;
+  auto res = r.run({{"sh", "-c", "echo out; echo err >&2"}, {}, {}, 10s, {}});
+  EXPECT_TRUE(res.ok());
+  EXPECT_EQ(res.out, "out\n");
+  EXPECT_EQ(res.err, "err\n");
+}
+
+TEST(ProcessRunner, CapturesLargeOutputWithoutDeadlock) {
+  PosixProcessRunner r;
+  auto res = r.run(
+      {{"sh", "-c", "head -c 1000000 /dev/zero; head -c 300000 /dev/zero >&2"}, {}, {}, 10s, {}});
+  EXPECT_TRUE(res.ok());
+  EXPECT_EQ(res.out.size(), 1000000u);
+  EXPECT_EQ(res.err.size(), 300000u);
+}
+
+TEST(ProcessRunner, ReportsNonZeroExit) {
+  PosixProcessRunner r;
+  auto res = r.run({{"sh", "-c", "exit 3"}, {}, {}, 10s, {}});
+  EXPECT_FALSE(res.ok());
+  EXPECT_EQ(res.exit_code, 3);
+  EXPECT_EQ(res.describe(), "exit code 3");
+  EXPECT_THROW(require_ok(res, {"sh", "-c", "exit 3"}), CommandFailed);
+}
+
+TEST(ProcessRunner, ReportsDeathBySignal) {
+  PosixProcessRunner r;
+  auto res = r.run({{"sh", "-c", "kill -9 $$"}, {}, {}, 10s, {}});
+  EXPECT_EQ(res.signal, SIGKILL);
+  EXPECT_FALSE(res.ok());
+}
+
+TEST(ProcessRunner, MissingProgramThrowsProgramNotFound) {
+  PosixProcessRunner r;
+  try {
+    r.run({{"boutique-no-such-program-xyz"}, {}, {}, 10s, {}});
+    FAIL() << "expected ProgramNotFound";
+  } catch (const ProgramNotFound& e) {
+    EXPECT_NE(std::string(e.what()).find("boutique-no-such-program-xyz"), std::string::npos);
+    EXPECT_EQ(e.code(), boutique::core::ExitCode::missing_prereq);
+  }
+}
+
+TEST(ProcessRunner, KillsASleeperAtItsTimeout) {
+  PosixProcessRunner r;
+  auto t0 = std::chrono::steady_clock::now();
+  // The shell's child (sleep) shares its process group and holds the pipes: both must go.
+  auto res = r.run({{"sh", "-c", "sleep 30; echo never"}, {}, {}, 300ms, {}});
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(res.timed_out);
+  EXPECT_FALSE(res.ok());
+  EXPECT_LT(took, 5s);
+  EXPECT_EQ(res.out, "");
+  EXPECT_THROW(require_ok(res, {"sh"}), TimeoutError);
+}
+
+TEST(ProcessRunner, PassesEnvironmentCwdAndStdin) {
+  PosixProcessRunner r;
+  auto dir = std::filesystem::temp_directory_path();
+  auto res = r.run({{"sh", "-c", "printf '%s|' \"$BOUTIQUE_TEST_VAR\" \"$(pwd)\"; cat"},
+                    {{"BOUTIQUE_TEST_VAR", "valeur é"}},
+                    dir,
+                    10s,
+                    "from stdin"});
+  EXPECT_TRUE(res.ok()) << res.err;
+  EXPECT_EQ(res.out, "valeur é|" + std::filesystem::canonical(dir).string() + "|from stdin");
+}
+
+TEST(ProcessRunner, TracesEveryCommandLine) {
+  std::vector<std::string> seen;
+  PosixProcessRunner r([&](const std::string& l) { seen.push_back(l); });
+  r.run({{"echo", "a b", "c'd"}, {}, {}, 10s, {}});
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], "echo 'a b' 'c'\\''d'");
+}
+
+TEST(ProcessRunner, SpawnDetachedWritesLogAndSurvivesInItsOwnSession) {
+  PosixProcessRunner r;
+  auto log = std::filesystem::temp_directory_path() /
+             ("boutique-detached-" + std::to_string(::getpid()) + ".log");
+  pid_t pid = r.spawn_detached({{"sh", "-c", "echo started; exec sleep 30"}, {}, {}, log});
+  ASSERT_GT(pid, 0);
+  EXPECT_TRUE(process_alive(pid));
+  EXPECT_EQ(::getsid(pid), pid);  // session leader: no controlling terminal of ours
+  for (int i = 0; i < 200 && read_text(log).value_or("").empty(); ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(read_text(log).value_or(""), "started\n");
+  EXPECT_TRUE(stop_process(pid, SIGTERM, 2s));
+  EXPECT_FALSE(process_alive(pid));
+  std::filesystem::remove(log);
+}
+
+TEST(System, LastLinesAndFindProgram) {
+  EXPECT_EQ(tail_lines("a\nb\nc\n", 2), "b\nc");
+  EXPECT_FALSE(find_program("sh").empty());
+  EXPECT_TRUE(find_program("boutique-no-such-program-xyz").empty());
+}
