@@ -8,6 +8,7 @@ WORKDIR holds, written by run.sh:
   meta.env                 KEY=VALUE lines (machine, versions, conditions)
   wrk-<name>.txt           raw `wrk --latency` output, one file per measured target
   bytes-<name>             body size in bytes of one response of that target
+  cpu-<name>               server=, postgres=, all= cores used during that measured run
   rss.env                  api_idle_kb, api_after_kb, gunicorn_kb, nginx_kb
   compare.txt              output of `report.py compare` (optional)
 """
@@ -146,6 +147,8 @@ def summary(workdir, out_path):
         if os.path.exists(bpath):
             with open(bpath, encoding="utf-8") as f:
                 r["body_bytes"] = int(f.read().strip() or 0)
+        cpu = read_env(os.path.join(workdir, f"cpu-{name}"))
+        r["cpu_cores"] = {k: float(v) for k, v in cpu.items()}
         errs = sum(v for k, v in r["socket_errors"].items() if k != "read")
         r["valid"] = r["rps"] is not None and r["non_2xx"] == 0 and errs == 0
         results[name] = r
@@ -169,7 +172,8 @@ def summary(workdir, out_path):
     # ---- print
     width = max(len(label) for _, label in TARGETS)
     print()
-    print(f"{'target':<{width}}  {'req/s':>9}  {'p50':>9}  {'p99':>9}  {'bytes':>7}  errors")
+    print(f"{'target':<{width}}  {'req/s':>9}  {'p50':>9}  {'p99':>9}  {'bytes':>7}  "
+          f"{'CPU srv/pg/all':>14}  errors")
     for name, label in TARGETS:
         r = results.get(name)
         if not r:
@@ -179,8 +183,11 @@ def summary(workdir, out_path):
         note = "" if r["valid"] else "  <- errors: figures not valid"
         if errs and r["valid"]:
             note = "  (read errors: connections closed by the server)"
+        c = r["cpu_cores"]
+        cpu = (f"{c['server']:.2f}/{c['postgres']:.2f}/{c['all']:.2f}"
+               if {"server", "postgres", "all"} <= c.keys() else "-")
         print(f"{label:<{width}}  {r['rps'] or 0:>9.0f}  {fmt_ms(r['p50_ms']):>9}  "
-              f"{fmt_ms(r['p99_ms']):>9}  {r.get('body_bytes', 0):>7}  {errs}{note}")
+              f"{fmt_ms(r['p99_ms']):>9}  {r.get('body_bytes', 0):>7}  {cpu:>14}  {errs}{note}")
     print()
     target_rows = []
     for label, value, op, goal, unit in checks:
@@ -194,6 +201,8 @@ def summary(workdir, out_path):
         print(f"{label:<27} {shown:>10}   target {goal_s:<9} {mark}")
         target_rows.append({"check": label, "value": value, "target": f"{op} {goal:g} {unit}",
                             "ok": ok})
+    print("(CPU: cores used during the measured run by the server, by PostgreSQL, by the whole machine"
+          " incl. wrk, of " + meta.get("machine_cores", "?") + ")")
     kib = 1024 / 1e6
     if rss:
         print()

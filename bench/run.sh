@@ -13,6 +13,8 @@
 #   BENCH_SEARCH_TERM   the q= of the search runs       default "sans fil"
 #   BENCH_OUT           summary JSON                    default bench/results/latest.json
 #   BENCH_KEEP=1        keep the work dir (logs, wrk outputs, nginx conf) instead of deleting it
+#   BENCH_PERF=1        profile the API during its measured runs (perf record -p, flat profile in
+#                       bench/results/perf-api_*.txt); perf costs a little throughput in those runs
 #
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit, error or Ctrl-C.
 set -euo pipefail
@@ -58,7 +60,7 @@ free_port() {   # a port the kernel just handed out on 127.0.0.1 (closed again a
 # ---------------------------------------------------------------- work dir and cleanup
 work=$(mktemp -d /tmp/boutique-bench.XXXXXX)
 chmod 755 "$work"   # the postgres user and nginx's 'nobody' workers must traverse it
-api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" pg_started=0
+api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" perf_pid="" pg_started=0
 
 stop_pid() {   # stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps our child
   local pid=$1
@@ -83,6 +85,7 @@ cleanup() {
     done
   fi
   stop_pid "$wrk_pid"
+  stop_pid "$perf_pid"
   stop_pid "$api_pid"
   stop_pid "$gunicorn_pid"
   stop_pid "$nginx_pid"
@@ -123,7 +126,12 @@ tree_rss_kb() {   # tree_rss_kb PID: the process and its direct children (gunico
 }
 
 # ---------------------------------------------------------------- conditions
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+hz=$(getconf CLK_TCK)
 load1=$(cut -d' ' -f1 /proc/loadavg)
+b0=$(busy_ticks)
+sleep 2
+busy_pct=$(( ($(busy_ticks) - b0) * 100 / (2 * hz * $(nproc)) ))   # other jobs, before we start
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine_cores=$(nproc)"
@@ -131,6 +139,7 @@ load1=$(cut -d' ' -f1 /proc/loadavg)
   echo "machine_kernel=$(uname -r)"
   echo "machine_mem_mb=$(awk '/^MemTotal:/ {print int($2/1024)}' /proc/meminfo)"
   echo "machine_load1_at_start=$load1"
+  echo "machine_busy_pct_at_start=$busy_pct"
   echo "cond_connections=$CONNS"
   echo "cond_threads=$THREADS"
   echo "cond_duration_s=$DURATION"
@@ -147,8 +156,9 @@ load1=$(cut -d' ' -f1 /proc/loadavg)
   echo "ver_flask=$("$PY" -c 'import importlib.metadata as m; print(m.version("flask"))')"
   echo "ver_python=$("$PY" -c 'import platform; print(platform.python_version())')"
 } >"$work/meta.env"
-if awk -v l="$load1" 'BEGIN {exit !(l > 0.5)}'; then
-  say "WARNING: load average is $load1 before the run: the machine is not quiet; ratios from this run are less reliable"
+if [ "$busy_pct" -gt 10 ] || awk -v l="$load1" 'BEGIN {exit !(l > 1.0)}'; then
+  say "WARNING: the machine is not quiet (CPU ${busy_pct}% busy over 2 s, load average $load1):" \
+    "other jobs compete for the cores; ratios from this run are less reliable"
 fi
 
 # ---------------------------------------------------------------- 1. PostgreSQL
@@ -264,26 +274,63 @@ run_wrk() {   # run_wrk LIMIT_S WRK_ARGS...
   wrk_pid=""
 }
 
-measure() {   # measure NAME URL
-  local name=$1 url=$2 limit=$((DURATION + WARMUP + 30))
+proc_ticks() {   # proc_ticks PID...: user + system clock ticks used so far by these processes
+  local total=0 pid t
+  for pid in "$@"; do
+    t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+tree_ticks() {   # tree_ticks PID: the process and its direct children (workers, backends)
+  # shellcheck disable=SC2046
+  proc_ticks "$1" $(ps -o pid= --ppid "$1")
+}
+pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
+
+measure() {   # measure NAME URL SERVER_PID
+  local name=$1 url=$2 server=$3 limit=$((DURATION + WARMUP + 30)) s0 p0 b0 t0
   curl -fsS --max-time 5 -o /dev/null -w '%{size_download}' "$url" >"$work/bytes-$name"
   if [ "$WARMUP" -gt 0 ]; then
     run_wrk "$limit" -d "${WARMUP}s" "$url" >/dev/null
   fi
+  if [ "${BENCH_PERF:-0}" = 1 ] && [ "$server" = "$api_pid" ]; then
+    perf record -q -F 499 -p "$api_pid" -o "$work/perf-$name.data" -- sleep "$DURATION" \
+      >"$work/perf-$name.log" 2>&1 &
+    perf_pid=$!
+  fi
+  s0=$(tree_ticks "$server") p0=$(tree_ticks "$pg_pid") b0=$(busy_ticks) t0=$(date +%s%N)
   run_wrk "$limit" -d "${DURATION}s" --latency "$url" >"$work/wrk-$name.txt"
+  awk -v hz="$hz" -v ns=$(($(date +%s%N) - t0)) -v s=$(($(tree_ticks "$server") - s0)) \
+    -v p=$(($(tree_ticks "$pg_pid") - p0)) -v b=$(($(busy_ticks) - b0)) 'BEGIN {
+      e = ns / 1e9 * hz
+      printf "server=%.2f\npostgres=%.2f\nall=%.2f\n", s / e, p / e, b / e }' >"$work/cpu-$name"
+  if [ -n "$perf_pid" ]; then
+    wait "$perf_pid" || true
+    perf_pid=""
+    {
+      echo "# $name: share of the API's CPU samples by library, then by function"
+      perf report -i "$work/perf-$name.data" --no-children --sort dso --stdio 2>/dev/null |
+        grep -v -e '^#' -e '^$' | head -n 12
+      echo
+      perf report -i "$work/perf-$name.data" --no-children --sort dso,sym --stdio 2>/dev/null |
+        grep -v -e '^#' -e '^$' | head -n 40
+    } >"$(dirname "$OUT")/perf-$name.txt" || true
+  fi
   printf 'bench: %-14s %10s req/s   p99 %s\n' "$name" \
     "$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk-$name.txt")" \
     "$(awk '$1 == "99%" {print $2}' "$work/wrk-$name.txt")"
 }
 
+mkdir -p "$(dirname "$OUT")"
 say "wrk: $THREADS threads, $CONNS connections, ${WARMUP} s warm-up + ${DURATION} s per target"
-measure nginx_static "$static/api/produits"
-measure api_list "$api/api/produits"
-measure api_search "$api/api/produits?q=$q"
+measure nginx_static "$static/api/produits" "$nginx_pid"
+measure api_list "$api/api/produits" "$api_pid"
+measure api_search "$api/api/produits?q=$q" "$api_pid"
 sleep 1
 api_after_kb=$(rss_kb "$api_pid")
-measure flask_list "$flask/api/produits"
-measure flask_search "$flask/api/produits?q=$q"
+measure flask_list "$flask/api/produits" "$gunicorn_pid"
+measure flask_search "$flask/api/produits?q=$q" "$gunicorn_pid"
 {
   echo "api_idle_kb=$api_idle_kb"
   echo "api_after_kb=$api_after_kb"
