@@ -1,0 +1,94 @@
+import { cards, expect, test } from './fixtures.ts';
+
+test('browse the catalogue page by page', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Catalogue' })).toBeVisible();
+  await expect(page.getByText(/^\d+ produits$/)).toBeVisible();
+  await expect(cards(page)).toHaveCount(12);
+  const nav = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(nav).toContainText('Page 1 sur');
+  const firstPage = await cards(page).first().getByRole('heading').textContent();
+  await nav.getByRole('button', { name: 'Suivant' }).click();
+  await expect(nav).toContainText('Page 2 sur');
+  await expect(page).toHaveURL(/page=2/);
+  await expect(cards(page).first().getByRole('heading')).not.toHaveText(firstPage ?? '');
+  await nav.getByRole('button', { name: 'Précédent' }).click();
+  await expect(nav).toContainText('Page 1 sur');
+});
+
+test('filter by category, search, sort', async ({ page, shop }) => {
+  const claviers = await shop.produits('&categorie=Claviers');
+  await page.goto('/');
+  await page.getByLabel('Catégorie').selectOption({ label: `Claviers (${claviers.length})` });
+  await expect(cards(page)).toHaveCount(claviers.length);
+  for (const card of await cards(page).all()) await expect(card).toContainText('Claviers');
+  await expect(page).toHaveURL(/categorie=Claviers/);
+
+  // Sorting is the API's: the cards come in the order it returns for tri=prix / tri=-prix.
+  const names = async () => cards(page).getByRole('heading').allTextContents();
+  const apiOrder = async (tri: string) =>
+    (await shop.produits(`&categorie=Claviers&tri=${tri}`)).map((p) => p.nom);
+  await page.getByLabel('Trier par').selectOption({ label: 'Prix croissant' });
+  await expect(page).toHaveURL(/tri=prix/);
+  await expect.poll(names).toEqual(await apiOrder('prix'));
+  await page.getByLabel('Trier par').selectOption({ label: 'Prix décroissant' });
+  await expect(page).toHaveURL(/tri=-prix/);
+  await expect.poll(names).toEqual(await apiOrder('-prix'));
+
+  // Search is server-side and debounced: typing sends one request for the final text.
+  await page.getByLabel('Catégorie').selectOption({ label: 'Toutes les catégories' });
+  const searches: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/produits' && url.searchParams.has('q'))
+      searches.push(url.searchParams.get('q')!);
+  });
+  await page.getByLabel('Rechercher').pressSequentially('souris', { delay: 30 });
+  await expect(page).toHaveURL(/q=souris/);
+  const souris = await shop.produits('&q=souris');
+  await expect(cards(page)).toHaveCount(Math.min(souris.length, 12));
+  expect(searches).toEqual(['souris']);
+
+  await page.getByLabel('Rechercher').fill('introuvable-xyz');
+  await expect(page.getByText('Aucun produit ne correspond à votre recherche.')).toBeVisible();
+  await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+  await expect(cards(page)).toHaveCount(12);
+});
+
+test('open a product, deep link, out of stock', async ({ page, shop }) => {
+  const produit = (await shop.produits('&tri=nom'))[0];
+  await page.goto('/?tri=nom');
+  await cards(page).first().getByRole('link', { name: produit.nom }).click();
+  await expect(page).toHaveURL(new RegExp(`/produits/${produit.id}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(produit.nom);
+
+  // A deep link served by nginx's index.html fallback.
+  const rupture = (await shop.produits()).find((p) => p.stock === 0)!;
+  await page.goto(`/produits/${rupture.id}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(rupture.nom);
+  await expect(page.getByText('Rupture de stock')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Ajouter au panier' })).toHaveCount(0);
+
+  await page.goto('/produits/999999');
+  await expect(page.getByRole('heading', { name: 'Produit introuvable' })).toBeVisible();
+});
+
+test('usable at 360 px wide', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/');
+  await expect(cards(page)).toHaveCount(12);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(overflow).toBeLessThanOrEqual(360);
+  // Keyboard: the skip link comes first and leads to the content.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Aller au contenu' })).toBeFocused();
+  await page.goto('/panier');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+});
+
+// boutique-api sorts tri=prix as text ("64.90" after "159.90"): ORDER BY prix picks the
+// prix::text output column. Reported; enable once the API orders by the numeric column.
+test.fixme('price sort is numeric', async ({ shop }) => {
+  const prix = (await shop.produits('&categorie=Claviers&tri=prix')).map((p) => p.prix);
+  expect(prix).toEqual([...prix].sort((a, b) => a - b));
+});

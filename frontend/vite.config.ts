@@ -1,0 +1,26 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// `npm run dev` proxies /api to the API (BOUTIQUE_API_URL, default http://127.0.0.1:5000).
+const api = process.env.BOUTIQUE_API_URL ?? 'http://127.0.0.1:5000';
+const proxy = {
+  '/api': { target: api, changeOrigin: false },
+  '/healthz': api,
+  '/readyz': api,
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { port: 5173, strictPort: true, proxy },
+  preview: { port: 4173, proxy },
+  build: {
+    manifest: true,
+    target: 'es2022',
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+});
