@@ -111,18 +111,23 @@ wait_http() {   # wait_http URL PID NAME: until URL answers 200, the process is 
   die "$name did not answer $url within 30 s"
 }
 
-rss_kb() {   # rss_kb PID...: sum of VmRSS in kB
-  local total=0 pid kb
+proc_sum() {   # proc_sum rss|cpu PID...: VmRSS (kB) or user + system CPU (clock ticks), summed
+  local what=$1 total=0 pid v
+  shift
   for pid in "$@"; do
-    kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-    total=$((total + ${kb:-0}))
+    if [ "$what" = rss ]; then
+      v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    else
+      v=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || true)
+    fi
+    total=$((total + ${v:-0}))
   done
   echo "$total"
 }
 
-tree_rss_kb() {   # tree_rss_kb PID: the process and its direct children (gunicorn/nginx workers)
+tree_sum() {   # tree_sum rss|cpu PID: the process and its direct children (workers, backends)
   # shellcheck disable=SC2046
-  rss_kb "$1" $(ps -o pid= --ppid "$1")
+  proc_sum "$1" "$2" $(ps -o pid= --ppid "$2")
 }
 
 # ---------------------------------------------------------------- conditions
@@ -261,7 +266,7 @@ grep -qiF "content-type: $content_type" "$work/nginx.headers" ||
 
 # ---------------------------------------------------------------- 5. load
 sleep 1
-api_idle_kb=$(rss_kb "$api_pid")
+api_idle_kb=$(proc_sum rss "$api_pid")
 
 # wrk catches SIGINT and exits 0 with partial figures: run in the foreground, bash would then skip our
 # INT trap and go on measuring. In the background, `wait` returns at once on Ctrl-C and the trap runs.
@@ -274,18 +279,6 @@ run_wrk() {   # run_wrk LIMIT_S WRK_ARGS...
   wrk_pid=""
 }
 
-proc_ticks() {   # proc_ticks PID...: user + system clock ticks used so far by these processes
-  local total=0 pid t
-  for pid in "$@"; do
-    t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || true)
-    total=$((total + ${t:-0}))
-  done
-  echo "$total"
-}
-tree_ticks() {   # tree_ticks PID: the process and its direct children (workers, backends)
-  # shellcheck disable=SC2046
-  proc_ticks "$1" $(ps -o pid= --ppid "$1")
-}
 pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
 
 measure() {   # measure NAME URL SERVER_PID
@@ -299,10 +292,10 @@ measure() {   # measure NAME URL SERVER_PID
       >"$work/perf-$name.log" 2>&1 &
     perf_pid=$!
   fi
-  s0=$(tree_ticks "$server") p0=$(tree_ticks "$pg_pid") b0=$(busy_ticks) t0=$(date +%s%N)
+  s0=$(tree_sum cpu "$server") p0=$(tree_sum cpu "$pg_pid") b0=$(busy_ticks) t0=$(date +%s%N)
   run_wrk "$limit" -d "${DURATION}s" --latency "$url" >"$work/wrk-$name.txt"
-  awk -v hz="$hz" -v ns=$(($(date +%s%N) - t0)) -v s=$(($(tree_ticks "$server") - s0)) \
-    -v p=$(($(tree_ticks "$pg_pid") - p0)) -v b=$(($(busy_ticks) - b0)) 'BEGIN {
+  awk -v hz="$hz" -v ns=$(($(date +%s%N) - t0)) -v s=$(($(tree_sum cpu "$server") - s0)) \
+    -v p=$(($(tree_sum cpu "$pg_pid") - p0)) -v b=$(($(busy_ticks) - b0)) 'BEGIN {
       e = ns / 1e9 * hz
       printf "server=%.2f\npostgres=%.2f\nall=%.2f\n", s / e, p / e, b / e }' >"$work/cpu-$name"
   if [ -n "$perf_pid" ]; then
@@ -328,14 +321,14 @@ measure nginx_static "$static/api/produits" "$nginx_pid"
 measure api_list "$api/api/produits" "$api_pid"
 measure api_search "$api/api/produits?q=$q" "$api_pid"
 sleep 1
-api_after_kb=$(rss_kb "$api_pid")
+api_after_kb=$(proc_sum rss "$api_pid")
 measure flask_list "$flask/api/produits" "$gunicorn_pid"
 measure flask_search "$flask/api/produits?q=$q" "$gunicorn_pid"
 {
   echo "api_idle_kb=$api_idle_kb"
   echo "api_after_kb=$api_after_kb"
-  echo "gunicorn_kb=$(tree_rss_kb "$gunicorn_pid")"
-  echo "nginx_kb=$(tree_rss_kb "$nginx_pid")"
+  echo "gunicorn_kb=$(tree_sum rss "$gunicorn_pid")"
+  echo "nginx_kb=$(tree_sum rss "$nginx_pid")"
 } >"$work/rss.env"
 
 # ---------------------------------------------------------------- 6. report
