@@ -68,6 +68,8 @@ void ApiEnv::spawn() {
   config.env.insert(config.env.end(), options_.extra_env.begin(), options_.extra_env.end());
   process_ = std::make_unique<ApiProcess>(std::move(config));
   process_->wait_healthy();
+  // /healthz answers before migrations and the demo seed are done: wait for /readyz too.
+  process_->wait_ready();
 }
 
 void ApiEnv::restart() {

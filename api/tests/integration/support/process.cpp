@@ -210,6 +210,14 @@ int ApiProcess::stop(std::chrono::milliseconds grace) {
 }
 
 void ApiProcess::wait_healthy(std::chrono::milliseconds deadline) {
+  wait_for_200("/healthz", deadline);
+}
+
+void ApiProcess::wait_ready(std::chrono::milliseconds deadline) {
+  wait_for_200("/readyz", deadline);
+}
+
+void ApiProcess::wait_for_200(const std::string& path, std::chrono::milliseconds deadline) {
   const auto until = Clock::now() + deadline;
   HttpClient client(base_url());
   client.set_timeout(std::chrono::seconds(2));
@@ -220,7 +228,7 @@ void ApiProcess::wait_healthy(std::chrono::milliseconds deadline) {
                                describe_wait_status(*wait_status_) + "); log:\n" + this->log());
     }
     try {
-      const Response r = client.get("/healthz");
+      const Response r = client.get(path);
       if (r.status == 200) return;
       last = r.describe();
     } catch (const TransportError& e) {
@@ -228,8 +236,9 @@ void ApiProcess::wait_healthy(std::chrono::milliseconds deadline) {
     }
     std::this_thread::sleep_for(kPollInterval * 5);
   }
-  throw std::runtime_error("boutique-api not healthy after " + std::to_string(deadline.count()) +
-                           " ms (last: " + last + "); log:\n" + this->log());
+  throw std::runtime_error("boutique-api: GET " + path + " not 200 after " +
+                           std::to_string(deadline.count()) + " ms (last: " + last + "); log:\n" +
+                           this->log());
 }
 
 size_t ApiProcess::log_size() const {

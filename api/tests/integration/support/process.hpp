@@ -49,6 +49,8 @@ class ApiProcess {
   // Polls GET /healthz until 200; throws (with the log) when the deadline passes or the process
   // exits.
   void wait_healthy(std::chrono::milliseconds deadline = std::chrono::seconds(30));
+  // The same for GET /readyz (database reachable, migrations applied).
+  void wait_ready(std::chrono::milliseconds deadline = std::chrono::seconds(30));
 
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -66,6 +68,8 @@ class ApiProcess {
   std::string log(size_t from = 0) const;
 
  private:
+  void wait_for_200(const std::string& path, std::chrono::milliseconds deadline);
+
   ApiConfig config_;
   int port_ = 0;
   pid_t pid_ = -1;
