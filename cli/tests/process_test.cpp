@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/http.hpp"
 #include "core/process.hpp"
 #include "core/system.hpp"
 
@@ -109,4 +110,16 @@ TEST(System, LastLinesAndFindProgram) {
   EXPECT_EQ(tail_lines("a\nb\nc\n", 2), "b\nc");
   EXPECT_FALSE(find_program("sh").empty());
   EXPECT_TRUE(find_program("boutique-no-such-program-xyz").empty());
+}
+
+TEST(Http, ClosedPortIsConnectionRefusedNotAnException) {
+  // A port nobody listens on.
+  int port = 0;
+  for (int p = 47000; p < 47100 && port == 0; ++p)
+    if (port_free("127.0.0.1", p) && !port_accepts("127.0.0.1", p, 100ms)) port = p;
+  ASSERT_NE(port, 0);
+  auto r = http_get("http://127.0.0.1:" + std::to_string(port) + "/healthz", 1s);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.error, "connection refused");
 }

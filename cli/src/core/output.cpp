@@ -58,8 +58,12 @@ std::string render_checks_table(const std::vector<Check>& checks, bool color) {
     rows.push_back({{c.component}, {c.check}, status, {c.detail}});
   }
   std::string out = render_table({"COMPONENT", "CHECK", "STATUS", "DETAIL"}, rows, color);
+  // One hint per component: its first failing check's (the rest usually follow from it).
+  std::vector<std::string> hinted;
   for (const auto& c : checks)
-    if (!c.ok && !c.hint.empty())
+    if (!c.ok && !c.hint.empty() &&
+        std::find(hinted.begin(), hinted.end(), c.component) == hinted.end() &&
+        (hinted.push_back(c.component), true))
       out += fmt::format("{}{}/{}{}: {}\n", color ? ansi::yellow : "", c.component, c.check,
                          color ? ansi::reset : "", c.hint);
   return out;

@@ -108,6 +108,8 @@ void Progress::finish(bool ok, const std::string& detail) {
 
 void Progress::info(const std::string& line) {
   if (mode_ == Mode::quiet) return;
+  std::lock_guard lk(mu_);  // the spinner redraws its line after ours
+  if (mode_ == Mode::live && active_) clear_line();
   if (mode_ == Mode::plain)
     std::fprintf(out_, "[%s] %s\n", stamp().c_str(), line.c_str());
   else
@@ -116,6 +118,8 @@ void Progress::info(const std::string& line) {
 }
 
 void Progress::warn(const std::string& line) {
+  std::lock_guard lk(mu_);
+  if (mode_ == Mode::live && active_) clear_line();
   if (mode_ == Mode::plain)
     std::fprintf(out_, "[%s] warning: %s\n", stamp().c_str(), line.c_str());
   else

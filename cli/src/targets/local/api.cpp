@@ -100,16 +100,26 @@ std::vector<core::Check> Api::checks() {
   if (listening) {
     auto r = core::http_get(base_url() + "/api/info", 2s);
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    int latest = latest_migration(layout_.root);
     if (!r.ok() || j.is_discarded() || !j.contains("database")) {
       mig.detail = "GET /api/info -> " + r.describe();
     } else {
-      const auto& v = j["database"].value("migration_version", nlohmann::json());
-      std::string have = v.is_null() ? "none" : v.is_string() ? v.get<std::string>() : v.dump();
-      int n = v.is_number_integer() ? v.get<int>() : std::atoi(have.c_str());
-      mig.ok = n > 0 && (latest == 0 || n >= latest);
-      mig.detail = latest ? fmt::format("version {} (latest in api/migrations: {})", have, latest)
-                          : fmt::format("version {}", have);
+      // Expected: what the running binary says it needs, else the newest file in api/migrations.
+      const auto& db = j["database"];
+      auto as_int = [](const nlohmann::json& v) {
+        return v.is_number_integer() ? v.get<int>()
+               : v.is_string()       ? std::atoi(v.get<std::string>().c_str())
+                                     : 0;
+      };
+      int have = as_int(db.value("migration_version", nlohmann::json()));
+      int want = as_int(db.value("migration_expected", nlohmann::json()));
+      const char* from = "reported by the API";
+      if (want == 0) {
+        want = latest_migration(layout_.root);
+        from = "latest in api/migrations";
+      }
+      mig.ok = have > 0 && have >= want;
+      mig.detail = want ? fmt::format("version {} ({}: {})", have, from, want)
+                        : fmt::format("version {}", have);
       mig.hint = "migrations are applied when the API starts: see `boutique logs api`";
     }
   }

@@ -76,6 +76,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
   // Everything that can be missing is checked before anything starts.
   if (wants(parts, "db")) db_.bindir();
+  if (wants(parts, "web")) web_.preflight();
   if (wants(parts, "api") && ::access(api_.binary().c_str(), X_OK) != 0)
     throw core::MissingPrerequisite(
         fmt::format("the API binary {} is missing", api_.binary().string()),

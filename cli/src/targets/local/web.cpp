@@ -137,6 +137,16 @@ std::vector<std::string> Web::nginx_argv() const {
           error_log().string()};
 }
 
+void Web::preflight() const {
+  nginx();
+  if (ctx_.config.path("local.web_root").empty() && ui_needs_build(layout_.root / "frontend") &&
+      core::find_program("npm").empty())
+    throw core::MissingPrerequisite(
+        "the web UI must be built (frontend/dist is missing or stale) "
+        "but npm is not installed",
+        "apt-get install nodejs npm (Vite needs node >= 20)");
+}
+
 void Web::prepare_ui() {
   fs::path configured = ctx_.config.path("local.web_root");
   fs::path frontend = layout_.root / "frontend";

@@ -27,6 +27,8 @@ class Web {
  public:
   Web(core::Context& ctx, const Layout& layout);
 
+  // Throws MissingPrerequisite when nginx (or npm, for a UI that needs building) is missing.
+  void preflight() const;
   // Builds the UI when needed (npm ci && npm run build) or writes the placeholder page; decides
   // the web root.
   void prepare_ui();
