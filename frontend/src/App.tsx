@@ -101,11 +101,9 @@ function useSessionExpiry() {
   const session = useSession();
   useEffect(() => {
     if (!session) return;
-    // Tokens last 24 h, well under setTimeout's 24.8-day limit.
-    const timer = setTimeout(
-      () => sessionStore.set(null),
-      Math.max(0, sessionRemainingMs(session)),
-    );
+    // setTimeout fires at once past 2^31 - 1 ms (24.8 days): clamp (tokens last 24 h anyway).
+    const delay = Math.min(Math.max(0, sessionRemainingMs(session)), 2 ** 31 - 1);
+    const timer = setTimeout(() => sessionStore.set(null), delay);
     return () => clearTimeout(timer);
   }, [session]);
 }
