@@ -1,0 +1,167 @@
+// The `boutique` binary as users and Jenkins see it: exit codes, messages, formats. Real processes,
+// no running stack needed (start-up failures use stand-in API programs that never get healthy).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/process.hpp"
+#include "core/system.hpp"
+
+namespace fs = std::filesystem;
+using namespace boutique;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Binary : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/boutique-bin-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    fs::permissions(dir_, fs::perms(0755));
+  }
+  void TearDown() override {
+    run({"down", "--volumes", "--yes"});
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  core::Result run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), BOUTIQUE_CLI);
+    env.emplace("BOUTIQUE_STATE_DIR", (dir_ / "state").string());
+    env.emplace("NO_COLOR", "1");
+    auto r = runner_.run({args, env, dir_, 120s, {}});
+    std::cerr << "$ " << core::display(args) << " -> " << r.describe() << "\n" << r.out << r.err;
+    return r;
+  }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+
+  core::PosixProcessRunner runner_;
+  fs::path dir_;
+};
+
+int free_port(int from) {
+  for (int p = from; p < from + 500; ++p)
+    if (core::port_free("127.0.0.1", p) && core::port_free("0.0.0.0", p)) return p;
+  return 0;
+}
+
+}  // namespace
+
+TEST_F(Binary, ConfigShowsSourcesAndRedactsSecrets) {
+  write("boutique.yaml", "ports:\n  api: 5100\n  web: 5200\n");
+  auto r = run({"config", "-o", "json"},
+               {{"BOUTIQUE_WEB_PORT", "5300"}, {"BOUTIQUE_ADMIN_PASSWORD", "tres-secret"}});
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["settings"]["ports.api"]["value"], "5100");
+  EXPECT_EQ(j["settings"]["ports.api"]["source"], "file");
+  EXPECT_EQ(j["settings"]["ports.web"]["value"], "5300");
+  EXPECT_EQ(j["settings"]["ports.web"]["source"], "env");
+  EXPECT_EQ(j["settings"]["ports.db"]["source"], "default");
+  EXPECT_EQ(r.out.find("tres-secret"), std::string::npos);
+  auto shown = run({"config", "--show-secrets"}, {{"BOUTIQUE_ADMIN_PASSWORD", "tres-secret"}});
+  EXPECT_NE(shown.out.find("tres-secret"), std::string::npos);
+}
+
+TEST_F(Binary, BadConfigExitsTwoNamingTheLine) {
+  write("boutique.yaml", "ports:\n  api: 5000\n  wbe: 1\n");
+  auto r = run({"status"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("boutique.yaml:3: unknown key 'ports.wbe'"), std::string::npos);
+  write("boutique.yaml", "ports:\n  api: beaucoup\n");
+  r = run({"up"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("boutique.yaml:2:8: ports.api must be an integer"), std::string::npos);
+  EXPECT_EQ(run({"version"}).exit_code, 0);  // needs no configuration
+}
+
+TEST_F(Binary, ContainerTargetsAreNotImplementedYet) {
+  for (const char* t : {"compose", "k8s"}) {
+    auto r = run({"--target", t, "up"});
+    EXPECT_EQ(r.exit_code, 7);
+    EXPECT_NE(r.err.find("not implemented yet in this version"), std::string::npos);
+  }
+}
+
+TEST_F(Binary, ParseErrorsKeepCli11Codes) {
+  EXPECT_EQ(run({"up", "--no-such-flag"}).exit_code, 109);
+  EXPECT_EQ(run({"logs", "nginx"}).exit_code, 105);
+}
+
+TEST_F(Binary, StatusOfNothingExitsOneWithJsonAndJunit) {
+  auto r = run({"status", "-o", "json", "--junit", (dir_ / "s.xml").string()},
+               {{"BOUTIQUE_API_PORT", std::to_string(free_port(41000))},
+                {"BOUTIQUE_WEB_PORT", std::to_string(free_port(42000))},
+                {"BOUTIQUE_DB_PORT", std::to_string(free_port(43000))}});
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["ok"].get<bool>());
+  EXPECT_EQ(j["checks"].size(), 12u);
+  auto xml = core::read_text(dir_ / "s.xml").value_or("");
+  EXPECT_NE(xml.find("failures=\"12\""), std::string::npos) << xml;
+}
+
+TEST_F(Binary, DownVolumesWithoutTerminalNeedsYes) {
+  fs::create_directories(dir_ / "state");
+  auto r = run({"down", "--volumes"});
+  EXPECT_EQ(r.exit_code, 8);
+  EXPECT_NE(r.err.find("--yes"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir_ / "state"));
+  // A directory boutique did not create is never deleted.
+  r = run({"down", "--volumes", "--yes"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(fs::exists(dir_ / "state"));
+}
+
+TEST_F(Binary, DoctorReportsAndExitsThreeWhenTheApiIsMissing) {
+  auto r = run({"doctor", "-o", "json"}, {{"BOUTIQUE_API_BINARY", (dir_ / "nope").string()}});
+  EXPECT_EQ(r.exit_code, 3);
+  auto j = nlohmann::json::parse(r.out);
+  bool api_row = false;
+  for (const auto& c : j["checks"])
+    if (c["component"] == "boutique-api") {
+      api_row = true;
+      EXPECT_FALSE(c["ok"].get<bool>());
+      EXPECT_NE(c["hint"].get<std::string>().find("make"), std::string::npos);
+    }
+  EXPECT_TRUE(api_row);
+}
+
+// Stand-in API programs exercise up's failure paths: the error class, the log tail, the rollback.
+TEST_F(Binary, ApiDyingAtStartupFailsWithItsLogAndRollsBack) {
+  if (core::find_program("pg_ctl").empty() && !fs::exists("/usr/lib/postgresql"))
+    GTEST_SKIP() << "PostgreSQL is not installed";
+  write("dying-api",
+        "#!/bin/sh\necho \"fatal: cannot open the pool (DATABASE_URL=${DATABASE_URL%%:*})\"\nexit "
+        "3\n");
+  fs::permissions(dir_ / "dying-api", fs::perms(0755));
+  write("slow-api", "#!/bin/sh\necho starting\nexec sleep 60\n");
+  fs::permissions(dir_ / "slow-api", fs::perms(0755));
+  std::map<std::string, std::string> env = {{"BOUTIQUE_API_PORT", std::to_string(free_port(44000))},
+                                            {"BOUTIQUE_WEB_PORT", std::to_string(free_port(45000))},
+                                            {"BOUTIQUE_DB_PORT", std::to_string(free_port(46000))},
+                                            {"BOUTIQUE_API_BINARY", (dir_ / "dying-api").string()}};
+  auto r = run({"up", "api"}, env);
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("stopped during start-up"), std::string::npos);
+  EXPECT_NE(r.err.find("fatal: cannot open the pool (DATABASE_URL=postgresql)"), std::string::npos);
+  EXPECT_NE(r.err.find("rolling back: stopping db"), std::string::npos);
+  auto db_pid = core::read_pid_file(dir_ / "state" / "pg" / "data" / "postmaster.pid");
+  EXPECT_FALSE(db_pid && core::process_alive(*db_pid));
+
+  env["BOUTIQUE_API_BINARY"] = (dir_ / "slow-api").string();
+  r = run({"up", "api", "--timeout", "2"}, env);
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("not ready before the deadline"), std::string::npos);
+  auto api_pid = core::read_pid_file(dir_ / "state" / "run" / "api.pid");
+  ASSERT_TRUE(api_pid);
+  EXPECT_FALSE(core::process_alive(*api_pid));  // rolled back
+}
