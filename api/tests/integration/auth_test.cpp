@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <regex>
+#include <sstream>
 
 #include "support/api_test.hpp"
 
@@ -205,6 +206,39 @@ TEST_F(Authentification, RepeatedFailuresGet429WithRetryAfter) {
   EXPECT_TRUE(IsJson(http().get("/api/auth/moi", victim.token), 200)) << "sessions unaffected";
   EXPECT_FALSE(env().login(env().admin_email(), env().admin_password()).empty())
       << "other accounts unaffected";
+}
+
+TEST_F(Authentification, LogHasOneLinePerRequestAndNoSecret) {
+  const auto me = env().register_user("journal");
+  ASSERT_EQ(http()
+                .send({.path = "/api/auth/moi",
+                       .headers = {{"X-Request-Id", "it-journal-1"}},
+                       .bearer = me.token})
+                .status,
+            200);
+  ASSERT_EQ(
+      http()
+          .post("/api/auth/login", {{"email", me.email}, {"password", "wrong-" + me.password}})
+          .status,
+      401);
+  const std::string log = env().process().log();
+  for (const auto& secret :
+       {me.password, me.token, env().admin_password(), env().user_password()}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << "a password or token is in the log";
+  }
+  bool found = false;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("it-journal-1") == std::string::npos) continue;
+    ASSERT_TRUE(nlohmann::json::accept(line)) << "BOUTIQUE_LOG_FORMAT=json: " << line;
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j.value("method", ""), "GET") << line;
+    EXPECT_EQ(j.value("path", ""), "/api/auth/moi") << line;
+    EXPECT_EQ(j.value("status", 0), 200) << line;
+    EXPECT_TRUE(j.contains("duration_ms")) << line;
+    found = true;
+  }
+  EXPECT_TRUE(found) << "no log line carries the request id it-journal-1";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "support/api_test.hpp"
+#include "support/raw_http.hpp"
 
 namespace boutique::it {
 namespace {
@@ -82,6 +83,62 @@ TEST_F(ErreursHttp, BodyOverOneMebibyteIs413) {
       .method = "POST", .path = "/api/auth/login", .body = body_of_size(2 * kMiB)};
   EXPECT_TRUE(IsProblem(http().send(anonymous), 413)) << "the limit applies before anything else";
   EXPECT_EQ(http().get("/healthz").status, 200) << "still serving";
+}
+
+TEST_F(ErreursHttp, HeadIs405WithoutABody) {
+  // docs/api.md: HEAD is not derived from GET. A response to HEAD must not carry content
+  // (RFC 9110 §9.3.2): a keep-alive client would read it as the start of the next response.
+  RawConnection conn(env().process().port());
+  conn.send_all("HEAD /api/produits HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+  const auto head = conn.read_response(std::chrono::seconds(5), /*to_head=*/true);
+  ASSERT_TRUE(head.has_value()) << conn.error();
+  EXPECT_EQ(head->status, 405) << head->head;
+  EXPECT_NE(head->head.find("GET"), std::string::npos) << "Allow names GET: " << head->head;
+  conn.send_all("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+  const auto next = conn.read_response(std::chrono::seconds(5));
+  ASSERT_TRUE(next.has_value()) << "the next response on the connection is garbled: "
+                                << conn.error();
+  EXPECT_EQ(next->status, 200) << next->head;
+}
+
+TEST_F(ErreursHttp, HugeBodyIsRefusedAndTheServerLivesOn) {
+  // Over 4 MiB the HTTP layer itself answers 413 (plain text, docs/api.md).
+  const Request huge{.method = "POST",
+                     .path = "/api/auth/login",
+                     .body = R"({"email":")" + std::string(5 * 1024 * 1024, 'a') + R"("})"};
+  try {
+    const Response r = http().send(huge);
+    EXPECT_EQ(r.status, 413) << r.describe();
+  } catch (const TransportError& e) {
+    ADD_FAILURE() << "no 413 answer to a 5 MiB body: " << e.what();
+  }
+  EXPECT_EQ(env().client().get("/healthz").status, 200);
+  EXPECT_TRUE(env().process().running());
+}
+
+TEST_F(ErreursHttp, DeeplyNestedJsonIs400) {
+  auto nested = [](int depth) {  // depth counts the outer object
+    return R"({"email":)" + std::string(static_cast<size_t>(depth - 1), '[') +
+           std::string(static_cast<size_t>(depth - 1), ']') + "}";
+  };
+  const Request shallow{.method = "POST", .path = "/api/auth/login", .body = nested(64)};
+  EXPECT_TRUE(IsProblem(http().send(shallow), 422)) << "64 levels are allowed (then invalid)";
+  const Request deep{.method = "POST", .path = "/api/auth/login", .body = nested(66)};
+  EXPECT_TRUE(IsProblem(http().send(deep), 400)) << "deeper than 64 levels";
+  const Request bomb{.method = "POST", .path = "/api/auth/login", .body = nested(100000)};
+  EXPECT_TRUE(IsProblem(http().send(bomb), 400)) << "no stack overflow on deep nesting";
+  EXPECT_TRUE(env().process().running());
+}
+
+TEST_F(ErreursHttp, MalformedPercentEscapeIs400) {
+  for (const char* query : {"q=%zz", "q=abc%4", "categorie=%", "q=%00"}) {
+    const Response r = http().get(std::string("/api/produits?") + query);
+    if (std::string(query) == "q=%00") {
+      EXPECT_TRUE(r.status == 200 || IsProblem(r, 400)) << query << ": " << r.describe();
+    } else {
+      EXPECT_TRUE(IsProblem(r, 400)) << query;
+    }
+  }
 }
 
 TEST_F(ErreursHttp, MalformedJsonIs400) {

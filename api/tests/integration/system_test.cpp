@@ -132,6 +132,30 @@ TEST_F(Systeme, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_TRUE(has_cache) << "no cache hit/miss counter";
 }
 
+TEST_F(Systeme, MetricsRoutesAreTemplatesAndListCacheHits) {
+  const std::string junk = "/zz-" + random_token(10);
+  ASSERT_EQ(http().get(junk).status, 404);
+  ASSERT_EQ(http().get("/api/produits/3").status, 200);
+  auto value = [](const std::vector<Sample>& samples, const std::string& part) {
+    double sum = 0;
+    for (const auto& s : samples) {
+      if (s.name.find(part) != std::string::npos) sum += s.value;
+    }
+    return sum;
+  };
+  const auto before = metrics();
+  for (const auto& s : before) {
+    EXPECT_EQ(s.labels.find(junk.substr(1)), std::string::npos)
+        << "unknown paths must not become label values (unbounded cardinality): " << s.labels;
+    EXPECT_EQ(s.labels.find("/api/produits/3\""), std::string::npos)
+        << "ids must not become label values: " << s.labels;
+  }
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(http().get("/api/produits").status, 200);
+  const auto after = metrics();
+  EXPECT_GE(value(after, "cache_hits") - value(before, "cache_hits"), 2)
+      << "repeated identical list requests are cache hits";
+}
+
 TEST_F(Systeme, OpenApiIs31AndDocumentsExactlyTheDocumentedRoutes) {
   const Response r = http().get("/api/openapi.json");
   ASSERT_TRUE(IsJson(r, 200));

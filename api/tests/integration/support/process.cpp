@@ -52,6 +52,25 @@ class FileActions {
   posix_spawn_file_actions_t actions_{};
 };
 
+// environ minus what `drop` says, plus `add` (later entries win), as NAME=VALUE strings.
+template <class Drop>
+std::vector<std::string> make_env(Drop drop, const EnvVars& add) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view kv(*e);
+    const std::string_view name = kv.substr(0, kv.find('='));
+    bool overridden = drop(name);
+    for (const auto& [n, v] : add) overridden = overridden || n == name;
+    if (!overridden) env.emplace_back(kv);
+  }
+  for (size_t i = 0; i < add.size(); ++i) {
+    bool later = false;
+    for (size_t j = i + 1; j < add.size(); ++j) later = later || add[j].first == add[i].first;
+    if (!later) env.push_back(add[i].first + "=" + add[i].second);
+  }
+  return env;
+}
+
 // Reaps `pid` if it has exited; its wait status then.
 std::optional<int> try_reap(pid_t pid) {
   int status = 0;
@@ -68,7 +87,12 @@ std::string describe_wait_status(int status) {
   return "wait status " + std::to_string(status);
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+std::string api_binary() {
+  return BOUTIQUE_IT_API_BIN;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                          const EnvVars& extra_env) {
   std::array<int, 2> out_pipe{};
   std::array<int, 2> err_pipe{};
   if (pipe2(out_pipe.data(), O_CLOEXEC) != 0 || pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
@@ -80,8 +104,10 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
   posix_spawn_file_actions_adddup2(actions.get(), err_pipe[1], 2);
   std::vector<std::string> args = argv;
   auto c_args = c_strings(args);
+  auto env = make_env([](std::string_view) { return false; }, extra_env);
+  auto c_env = c_strings(env);
   pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, c_args[0], actions.get(), nullptr, c_args.data(), environ);
+  const int rc = posix_spawnp(&pid, c_args[0], actions.get(), nullptr, c_args.data(), c_env.data());
   close(out_pipe[1]);
   close(err_pipe[1]);
   if (rc != 0) {
@@ -144,23 +170,19 @@ int find_free_port() {
 }
 
 ApiProcess::ApiProcess(ApiConfig config) : config_(std::move(config)) {
-  if (config_.executable.empty()) config_.executable = BOUTIQUE_IT_API_BIN;
+  if (config_.executable.empty()) config_.executable = api_binary();
   port_ = config_.port != 0 ? config_.port : find_free_port();
 
   // Hermetic environment: the parent's, minus anything that configures the API, plus ours.
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view kv(*e);
-    if (kv.rfind("BOUTIQUE_", 0) == 0 || kv.rfind("DATABASE_URL=", 0) == 0 ||
-        kv.rfind("PORT=", 0) == 0) {
-      continue;
-    }
-    env.emplace_back(kv);
-  }
-  env.push_back("DATABASE_URL=" + config_.database_url);
-  env.push_back("PORT=" + std::to_string(port_));
-  env.push_back("BOUTIQUE_BIND=127.0.0.1");
-  for (const auto& [name, value] : config_.env) env.push_back(name + "=" + value);
+  EnvVars vars{{"DATABASE_URL", config_.database_url},
+               {"PORT", std::to_string(port_)},
+               {"BOUTIQUE_BIND", "127.0.0.1"}};
+  vars.insert(vars.end(), config_.env.begin(), config_.env.end());
+  auto env = make_env(
+      [](std::string_view name) {
+        return name.rfind("BOUTIQUE_", 0) == 0 || name == "DATABASE_URL" || name == "PORT";
+      },
+      vars);
 
   std::vector<std::string> args{config_.executable};
   args.insert(args.end(), config_.args.begin(), config_.args.end());

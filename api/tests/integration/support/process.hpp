@@ -19,22 +19,27 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs argv[0] (looked up in PATH) with the current environment; kills it after `timeout`.
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+
+// Runs argv[0] (looked up in PATH) with the current environment plus `env` (which wins);
+// kills it after `timeout`.
 CommandResult run_command(const std::vector<std::string>& argv,
-                          std::chrono::seconds timeout = std::chrono::seconds(120));
+                          std::chrono::seconds timeout = std::chrono::seconds(120),
+                          const EnvVars& env = {});
+
+// The boutique-api built with these tests.
+std::string api_binary();
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read it back, close).
 int find_free_port();
 
-using EnvVars = std::vector<std::pair<std::string, std::string>>;
-
 struct ApiConfig {
-  std::string executable;  // empty: the boutique-api built with the tests
-  std::string database_url;
-  std::filesystem::path log_path;
-  int port = 0;  // 0: find a free one
-  EnvVars env;   // BOUTIQUE_* etc.; DATABASE_URL, PORT, BOUTIQUE_BIND are set from the fields above
-  std::vector<std::string> args;
+  std::string executable = {};  // empty: the boutique-api built with the tests
+  std::string database_url = {};
+  std::filesystem::path log_path = {};
+  int port = 0;      // 0: find a free one
+  EnvVars env = {};  // BOUTIQUE_* etc., and overrides of DATABASE_URL, PORT, BOUTIQUE_BIND
+  std::vector<std::string> args = {};
 };
 
 // The real boutique-api, its stdout and stderr appended to log_path. The destructor stops it

@@ -66,7 +66,8 @@ void RawConnection::send_all(std::string_view bytes) {
   }
 }
 
-std::optional<RawResponse> RawConnection::read_response(std::chrono::milliseconds timeout) {
+std::optional<RawResponse> RawConnection::read_response(std::chrono::milliseconds timeout,
+                                                        bool to_head) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool eof = false;
   for (;;) {
@@ -82,6 +83,10 @@ std::optional<RawResponse> RawConnection::read_response(std::chrono::millisecond
       const auto head = lower(r.head);
       const auto cl = head.find("\r\ncontent-length:");
       const size_t body_start = end_of_head + 4;
+      if (to_head) {
+        buffer_.erase(0, body_start);
+        return r;
+      }
       if (cl != std::string::npos) {
         const size_t length = std::stoul(head.substr(cl + 17));
         if (buffer_.size() >= body_start + length) {

@@ -26,7 +26,8 @@ class RawConnection {
   void send_all(std::string_view bytes);  // throws on failure
   // One complete response (Content-Length framed, else up to EOF); nullopt with error() set when
   // the connection closes or the timeout passes first.
-  std::optional<RawResponse> read_response(std::chrono::milliseconds timeout);
+  // A response to HEAD has headers only, whatever its Content-Length says.
+  std::optional<RawResponse> read_response(std::chrono::milliseconds timeout, bool to_head = false);
   const std::string& error() const { return error_; }
 
  private:
