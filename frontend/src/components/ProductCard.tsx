@@ -33,10 +33,10 @@ export function ProductCard({ produit }: { produit: Produit }) {
           type="button"
           className="bouton bouton-secondaire"
           disabled={full}
-          aria-label={`Ajouter ${produit.nom} au panier`}
           onClick={() => addToCart(produit)}
         >
           {inCart > 0 ? `Au panier (${inCart})` : 'Ajouter au panier'}
+          <span className="sr-only">, {produit.nom}</span>
         </button>
       </div>
     </article>
