@@ -85,8 +85,32 @@ std::optional<pid_t> read_pid_file(const fs::path& p) {
   return static_cast<pid_t>(pid);
 }
 
+std::optional<unsigned long long> process_start_time(pid_t pid) {
+  auto stat = read_text(fmt::format("/proc/{}/stat", pid));
+  if (!stat) return std::nullopt;
+  auto close = stat->rfind(')');  // the command name may contain spaces and parentheses
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream in(stat->substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && in >> field; ++i)
+    if (i == 22) return std::stoull(field);
+  return std::nullopt;
+}
+
 void write_pid_file(const fs::path& p, pid_t pid) {
-  write_text(p, fmt::format("{}\n", pid));
+  auto start = process_start_time(pid);
+  write_text(p, start ? fmt::format("{}\n{}\n", pid, *start) : fmt::format("{}\n", pid));
+}
+
+std::optional<pid_t> read_live_pid(const fs::path& p) {
+  auto t = read_text(p);
+  if (!t) return std::nullopt;
+  std::istringstream in(*t);
+  long pid = 0;
+  unsigned long long start = 0;
+  if (!(in >> pid) || pid <= 0 || !process_alive(static_cast<pid_t>(pid))) return std::nullopt;
+  if (in >> start && process_start_time(static_cast<pid_t>(pid)) != start) return std::nullopt;
+  return static_cast<pid_t>(pid);
 }
 
 bool port_free(const std::string& address, int port) {

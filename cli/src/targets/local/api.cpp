@@ -50,10 +50,15 @@ fs::path Api::binary() const {
 }
 
 std::optional<pid_t> Api::pid() const {
-  auto p = core::read_pid_file(pid_file());
-  if (p && core::process_alive(*p) && core::process_matches(*p, binary().filename().string()))
-    return p;
-  return std::nullopt;
+  return core::read_live_pid(pid_file());
+}
+
+bool Api::binary_replaced(pid_t pid) const {
+  std::error_code ec;
+  std::string exe = fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec).string();
+  const std::string deleted = " (deleted)";
+  return !ec && exe.size() > deleted.size() &&
+         exe.compare(exe.size() - deleted.size(), deleted.size(), deleted) == 0;
 }
 
 pid_t Api::start(const std::map<std::string, std::string>& env) {

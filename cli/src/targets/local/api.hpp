@@ -21,6 +21,8 @@ class Api {
   // local.api_binary, else boutique-api next to this executable, else <root>/build/bin.
   std::filesystem::path binary() const;
   std::optional<pid_t> pid() const;
+  // The running API's executable was replaced since it started (rebuilt: `make up` after a change).
+  bool binary_replaced(pid_t pid) const;
   pid_t start(const std::map<std::string, std::string>& env);
   void wait_ready(std::chrono::steady_clock::time_point deadline);
   void stop(std::chrono::milliseconds grace);

@@ -109,8 +109,15 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
                                                       ctx_.config.str("database.name")));
     }
     if (wants(parts, "api")) {
-      if (auto p = api_.pid()) {
-        sum.already.push_back(fmt::format("api (pid {})", *p));
+      auto running = api_.pid();
+      if (running && api_.binary_replaced(*running)) {
+        ctx_.progress->info(fmt::format("{} was rebuilt since the API started: restarting it",
+                                        api_.binary().string()));
+        api_.stop(grace);
+        running.reset();
+      }
+      if (running) {
+        sum.already.push_back(fmt::format("api (pid {})", *running));
       } else {
         std::map<std::string, std::string> env = {
             {"DATABASE_URL", db_.url(db_password)},

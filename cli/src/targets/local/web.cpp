@@ -241,9 +241,7 @@ bool Web::write_config(const std::string& api_upstream) {
 }
 
 std::optional<pid_t> Web::pid() const {
-  auto p = core::read_pid_file(pid_file());
-  if (p && core::process_alive(*p) && core::process_matches(*p, "nginx")) return p;
-  return std::nullopt;
+  return core::read_live_pid(pid_file());
 }
 
 pid_t Web::start() {
