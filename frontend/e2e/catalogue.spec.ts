@@ -89,9 +89,7 @@ test('usable at 360 px wide', async ({ page }) => {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });
 
-// boutique-api sorts tri=prix as text ("64.90" after "159.90"): ORDER BY prix picks the
-// prix::text output column. Reported; enable once the API orders by the numeric column.
-test.fixme('price sort is numeric', async ({ shop }) => {
+test('price sort is numeric', async ({ shop }) => {
   const prix = (await shop.produits('&categorie=Claviers&tri=prix')).map((p) => p.prix);
   expect(prix).toEqual([...prix].sort((a, b) => a - b));
 });

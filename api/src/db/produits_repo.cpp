@@ -16,6 +16,8 @@ constexpr const char* kFilters =
     " AND ($3::numeric IS NULL OR prix >= $3::numeric)"
     " AND ($4::numeric IS NULL OR prix <= $4::numeric)";
 
+// Sort keys name the table's columns (produits.prix): a bare "prix" would pick the prix::text
+// output column and sort prices as text ("159.90" < "64.90").
 struct Order {
   domain::Tri tri;
   const char* statement;
@@ -23,9 +25,9 @@ struct Order {
 };
 constexpr Order kOrders[] = {
     {domain::Tri::kId, "produits_list_id", "id"},
-    {domain::Tri::kPrix, "produits_list_prix", "prix, id"},
-    {domain::Tri::kPrixDesc, "produits_list_prix_desc", "prix DESC, id"},
-    {domain::Tri::kNom, "produits_list_nom", "nom COLLATE \"und-x-icu\", id"},
+    {domain::Tri::kPrix, "produits_list_prix", "produits.prix, id"},
+    {domain::Tri::kPrixDesc, "produits_list_prix_desc", "produits.prix DESC, id"},
+    {domain::Tri::kNom, "produits_list_nom", "produits.nom COLLATE \"und-x-icu\", id"},
     {domain::Tri::kRecent, "produits_list_recent", "created_at DESC, id DESC"},
 };
 
