@@ -7,7 +7,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc)
 BOUTIQUE := $(BUILD)/bin/boutique
 
-.PHONY: all deps build test check-format format up down status bench install clean
+.PHONY: all deps build test test-cpp test-frontend check-format format up down status bench install clean
 
 all: build
 
@@ -20,8 +20,16 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build check-format
+# Everything CI checks, in order: formatting, C++ suites (unit, integration against a throwaway
+# PostgreSQL, CLI end to end), then the UI (type check, lint, unit tests, build, Playwright E2E).
+test: check-format test-cpp test-frontend
+
+test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+test-frontend: build
+	@scripts/install-deps.sh ui
+	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api frontend/scripts/test-all.sh
 
 check-format:
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
