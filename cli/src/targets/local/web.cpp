@@ -96,6 +96,10 @@ std::string render_template(const std::string& text,
 
 std::string nginx_template(const fs::path& root) {
   if (auto t = core::read_text(root / "frontend" / "nginx" / "boutique.conf.template")) return *t;
+  if (*kEmbeddedNginxTemplate == '\0')
+    throw core::MissingPrerequisite(
+        (root / "frontend" / "nginx" / "boutique.conf.template").string() + " is missing",
+        "run boutique from the project (or restore that file)");
   return kEmbeddedNginxTemplate;
 }
 
