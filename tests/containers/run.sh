@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Container tests: real images built by podman from the project's Dockerfiles, run for real.
-#   tests/containers/run.sh                  build + run every check (≈1 min warm, ≈5–6 min cold)
+#   tests/containers/run.sh                  build + run every check (≈1 min warm, ≈6 min cold)
 #   tests/containers/run.sh --clean-images   remove the images these tests tag (kept as a build cache)
 # Needs root (rootful podman) and the packages of `scripts/install-deps.sh containers` (installed here
 # when missing). Host networking only, all traffic to 127.0.0.1. Exit 0 when every check passed.
