@@ -2,10 +2,13 @@
 // no running stack needed (start-up failures use stand-in API programs that never get healthy).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -164,4 +167,38 @@ TEST_F(Binary, ApiDyingAtStartupFailsWithItsLogAndRollsBack) {
   auto api_pid = core::read_pid_file(dir_ / "state" / "run" / "api.pid");
   ASSERT_TRUE(api_pid);
   EXPECT_FALSE(core::process_alive(*api_pid));  // rolled back
+}
+
+TEST_F(Binary, CtrlCDuringUpRollsBackAndExitsEight) {
+  if (core::find_program("pg_ctl").empty() && !fs::exists("/usr/lib/postgresql"))
+    GTEST_SKIP() << "PostgreSQL is not installed";
+  write("slow-api", "#!/bin/sh\necho starting\nexec sleep 60\n");
+  fs::permissions(dir_ / "slow-api", fs::perms(0755));
+  const fs::path log = dir_ / "up.log";
+  pid_t up = runner_.spawn_detached({{BOUTIQUE_CLI, "up", "api"},
+                                     {{"BOUTIQUE_STATE_DIR", (dir_ / "state").string()},
+                                      {"BOUTIQUE_API_PORT", std::to_string(free_port(44500))},
+                                      {"BOUTIQUE_DB_PORT", std::to_string(free_port(46500))},
+                                      {"BOUTIQUE_API_BINARY", (dir_ / "slow-api").string()}},
+                                     dir_,
+                                     log});
+  // Interrupt once it is waiting for the (never ready) API.
+  auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (core::read_text(log).value_or("").find("Waiting for the API") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << core::read_text(log).value_or("");
+    std::this_thread::sleep_for(20ms);
+  }
+  ::kill(up, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(up, &status, 0), up);
+  std::string out = core::read_text(log).value_or("");
+  EXPECT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 8) << out;
+  EXPECT_NE(out.find("error: interrupted"), std::string::npos) << out;
+  EXPECT_NE(out.find("rolling back: stopping db"), std::string::npos) << out;
+  auto api_pid = core::read_pid_file(dir_ / "state" / "run" / "api.pid");
+  ASSERT_TRUE(api_pid);
+  EXPECT_FALSE(core::process_alive(*api_pid));
+  auto db_pid = core::read_pid_file(dir_ / "state" / "pg" / "data" / "postmaster.pid");
+  EXPECT_FALSE(db_pid && core::process_alive(*db_pid));
 }

@@ -33,14 +33,16 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   if (ctx.format == core::Format::json) {
     nlohmann::json urls = nlohmann::json::object();
     for (const auto& [label, url] : sum.urls) urls[label] = url;
-    ctx.print(
-        nlohmann::json{{"target", target->name()},
-                       {"started", sum.started},
-                       {"already_running", sum.already},
-                       {"urls", urls},
-                       {"admin", {{"email", sum.admin_email}, {"password", sum.admin_password}}}}
-            .dump(2) +
-        "\n");
+    ctx.print(nlohmann::json{
+                  {"target", target->name()},
+                  {"started", sum.started},
+                  {"already_running", sum.already},
+                  {"urls", urls},
+                  {"admin", sum.demo_accounts ? nlohmann::json{{"email", sum.admin_email},
+                                                               {"password", sum.admin_password}}
+                                              : nlohmann::json()}}
+                  .dump(2) +
+              "\n");
     return 0;
   }
   std::string out;
@@ -54,7 +56,10 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   std::size_t w = 0;
   for (const auto& u : sum.urls) w = std::max(w, u.first.size());
   for (const auto& [label, url] : sum.urls) out += fmt::format("  {:<{}}  {}\n", label, w, url);
-  out += fmt::format("\nSign in as admin: {} / {}\n", sum.admin_email, sum.admin_password);
+  if (sum.demo_accounts)
+    out += fmt::format("\nSign in as admin: {} / {}\n", sum.admin_email, sum.admin_password);
+  else
+    out += "\nNo demo accounts (local.seed_demo is false): create users through the API.\n";
   out += "Logs: boutique logs [api|db|web]   Checks: boutique status   Stop: boutique down\n";
   if (!ctx.quiet) ctx.print(out);
   return 0;

@@ -62,14 +62,14 @@ void print_tail(const std::vector<LogSource>& sources, std::size_t n, std::FILE*
   std::fflush(out);
 }
 
-void follow(const std::vector<LogSource>& sources, std::FILE* out, const std::atomic<bool>& stop) {
+void follow(const std::vector<LogSource>& sources, std::FILE* out, bool (*stop)()) {
   std::map<std::string, std::uintmax_t> offset;
   for (const auto& s : sources) {
     std::error_code ec;
     offset[s.path] = fs::file_size(s.path, ec);
     if (ec) offset[s.path] = 0;
   }
-  while (!stop.load()) {
+  while (!stop()) {
     for (const auto& s : sources) {
       std::error_code ec;
       auto size = fs::file_size(s.path, ec);

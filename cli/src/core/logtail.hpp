@@ -1,7 +1,6 @@
 #pragma once
 // `boutique logs`: the last lines of one or more log files, optionally followed (like tail -F:
 // survives truncation and files that appear later).
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -17,7 +16,7 @@ struct LogSource {
 // Last `n` lines of `text`.
 std::string last_lines(const std::string& text, std::size_t n);
 void print_tail(const std::vector<LogSource>& sources, std::size_t n, std::FILE* out);
-// Prints what is appended to the files until `stop` becomes true (polls every 200 ms).
-void follow(const std::vector<LogSource>& sources, std::FILE* out, const std::atomic<bool>& stop);
+// Prints what is appended to the files until `stop()` returns true (polls every 200 ms).
+void follow(const std::vector<LogSource>& sources, std::FILE* out, bool (*stop)());
 
 }  // namespace boutique::core

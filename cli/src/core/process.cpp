@@ -1,5 +1,7 @@
 #include "core/process.hpp"
 
+#include "core/interrupt.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -165,6 +167,12 @@ Result PosixProcessRunner::run(const Command& cmd) {
     if (fds[1].revents) drain(err_r, r.err);
     if (!exited && waitpid(pid, &status, WNOHANG) == pid) exited = true;
     if (exited && n == 0) break;
+    if (!exited && !killed && interrupted()) {  // Ctrl-C: the child is in its own group
+      killed = true;
+      ::kill(-pid, SIGTERM);
+      waitpid(pid, &status, 0);
+      exited = true;
+    }
     if (!exited && !killed && cmd.timeout.count() > 0 && Clock::now() >= start + cmd.timeout) {
       r.timed_out = true;
       killed = true;
@@ -174,6 +182,7 @@ Result PosixProcessRunner::run(const Command& cmd) {
     }
   }
   if (!exited) waitpid(pid, &status, 0);
+  if (killed && !r.timed_out) throw_if_interrupted();
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);

@@ -21,6 +21,7 @@ struct UpSummary {
   std::vector<std::string> already;                       // parts that were already up
   std::vector<std::pair<std::string, std::string>> urls;  // label, URL
   std::string admin_email, admin_password;
+  bool demo_accounts = true;  // false: local.seed_demo is off, the API creates no admin account
 };
 
 struct DownOptions {

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/http.hpp"
+#include "core/interrupt.hpp"
 #include "core/system.hpp"
 
 namespace fs = std::filesystem;
@@ -22,6 +23,7 @@ void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string
                 Clock::time_point deadline, const fs::path& log,
                 const std::function<std::string()>& last_error) {
   while (true) {
+    core::throw_if_interrupted();
     if (ready()) return;
     if (!core::process_alive(pid)) {
       std::string tail = core::tail_lines(core::read_text(log).value_or(""), 12);

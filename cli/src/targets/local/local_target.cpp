@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <functional>
 #include <future>
@@ -14,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/interrupt.hpp"
 #include "core/logtail.hpp"
 #include "core/system.hpp"
 
@@ -84,6 +83,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
         "build it: make  (or cmake --build build --target boutique-api), or set local.api_binary");
   layout_.create();
   core::FileLock lock(layout_.lock(), layout_.state.string());
+  core::catch_interrupts();  // Ctrl-C rolls back what this run started
 
   UpSummary sum;
   std::vector<std::pair<std::string, std::function<void()>>> rollback;
@@ -92,6 +92,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
     std::string db_password = ensure_secret(layout_, "db_password", std::nullopt);
     sum.admin_email = ctx_.config.str("admin.email");
     sum.admin_password = admin_password();
+    sum.demo_accounts = ctx_.config.boolean("local.seed_demo");
     if (wants(parts, "db")) {
       if (auto p = db_.pid()) {
         sum.already.push_back(fmt::format("db (pid {})", *p));
@@ -108,6 +109,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
                                                       ctx_.config.str("database.user"), db_.port(),
                                                       ctx_.config.str("database.name")));
     }
+    core::throw_if_interrupted();
     if (wants(parts, "api")) {
       auto running = api_.pid();
       if (running && api_.binary_replaced(*running)) {
@@ -137,6 +139,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
       api_.wait_ready(Clock::now() + timeout);
       sum.urls.emplace_back("API", api_.base_url() + "/api/info");
     }
+    core::throw_if_interrupted();
     if (wants(parts, "web")) {
       web_.prepare_ui();
       bool changed = web_.write_config(
@@ -262,9 +265,8 @@ void LocalTarget::logs(const LogsOptions& opts) {
     throw core::ConfigError(fmt::format("unknown component '{}' (db, api, web)", opts.component));
   core::print_tail(sources, static_cast<std::size_t>(std::max(0, opts.tail)), ctx_.out);
   if (!opts.follow) return;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  core::follow(sources, ctx_.out, g_stop);
+  core::catch_interrupts();
+  core::follow(sources, ctx_.out, core::interrupted);
 }
 
 }  // namespace boutique::targets::local
