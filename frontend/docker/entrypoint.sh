@@ -10,6 +10,7 @@ export BOUTIQUE_WEB_ROOT="${BOUTIQUE_WEB_ROOT:-/usr/share/boutique/web}"
 export BOUTIQUE_API_UPSTREAM="${BOUTIQUE_API_UPSTREAM:-backend:5000}"
 mkdir -p /tmp/nginx
 # Only these three placeholders: nginx's own $variables in the template must stay as they are.
+# shellcheck disable=SC2016  # the single quotes are the point: envsubst gets the names, not values
 envsubst '${BOUTIQUE_WEB_LISTEN} ${BOUTIQUE_WEB_ROOT} ${BOUTIQUE_API_UPSTREAM}' \
   </etc/boutique/boutique.conf.template >/tmp/nginx/boutique.conf
 if [ $# -eq 0 ]; then

@@ -50,7 +50,7 @@ export CONTAINERS_CONF
 if [ "${1:-}" = --clean-images ]; then
   for i in "$API_IMAGE" "$WEB_IMAGE" "$WEB_NODE_IMAGE" "$NODE_IMAGE" "$PG_IMAGE" \
     "docker.io/library/$API_IMAGE" "docker.io/library/$WEB_IMAGE"; do
-    podman rmi -f "$i" >/dev/null 2>&1 && log "removed $i" || true
+    if podman rmi -f "$i" >/dev/null 2>&1; then log "removed $i"; fi
   done
   exit 0
 fi
@@ -210,7 +210,7 @@ wait_for "$web/" 200 15
 index=$(curl -sf --max-time 5 "$web/") || fail "GET $web/"
 grep -q '<div id="root">' <<<"$index" || fail "index.html is not the UI's"
 asset=$(grep -o '/assets/[^"]*\.js' <<<"$index" | head -n1)
-[ -n "$asset" ] && [ "$(http_code "$web$asset")" = 200 ] || fail "UI asset '$asset' not served"
+if [ -z "$asset" ] || [ "$(http_code "$web$asset")" != 200 ]; then fail "UI asset '$asset' not served"; fi
 [ "$(http_code "$web/produits/3")" = 200 ] || fail "client-side route /produits/3 not served index.html"
 json_check "$web/api/info" "d['name'] == 'boutique-api' and d['database']['status'] == 'up'"
 uid=$(host_uid "$web_ctr")
@@ -228,7 +228,9 @@ stop_ms() { # stop_ms CONTAINER: podman stop -t 10, print milliseconds
 }
 ms=$(stop_ms "$api_ctr")
 code=$(podman inspect -f '{{.State.ExitCode}}' "$api_ctr")
-[ "$ms" -lt 2000 ] && [ "$code" = 0 ] || fail "API stop took $ms ms, exit code $code (want < 2000 ms, 0)"
+if [ "$ms" -ge 2000 ] || [ "$code" != 0 ]; then
+  fail "API stop took $ms ms, exit code $code (want < 2000 ms, 0)"
+fi
 web_ms=$(stop_ms "$web_ctr")
 [ "$web_ms" -lt 2000 ] || fail "frontend stop took $web_ms ms"
 ok "SIGTERM stops the API in $ms ms (exit 0); SIGQUIT stops nginx in $web_ms ms"
