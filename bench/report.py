@@ -147,8 +147,11 @@ def summary(workdir, out_path):
         if os.path.exists(bpath):
             with open(bpath, encoding="utf-8") as f:
                 r["body_bytes"] = int(f.read().strip() or 0)
-        cpu = read_env(os.path.join(workdir, f"cpu-{name}"))
-        r["cpu_cores"] = {k: float(v) for k, v in cpu.items()}
+        cpu = {k: float(v) for k, v in read_env(os.path.join(workdir, f"cpu-{name}")).items()}
+        if {"server", "postgres", "wrk", "all"} <= cpu.keys():
+            # what neither the server, PostgreSQL nor wrk used: other jobs (plus a little kernel time)
+            cpu["other"] = round(max(0.0, cpu["all"] - cpu["server"] - cpu["postgres"] - cpu["wrk"]), 2)
+        r["cpu_cores"] = cpu
         errs = sum(v for k, v in r["socket_errors"].items() if k != "read")
         r["valid"] = r["rps"] is not None and r["non_2xx"] == 0 and errs == 0
         results[name] = r
@@ -173,7 +176,7 @@ def summary(workdir, out_path):
     width = max(len(label) for _, label in TARGETS)
     print()
     print(f"{'target':<{width}}  {'req/s':>9}  {'p50':>9}  {'p99':>9}  {'bytes':>7}  "
-          f"{'CPU srv/pg/all':>14}  errors")
+          f"{'CPU srv/pg/wrk/other':>20}  errors")
     for name, label in TARGETS:
         r = results.get(name)
         if not r:
@@ -184,10 +187,10 @@ def summary(workdir, out_path):
         if errs and r["valid"]:
             note = "  (read errors: connections closed by the server)"
         c = r["cpu_cores"]
-        cpu = (f"{c['server']:.2f}/{c['postgres']:.2f}/{c['all']:.2f}"
-               if {"server", "postgres", "all"} <= c.keys() else "-")
+        cpu = (f"{c['server']:.2f}/{c['postgres']:.2f}/{c['wrk']:.2f}/{c['other']:.2f}"
+               if "other" in c else "-")
         print(f"{label:<{width}}  {r['rps'] or 0:>9.0f}  {fmt_ms(r['p50_ms']):>9}  "
-              f"{fmt_ms(r['p99_ms']):>9}  {r.get('body_bytes', 0):>7}  {cpu:>14}  {errs}{note}")
+              f"{fmt_ms(r['p99_ms']):>9}  {r.get('body_bytes', 0):>7}  {cpu:>20}  {errs}{note}")
     print()
     target_rows = []
     for label, value, op, goal, unit in checks:
@@ -201,8 +204,12 @@ def summary(workdir, out_path):
         print(f"{label:<27} {shown:>10}   target {goal_s:<9} {mark}")
         target_rows.append({"check": label, "value": value, "target": f"{op} {goal:g} {unit}",
                             "ok": ok})
-    print("(CPU: cores used during the measured run by the server, by PostgreSQL, by the whole machine"
-          " incl. wrk, of " + meta.get("machine_cores", "?") + ")")
+    print(f"(CPU: cores used during each measured run, of {meta.get('machine_cores', '?')}: server,"
+          " PostgreSQL, wrk, everything else)")
+    noisy = [n for n, r in results.items() if r["cpu_cores"].get("other", 0) > 0.2]
+    if noisy:
+        print("WARNING: other jobs used CPU during " + ", ".join(noisy)
+              + ": those figures are depressed; rerun on a quiet machine")
     kib = 1024 / 1e6
     if rss:
         print()
