@@ -151,7 +151,12 @@ fi
 "$ROOT/scripts/podman-env.sh" base
 ok "UI built (frontend/dist), base image debian:bookworm-slim present"
 
+# As cmake/GenerateBuildInfo.cmake: the images are built from the working tree, uncommitted changes
+# included, so say so.
 revision=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$revision" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
+  revision=$revision-dirty
+fi
 build() { # build NAME TAG podman-build-args... (the image this replaces under TAG is removed)
   local name=$1 tag=$2 old new
   shift 2
