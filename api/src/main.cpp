@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
     stopping = true;
   }
   stop_cv.notify_all();
-  server.shutdown();  // stops accepting; in-flight handlers finish
+  server.shutdown(std::chrono::milliseconds(1700));  // in-flight requests are answered, then stop
   startup.join();
   listener.stop();
   app::log::info("stopped");

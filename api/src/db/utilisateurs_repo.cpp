@@ -52,13 +52,15 @@ std::string utilisateur_json(const Utilisateur& u, bool with_email) {
   return out;
 }
 
-std::string list_utilisateurs(pqxx::connection& conn, bool with_email) {
+std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
+                              std::optional<std::int64_t> viewer_id) {
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_prepared("utilisateurs_list");
   std::string out = "[";
   for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out += utilisateur_json(from_row(rows[i]), with_email);
+    const auto user = from_row(rows[i]);
+    out += utilisateur_json(user, all_emails || user.id == viewer_id);
   }
   out.push_back(']');
   return out;

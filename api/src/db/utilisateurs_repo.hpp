@@ -21,7 +21,9 @@ struct Utilisateur {
 // {"id", "nom", "role"} plus "email" when with_email.
 std::string utilisateur_json(const Utilisateur& u, bool with_email);
 
-std::string list_utilisateurs(pqxx::connection& conn, bool with_email);
+// Everyone's emails for an admin; otherwise only the viewer's own (viewer_id, when logged in).
+std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
+                              std::optional<std::int64_t> viewer_id);
 
 // Nothing when the email is taken.
 std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std::string& nom,

@@ -13,9 +13,11 @@ namespace boutique::http {
 Response Api::list_utilisateurs(const Request& req) {
   const auto viewer = current_user(req);
   require_migrated();
-  const bool with_email = viewer && viewer->is_admin();
-  return json_response(
-      200, pool_.run([&](pqxx::connection& c) { return db::list_utilisateurs(c, with_email); }));
+  const bool all_emails = viewer && viewer->is_admin();
+  const auto viewer_id = viewer ? std::optional(viewer->id) : std::nullopt;
+  return json_response(200, pool_.run([&](pqxx::connection& c) {
+    return db::list_utilisateurs(c, all_emails, viewer_id);
+  }));
 }
 
 Response Api::create_utilisateur(const Request& req) {

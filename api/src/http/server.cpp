@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -165,6 +166,8 @@ void Server::add_cors(const PRequest& req, Response& res) const {
 void Server::dispatch(std::size_t route, Handler handler, std::string allow, const PRequest& req,
                       ResponseWriter writer) {
   const auto started = std::chrono::steady_clock::now();
+  in_flight_.fetch_add(1, std::memory_order_acq_rel);
+  last_request_ns_.store(started.time_since_epoch().count(), std::memory_order_release);
   const auto client_id = req.headers().tryGetRaw("X-Request-Id");
   std::string request_id =
       client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id();
@@ -213,7 +216,11 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   auto& headers = writer.headers();
   // Pistache 0.0.5 answers plain HTTP/1.1 requests with "Connection: close" unless the client sent
   // a Connection header: restore the HTTP/1.1 default (keep-alive).
-  if (req.version() == Pistache::Http::Version::Http11 && !req.headers().has<H::Connection>()) {
+  if (draining_.load(std::memory_order_acquire)) {
+    headers.remove<H::Connection>();
+    headers.add<H::Connection>(Pistache::Http::ConnectionControl::Close);
+  } else if (req.version() == Pistache::Http::Version::Http11 &&
+             !req.headers().has<H::Connection>()) {
     headers.remove<H::Connection>();
     headers.add<H::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
   }
@@ -223,7 +230,11 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
   for (auto& [name, value] : res.headers)
     headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
-  writer.send(static_cast<Pistache::Http::Code>(res.status), res.body);
+  // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
+  const bool head = req.method() == Pistache::Http::Method::Head;
+  writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string{} : res.body)
+      .then([this](ssize_t) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); },
+            [this](std::exception_ptr) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); });
 
   const auto elapsed = std::chrono::steady_clock::now() - started;
   metrics_.observe(route, res.status, elapsed);
@@ -250,8 +261,22 @@ void Server::start() {
   endpoint_->serveThreaded();
 }
 
-void Server::shutdown() {
-  if (endpoint_) endpoint_->shutdown();
+void Server::shutdown(std::chrono::milliseconds budget) {
+  if (!endpoint_) return;
+  draining_.store(true, std::memory_order_release);
+  // Requests already sent by clients may still sit in socket buffers: wait for a quiet period with
+  // nothing in flight, so that they are read, handled and answered too.
+  constexpr auto kQuiet = std::chrono::milliseconds(150);
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto last = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_request_ns_.load(std::memory_order_acquire)));
+    if (in_flight_.load(std::memory_order_acquire) == 0 && now - last >= kQuiet) break;
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(10));  // shutdown pacing, bounded by budget
+  }
+  endpoint_->shutdown();
 }
 
 }  // namespace boutique::http

@@ -1,6 +1,8 @@
 #pragma once
 // Pistache glue: registers the route table, wraps every handler with the cross-cutting work
 // (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line).
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,8 +24,11 @@ class Server {
 
   // Binds and starts the worker threads. Throws std::runtime_error when the port cannot be bound.
   void start();
-  // Stops accepting, lets in-flight handlers finish, joins the threads.
-  void shutdown();
+  // Graceful stop: first drains — keeps serving (answering with "Connection: close") until no
+  // request is in flight and none has started for a short quiet period, or until `budget` is spent
+  // — then stops the reactors. Pistache's own shutdown discards responses not yet written, so the
+  // drain waits for each response's write to complete, not just for its handler to return.
+  void shutdown(std::chrono::milliseconds budget);
 
   // Metric labels for the route table, in order (the server's route indices).
   static std::vector<RouteLabel> route_labels();
@@ -40,6 +45,9 @@ class Server {
   Metrics& metrics_;
   Pistache::Rest::Router router_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> in_flight_{0};  // dispatched, response not yet written
+  std::atomic<std::int64_t> last_request_ns_{0};
 };
 
 }  // namespace boutique::http
