@@ -98,10 +98,11 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
         sum.already.push_back(fmt::format("db (pid {})", *p));
       } else {
         db_.prepare();
-        db_.start(timeout);
-        rollback.emplace_back("db", [grace, p = db_.pid()] {
-          if (p) core::stop_process(*p, SIGINT, grace);
+        // Registered before starting: a pg_ctl that fails late may still leave a postmaster.
+        rollback.emplace_back("db", [this, grace] {
+          if (auto pg = db_.pid()) core::stop_process(*pg, SIGINT, grace);
         });
+        db_.start(timeout);
         sum.started.push_back("db");
       }
       db_.ensure_database(db_password);
