@@ -7,7 +7,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc)
 BOUTIQUE := $(BUILD)/bin/boutique
 
-.PHONY: all deps build test test-cpp test-frontend check-format format up down status bench install clean
+.PHONY: all deps build test test-cpp test-frontend test-containers check-format format up down status bench install clean
 
 all: build
 
@@ -21,8 +21,9 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Everything CI checks, in order: formatting, C++ suites (unit, integration against a throwaway
-# PostgreSQL, CLI end to end), then the UI (type check, lint, unit tests, build, Playwright E2E).
-test: check-format test-cpp test-frontend
+# PostgreSQL, CLI end to end), the UI (type check, lint, unit tests, build, Playwright E2E), then
+# the container images and Compose, built and run for real with podman.
+test: check-format test-cpp test-frontend test-containers
 
 test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
@@ -30,6 +31,9 @@ test-cpp: build
 test-frontend: build
 	@scripts/install-deps.sh ui
 	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api frontend/scripts/test-all.sh
+
+test-containers:
+	tests/containers/run.sh
 
 check-format:
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
