@@ -61,7 +61,7 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   else
     out += "\nNo demo accounts (local.seed_demo is false): create users through the API.\n";
   out += "Logs: boutique logs [api|db|web]   Checks: boutique status   Stop: boutique down\n";
-  if (!ctx.quiet) ctx.print(out);
+  ctx.print(out);  // the result: printed with --quiet too (only progress is silenced)
   return 0;
 }
 
