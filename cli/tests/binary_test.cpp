@@ -14,6 +14,7 @@
 
 #include "core/process.hpp"
 #include "core/system.hpp"
+#include "hermetic_env.hpp"
 
 namespace fs = std::filesystem;
 using namespace boutique;
@@ -24,6 +25,7 @@ namespace {
 class Binary : public ::testing::Test {
  protected:
   void SetUp() override {
+    fake::clear_boutique_env();
     char tmpl[] = "/tmp/boutique-bin-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;

@@ -18,6 +18,7 @@
 #include "core/http.hpp"
 #include "core/process.hpp"
 #include "core/system.hpp"
+#include "hermetic_env.hpp"
 
 namespace fs = std::filesystem;
 using namespace boutique;
@@ -51,6 +52,7 @@ bool wait_gone(pid_t pid, std::chrono::seconds limit) {
 class E2E : public ::testing::Test {
  protected:
   void SetUp() override {
+    fake::clear_boutique_env();
     char tmpl[] = "/tmp/boutique-e2e-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     base_ = tmpl;
