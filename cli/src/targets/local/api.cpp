@@ -36,7 +36,7 @@ int Api::port() const {
 }
 
 std::string Api::base_url() const {
-  return fmt::format("http://{}:{}", probe_host(ctx_.config.str("local.bind")), port());
+  return local_url(ctx_, port());
 }
 
 fs::path Api::binary() const {

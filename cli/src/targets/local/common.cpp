@@ -19,6 +19,10 @@ std::string probe_host(const std::string& bind) {
   return bind == "0.0.0.0" || bind.empty() ? "127.0.0.1" : bind;
 }
 
+std::string local_url(const core::Context& ctx, int port) {
+  return fmt::format("http://{}:{}", probe_host(ctx.config.str("local.bind")), port);
+}
+
 void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string& what,
                 Clock::time_point deadline, const fs::path& log,
                 const std::function<std::string()>& last_error) {

@@ -18,6 +18,9 @@ namespace boutique::targets::local {
 // Probe host for a bind address: 0.0.0.0 is probed on loopback.
 std::string probe_host(const std::string& bind);
 
+// http://<probe host of local.bind>:<port>
+std::string local_url(const core::Context& ctx, int port);
+
 // Waits until `ready()`; throws CommandFailed (the process `pid` died: with the tail of `log`)
 // or TimeoutError (`deadline` passed). Polls every 50 ms.
 void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string& what,

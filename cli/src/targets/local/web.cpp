@@ -121,7 +121,7 @@ int Web::port() const {
 }
 
 std::string Web::base_url() const {
-  return fmt::format("http://{}:{}", probe_host(ctx_.config.str("local.bind")), port());
+  return local_url(ctx_, port());
 }
 
 fs::path Web::nginx() const {
