@@ -1,0 +1,90 @@
+// The rendered manifests of every overlay (and the base) pass the Kubernetes schemas, the
+// unknown-field check and the project's rules; every mutated case under negative/ fails with the
+// error it announces, and every rule is made to fail by at least one case.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from '../lib/render.mjs';
+import { RULES } from '../lib/policy.mjs';
+import { validateDocuments, formatError } from '../lib/validate.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TESTS = join(HERE, '..');
+const MANIFESTS = join(TESTS, '..');
+const overlays = readdirSync(join(MANIFESTS, 'overlays'));
+const ids = (docs) => docs.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort();
+
+test('kubectl can render (kustomize built in)', () => {
+  const v = execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  assert.match(JSON.parse(v).kustomizeVersion, /^v5\./);
+});
+
+for (const [name, dir, profile] of [['base', join(MANIFESTS, 'base'), 'base'], ...overlays.map((o) => [o, join(MANIFESTS, 'overlays', o), o])]) {
+  test(`${name}: schemas, unknown fields and policies pass`, async () => {
+    const { docs } = load(dir);
+    const errors = await validateDocuments(docs, profile);
+    assert.deepEqual(errors.map(formatError), []);
+  });
+}
+
+test('overlays minikube and prod exist', () => assert.deepEqual(overlays.sort(), ['minikube', 'prod']));
+
+const common = [
+  'Deployment/backend', 'Deployment/frontend', 'Deployment/postgres',
+  'HorizontalPodAutoscaler/backend', 'Namespace/boutique',
+  'NetworkPolicy/postgres-allow-backend', 'NetworkPolicy/postgres-default-deny-ingress',
+  'PersistentVolumeClaim/postgres-pvc', 'PodDisruptionBudget/backend', 'PodDisruptionBudget/frontend',
+  'Service/backend-service', 'Service/frontend-service', 'Service/postgres',
+];
+
+test('minikube renders exactly the expected objects, with the dev Secret', () => {
+  assert.deepEqual(ids(load(join(MANIFESTS, 'overlays/minikube')).docs), [...common, 'Secret/postgres-credentials-<hash>'].sort());
+});
+
+test('prod renders no Secret (the platform provides postgres-credentials)', () => {
+  const { docs } = load(join(MANIFESTS, 'overlays/prod'));
+  assert.deepEqual(ids(docs), [...common].sort());
+  const refs = [];
+  JSON.stringify(docs, (k, v) => (k === 'secretKeyRef' && refs.push(v.name), v));
+  assert.equal(refs.length, 6);
+  assert.deepEqual(new Set(refs), new Set(['postgres-credentials']), 'references keep the plain name');
+});
+
+const negatives = readdirSync(join(TESTS, 'negative')).sort();
+const fired = new Set();
+for (const c of negatives) {
+  const dir = join(TESTS, 'negative', c);
+  const header = readFileSync(join(dir, 'kustomization.yaml'), 'utf8');
+  const profile = /^# profile: (\S+)$/m.exec(header)?.[1];
+  const expect = /^# expect: (.+)$/m.exec(header)?.[1];
+  test(`negative/${c}: fails with ${expect}`, async () => {
+    assert.ok(profile && expect, 'the case announces # profile: and # expect:');
+    const errors = (await validateDocuments(load(dir).docs, profile)).map(formatError);
+    assert.ok(errors.some((e) => e.includes(expect)), `expected "${expect}" among:\n${errors.join('\n')}`);
+    fired.add(/^\[([^\]]+)\]/.exec(expect)[1]);
+  });
+}
+
+test('every rule is made to fail by a negative case', () => {
+  const missing = [...RULES, 'schema', 'unknown-field'].filter((r) => !fired.has(r));
+  assert.deepEqual(missing, []);
+});
+
+test('validate.mjs: exit 0 valid, 1 invalid (one line per error), 2 usage', () => {
+  const run = (...args) => spawnSync(process.execPath, [join(TESTS, 'validate.mjs'), ...args], { encoding: 'utf8' });
+  const ok = run(join(MANIFESTS, 'overlays/prod'));
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /profile prod\): 13 objects, valid/);
+  const bad = run('--profile', 'prod', join(TESTS, 'negative/latest-tag-prod'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /\[image-tag\] Deployment\/backend container api: image \S+:latest uses the tag "latest"/);
+  const rendered = execFileSync('kubectl', ['kustomize', join(TESTS, 'negative/db-nodeport')], { encoding: 'utf8' });
+  const stdin = spawnSync(process.execPath, [join(TESTS, 'validate.mjs'), '--profile', 'minikube', '--json', '-'], { input: rendered, encoding: 'utf8' });
+  assert.equal(stdin.status, 1);
+  assert.deepEqual(JSON.parse(stdin.stdout)[0].errors.map((e) => e.rule), ['db-service']);
+  assert.equal(run('--profile', 'nope', '.').status, 2);
+  assert.equal(run(join(TESTS, 'does-not-exist')).status, 2);
+});
