@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Boutique needs, and only those that are missing.
 # Idempotent: a second run installs nothing and takes well under a second.
-# Usage: scripts/install-deps.sh [GROUP...]   groups: build run test bench containers ui (default: build run)
+# Usage: scripts/install-deps.sh [GROUP...]   groups: build run test bench containers k8s ui (default: build run)
 # Works as root or through sudo. Exit 1 when apt-get fails.
 set -euo pipefail
 
@@ -13,6 +13,9 @@ declare -A GROUPS_PKGS=(
   [test]="libgtest-dev libgmock-dev"
   [bench]="wrk hyperfine python3-flask python3-psycopg2 gunicorn"
   [containers]="podman runc buildah debootstrap docker-compose"
+  # podman kube play (manifests/tests/kube-play.sh): its pods' infra container runs catatonit.
+  # kubectl is not here: Debian 12's kubernetes-client (1.20) is too old for the kustomizations.
+  [k8s]="podman runc catatonit"
   [ui]="chromium"
 )
 

@@ -8,16 +8,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
 
-if ! command -v kubectl >/dev/null; then
-  echo "manifests/tests: kubectl not found. It renders the overlays (kubectl kustomize, no cluster needed)." >&2
-  echo "  Install a kubectl ≥ 1.27 (Debian 12's kubernetes-client 1.20 is too old for these kustomizations)." >&2
-  exit 1
-fi
-node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
-  { echo "manifests/tests: node ≥ 20 needed, found $(node --version)" >&2; exit 1; }
-
-# node_modules follows package-lock.json (npm ci writes node_modules/.package-lock.json).
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+# shellcheck source=deps.sh
+. ./deps.sh
 exec node --test test/
