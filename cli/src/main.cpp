@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "commands/build.hpp"
 #include "commands/config.hpp"
 #include "commands/doctor.hpp"
 #include "commands/down.hpp"
@@ -26,6 +27,8 @@ void add_globals(CLI::App& app, core::GlobalOptions& g) {
       ->check(CLI::IsMember({"local", "compose", "k8s"}));
   app.add_option("--config", g.config_file,
                  "Configuration file (default: ./boutique.yaml when present)");
+  app.add_option("--engine", g.engine, "Container engine for build and compose (default: auto)")
+      ->check(CLI::IsMember({"auto", "docker", "podman"}));
   app.add_option("--state-dir", g.state_dir,
                  "State directory of the local target (default: .boutique)");
   app.add_option("-o,--output", g.output, "Output format: table or json")
@@ -56,10 +59,11 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 unhealthy, 2 usage/config, 3 missing prerequisite, 4 external command\n"
       "failed, 5 timeout, 6 port/lock conflict, 7 not implemented, 8 aborted (docs/cli.md).\n\n"
       "Examples:\n  boutique doctor\n  boutique up\n  boutique status --junit status.xml\n"
-      "  boutique down --volumes --yes");
+      "  boutique down --volumes --yes\n  boutique build && boutique up --target compose");
 
   core::GlobalOptions g;
   add_globals(app, g);
+  commands::BuildOptions build;
   commands::DoctorOptions doctor;
   commands::UpOptions up;
   commands::DownOptions down;
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
   commands::LogsOptions logs;
   commands::ConfigOptions config;
   commands::VersionOptions version;
+  auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
   auto* down_cmd = commands::setup_down(app, down);
@@ -85,6 +90,7 @@ int main(int argc, char** argv) {
   try {
     if (version_cmd->parsed()) return commands::run_version(version, g.output == "json");
     core::Context ctx = core::make_context(g);
+    if (build_cmd->parsed()) return commands::run_build(build, ctx);
     if (doctor_cmd->parsed()) return commands::run_doctor(doctor, ctx);
     if (up_cmd->parsed()) return commands::run_up(up, ctx);
     if (down_cmd->parsed()) return commands::run_down(down, ctx);

@@ -174,7 +174,8 @@ TEST_F(E2E, FullLifecycle) {
                           url(api_port_, "/api/auth/login"),
                           json{{"email", "admin@boutique.local"}, {"password", password_}}.dump(),
                           {{"Content-Type", "application/json"}},
-                          5s});
+                          5s,
+                          {}});
   ASSERT_EQ(login.status, 200) << login.body;
   std::string token = json::parse(login.body)["token"];
   const std::string nom = "Produit e2e " + core::random_secret(6);
@@ -183,7 +184,8 @@ TEST_F(E2E, FullLifecycle) {
        url(api_port_, "/api/produits"),
        json{{"nom", nom}, {"categorie", "Tests"}, {"prix", "12.34"}, {"stock", 5}}.dump(),
        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}},
-       5s});
+       5s,
+       {}});
   ASSERT_EQ(created.status, 201) << created.body;
   const auto id = json::parse(created.body)["id"].dump();
 

@@ -47,10 +47,20 @@ const std::vector<Setting>& Config::settings() {
       {"database.user", "BOUTIQUE_DB_USER", Kind::string, "boutique", "database role"},
       {"admin.email", "BOUTIQUE_ADMIN_EMAIL", Kind::string, "admin@boutique.local",
        "demo admin's email (password: BOUTIQUE_ADMIN_PASSWORD or generated)"},
-      {"images.registry", "BOUTIQUE_REGISTRY", Kind::string, "localhost", "image registry"},
+      {"images.registry", "BOUTIQUE_REGISTRY", Kind::string, "",
+       "registry prefix of the images (empty: local only; `build --push` needs one)"},
       {"images.api", "BOUTIQUE_API_IMAGE", Kind::string, "boutique-api", "API image name"},
-      {"images.web", "BOUTIQUE_WEB_IMAGE", Kind::string, "boutique-web", "web image name"},
-      {"images.tag", "BOUTIQUE_IMAGE_TAG", Kind::string, "latest", "image tag"},
+      {"images.web", "BOUTIQUE_WEB_IMAGE", Kind::string, "boutique-frontend", "web image name"},
+      {"images.tag", "BOUTIQUE_IMAGE_TAG", Kind::string, "",
+       "tag the container targets run (empty: the checkout's <git-sha>[-dirty])"},
+      {"images.engine", "BOUTIQUE_ENGINE", Kind::string, "auto",
+       "what builds and runs images: auto|docker|podman"},
+      {"images.web_target", "BOUTIQUE_WEB_TARGET", Kind::string, "auto",
+       "frontend Dockerfile target: auto|web (UI built in the image)|web-dist (host-built UI)"},
+      {"compose.file", "BOUTIQUE_COMPOSE_FILE", Kind::path, "compose.yaml",
+       "the Compose file of the compose target"},
+      {"compose.override", "BOUTIQUE_COMPOSE_OVERRIDE", Kind::string, "auto",
+       "extra Compose file: auto (podman: the host-network override)|none|a path"},
       {"k8s.context", "BOUTIQUE_K8S_CONTEXT", Kind::string, "minikube", "kubectl context"},
       {"k8s.namespace", "BOUTIQUE_K8S_NAMESPACE", Kind::string, "boutique", "namespace"},
       {"k8s.overlay", "BOUTIQUE_K8S_OVERLAY", Kind::path, "manifests/overlays/minikube",
@@ -274,6 +284,26 @@ void Config::validate() const {
       throw ConfigError(fmt::format("{}: must be at least 1 second", where(key)));
   if (str("local.log_format") != "text" && str("local.log_format") != "json")
     throw ConfigError(fmt::format("{}: must be text or json", where("local.log_format")));
+  auto one_of = [&](std::string_view key, std::initializer_list<std::string_view> allowed) {
+    for (auto a : allowed)
+      if (str(key) == a) return;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
+    throw ConfigError(fmt::format("{}: must be {}, got '{}'", where(key), list, str(key)));
+  };
+  one_of("images.engine", {"auto", "docker", "podman"});
+  one_of("images.web_target", {"auto", "web", "web-dist"});
+  static const std::regex image_name("[a-z0-9][a-z0-9._/-]*");
+  for (auto key : {"images.api", "images.web"})
+    if (!std::regex_match(str(key), image_name))
+      throw ConfigError(fmt::format("{}: not an image name: '{}'", where(key), str(key)));
+  static const std::regex tag("([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
+  if (!std::regex_match(str("images.tag"), tag))
+    throw ConfigError(
+        fmt::format("{}: not an image tag: '{}'", where("images.tag"), str("images.tag")));
+  if (!str("images.registry").empty() && str("images.registry").back() == '/')
+    throw ConfigError(fmt::format("{}: no trailing '/' (e.g. registry.example.com/boutique)",
+                                  where("images.registry")));
   if (str("local.state_dir").empty())
     throw ConfigError(fmt::format("{}: must not be empty", where("local.state_dir")));
 }

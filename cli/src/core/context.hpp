@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string config_file;
   std::string target;
   std::string state_dir;
+  std::string engine;
   std::string output = "table";
   bool no_color = false;
   bool verbose = false;

@@ -90,6 +90,8 @@ HttpResponse http_request(const HttpRequest& req) {
   api.easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
   api.easy_setopt(c, CURLOPT_PROXY, "");  // probes are local: never go through http_proxy
   if (headers) api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  if (!req.unix_socket.empty())
+    api.easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, req.unix_socket.c_str());
   if (req.method == "GET") {
     api.easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else {

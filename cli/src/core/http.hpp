@@ -23,12 +23,13 @@ struct HttpRequest {
   std::string body;
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds timeout{std::chrono::seconds(3)};
+  std::string unix_socket;  // connect to this socket instead of the URL's host (podman's API)
 };
 
 HttpResponse http_request(const HttpRequest& req);
 inline HttpResponse http_get(const std::string& url,
                              std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
-  return http_request(HttpRequest{"GET", url, {}, {}, timeout});
+  return http_request(HttpRequest{"GET", url, {}, {}, timeout, {}});
 }
 
 }  // namespace boutique::core

@@ -103,7 +103,7 @@ std::string Result::describe() const {
   return fmt::format("exit code {}", exit_code);
 }
 
-Result PosixProcessRunner::run(const Command& cmd) {
+Result PosixProcessRunner::run(const Command& cmd, bool attached) {
   if (cmd.argv.empty()) throw std::logic_error("ProcessRunner::run: empty argv");
   if (trace_) trace_(display(cmd.argv));
   std::array<int, 2> out_p{}, err_p{}, in_p{};
@@ -115,8 +115,10 @@ Result PosixProcessRunner::run(const Command& cmd) {
 
   Spawn sp;
   posix_spawn_file_actions_adddup2(&sp.fa, in_r.fd, 0);
-  posix_spawn_file_actions_adddup2(&sp.fa, out_w.fd, 1);
-  posix_spawn_file_actions_adddup2(&sp.fa, err_w.fd, 2);
+  if (!attached) {
+    posix_spawn_file_actions_adddup2(&sp.fa, out_w.fd, 1);
+    posix_spawn_file_actions_adddup2(&sp.fa, err_w.fd, 2);
+  }
   // Own process group, so a timeout kills the program and everything it started.
   posix_spawnattr_setpgroup(&sp.attr, 0);
   const auto start = Clock::now();
@@ -124,6 +126,10 @@ Result PosixProcessRunner::run(const Command& cmd) {
   out_w.reset();
   err_w.reset();
   in_r.reset();
+  if (attached) {
+    out_r.reset();
+    err_r.reset();
+  }
 
   Result r;
   // glibc 2.36 declares pidfd_open without C linkage: call the syscall directly.

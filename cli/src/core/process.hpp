@@ -53,6 +53,8 @@ class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   virtual Result run(const Command& cmd) = 0;
+  // Like run(), but the child writes to our stdout/stderr (`logs -f`): nothing is captured.
+  virtual Result run_attached(const Command& cmd) { return run(cmd); }
   virtual pid_t spawn_detached(const DetachedCommand& cmd) = 0;
 };
 
@@ -61,10 +63,12 @@ class PosixProcessRunner final : public ProcessRunner {
   // `trace` (when set) receives every command line before it runs: --verbose.
   explicit PosixProcessRunner(std::function<void(const std::string&)> trace = {})
       : trace_(std::move(trace)) {}
-  Result run(const Command& cmd) override;
+  Result run(const Command& cmd) override { return run(cmd, false); }
+  Result run_attached(const Command& cmd) override { return run(cmd, true); }
   pid_t spawn_detached(const DetachedCommand& cmd) override;
 
  private:
+  Result run(const Command& cmd, bool attached);
   std::function<void(const std::string&)> trace_;
 };
 

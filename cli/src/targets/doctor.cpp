@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/system.hpp"
+#include "targets/compose/doctor.hpp"
 #include "targets/local/api.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/postgres.hpp"
@@ -89,18 +90,6 @@ void local_checks(core::Context& ctx, std::vector<core::Check>& out) {
   }
 }
 
-void compose_checks(core::Context& ctx, std::vector<core::Check>& out) {
-  core::Check podman = tool(ctx, "podman", {"podman", "--version"}, "apt-get install podman runc");
-  core::Check docker = tool(ctx, "docker", {"docker", "--version"}, "apt-get install docker.io");
-  bool engine = podman.ok || docker.ok;
-  podman.required = docker.required = !engine;  // either one will do
-  out.push_back(podman);
-  out.push_back(docker);
-  core::Check dc = tool(ctx, "docker-compose", {"docker-compose", "--version"},
-                        "apt-get install docker-compose");
-  out.push_back(dc);
-}
-
 void k8s_checks(core::Context& ctx, std::vector<core::Check>& out) {
   core::Check kubectl = tool(ctx, "kubectl", {"kubectl", "version", "--client"},
                              "install kubectl (Kubernetes release packages)");
@@ -129,7 +118,7 @@ void k8s_checks(core::Context& ctx, std::vector<core::Check>& out) {
 std::vector<core::Check> doctor_checks(const std::string& target, core::Context& ctx) {
   std::vector<core::Check> out;
   if (target == "local") local_checks(ctx, out);
-  if (target == "compose") compose_checks(ctx, out);
+  if (target == "compose") compose::doctor_checks(ctx, out);
   if (target == "k8s") k8s_checks(ctx, out);
   return out;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Where the stack runs. `boutique up/down/status/logs` talk to this interface only; local runs
-// plain processes, compose and k8s arrive in later versions (selecting them says so).
+// plain processes, compose runs the images with Compose; k8s arrives in a later version
+// (selecting it says so). Images are built by compose::Builder (`boutique build`), which a
+// Kubernetes target reuses.
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +47,11 @@ class Target {
   virtual void logs(const LogsOptions& opts) = 0;
 };
 
-// The configured target; NotImplemented (exit 7) for compose and k8s in this version.
+// The parts asked for on the command line (empty: all), in db, api, web order; the API implies
+// its database. ConfigError for an unknown one.
+std::vector<std::string> resolve_components(const std::vector<std::string>& asked);
+
+// The configured target; NotImplemented (exit 7) for k8s in this version.
 std::unique_ptr<Target> make_target(core::Context& ctx);
 
 }  // namespace boutique::targets

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <functional>
 #include <future>
-#include <iostream>
 
 #include <fmt/format.h>
 
@@ -15,28 +14,13 @@
 #include "core/interrupt.hpp"
 #include "core/logtail.hpp"
 #include "core/system.hpp"
+#include "targets/confirm.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace boutique::targets::local {
 namespace {
-
-const std::vector<std::string> kParts = {"db", "api", "web"};
-
-std::vector<std::string> resolve_parts(const std::vector<std::string>& asked) {
-  if (asked.empty()) return kParts;
-  std::vector<std::string> out;
-  for (const auto& a : asked)
-    if (std::find(kParts.begin(), kParts.end(), a) == kParts.end())
-      throw core::ConfigError(fmt::format("unknown component '{}' (db, api, web)", a));
-  // The API needs its database.
-  for (const auto& p : kParts)
-    if (std::count(asked.begin(), asked.end(), p) ||
-        (p == "db" && std::count(asked.begin(), asked.end(), "api")))
-      out.push_back(p);
-  return out;
-}
 
 bool wants(const std::vector<std::string>& parts, const char* p) {
   return std::find(parts.begin(), parts.end(), p) != parts.end();
@@ -71,7 +55,7 @@ std::string LocalTarget::admin_password() {
 }
 
 UpSummary LocalTarget::up(const UpOptions& opts) {
-  const auto parts = resolve_parts(opts.components);
+  const auto parts = resolve_components(opts.components);
   const auto timeout =
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
   // Everything that can be missing is checked before anything starts.
@@ -178,19 +162,10 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
 }
 
 void LocalTarget::down(const DownOptions& opts) {
-  if (opts.volumes && !opts.yes) {
-    std::string what = layout_.state.string() +
-                       (layout_.pg_external ? " and " + layout_.pg_home.string() : std::string());
-    if (!::isatty(STDIN_FILENO))
-      throw core::Aborted(fmt::format("refusing to delete {} without confirmation", what),
-                          "add --yes to confirm non-interactively");
-    std::fprintf(stderr, "Delete all Boutique data in %s (database included)? [y/N] ",
-                 what.c_str());
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer != "y" && answer != "Y" && answer != "yes")
-      throw core::Aborted("nothing deleted", "answer y to confirm, or pass --yes");
-  }
+  if (opts.volumes)
+    confirm_delete(layout_.state.string() +
+                       (layout_.pg_external ? " and " + layout_.pg_home.string() : std::string()),
+                   opts.yes);
   if (!fs::exists(layout_.state)) {
     ctx_.progress->info(fmt::format("nothing to stop: {} does not exist", layout_.state.string()));
     return;

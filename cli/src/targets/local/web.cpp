@@ -114,6 +114,27 @@ bool ui_needs_build(const fs::path& frontend) {
   return false;
 }
 
+bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
+  if (!ui_needs_build(frontend)) return false;
+  if (core::find_program("npm").empty())
+    throw core::MissingPrerequisite(
+        "the web UI must be built (frontend/dist is missing or stale) but npm is not installed",
+        "apt-get install nodejs npm (Vite needs node >= 20)");
+  auto step = ctx.progress->step("Building the web UI (npm ci && npm run build)");
+  for (std::vector<std::string> argv :
+       {std::vector<std::string>{"npm", "ci", "--no-audit", "--no-fund"},
+        std::vector<std::string>{"npm", "run", "build"}}) {
+    if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
+        newest_mtime(frontend / "package-lock.json") <=
+            fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
+      continue;  // dependencies already installed and up to date
+    core::require_ok(ctx.runner->run({argv, {}, frontend, 15min, {}}), argv,
+                     "fix the frontend build (cd frontend && npm run build), then retry");
+  }
+  step.done();
+  return true;
+}
+
 Web::Web(core::Context& ctx, const Layout& layout) : ctx_(ctx), layout_(layout) {}
 
 int Web::port() const {
@@ -157,20 +178,7 @@ void Web::prepare_ui() {
   if (!configured.empty()) {
     web_root_ = configured;
   } else if (fs::exists(frontend / "package.json")) {
-    if (ui_needs_build(frontend)) {
-      auto step = ctx_.progress->step("Building the web UI (npm ci && npm run build)");
-      for (std::vector<std::string> argv :
-           {std::vector<std::string>{"npm", "ci", "--no-audit", "--no-fund"},
-            std::vector<std::string>{"npm", "run", "build"}}) {
-        if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
-            newest_mtime(frontend / "package-lock.json") <=
-                fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
-          continue;  // dependencies already installed and up to date
-        core::require_ok(ctx_.runner->run({argv, {}, frontend, 15min, {}}), argv,
-                         "fix the frontend build (cd frontend && npm run build), then retry");
-      }
-      step.done();
-    }
+    build_ui_if_stale(ctx_, frontend);
     web_root_ = frontend / "dist";
   } else if (fs::exists(frontend / "dist" / "index.html")) {
     web_root_ = frontend / "dist";

@@ -22,6 +22,9 @@ std::string render_template(const std::string& text,
 std::string nginx_template(const std::filesystem::path& root);
 // True when <frontend>/package.json exists and dist/index.html is missing or older than a source.
 bool ui_needs_build(const std::filesystem::path& frontend);
+// `npm ci` (when node_modules is older than the lock file) and `npm run build` when
+// ui_needs_build(); true when it built. Shared with `boutique build` (the web-dist image target).
+bool build_ui_if_stale(core::Context& ctx, const std::filesystem::path& frontend);
 
 class Web {
  public:

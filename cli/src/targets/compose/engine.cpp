@@ -1,0 +1,187 @@
+#include "targets/compose/engine.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace boutique::targets::compose {
+
+const char* to_string(EngineKind k) {
+  return k == EngineKind::docker ? "docker" : "podman";
+}
+
+DockerServer parse_docker_server(const core::Result& r) {
+  if (!r.ok()) return DockerServer::none;
+  auto j = json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return DockerServer::none;
+  for (const auto& c : j.value("Components", json::array()))
+    if (c.is_object() && c.value("Name", "") == "Podman Engine") return DockerServer::podman;
+  return DockerServer::docker;
+}
+
+EngineChoice choose_engine(core::ProcessRunner& runner, const std::string& configured,
+                           const std::string& origin) {
+  const bool has_docker = !core::find_program("docker").empty();
+  const bool has_podman = !core::find_program("podman").empty();
+  if (configured == "podman") {
+    if (!has_podman)
+      throw core::MissingPrerequisite(
+          fmt::format("podman is not installed (images.engine=podman, from {})", origin),
+          "apt-get install podman runc buildah, or choose --engine docker");
+    return {EngineKind::podman, "chosen by images.engine (" + origin + ")"};
+  }
+  DockerServer server = DockerServer::none;
+  if (has_docker)
+    server = parse_docker_server(
+        runner.run({{"docker", "version", "--format", "{{json .Server}}"}, {}, {}, 15s, {}}));
+  if (configured == "docker") {
+    if (!has_docker)
+      throw core::MissingPrerequisite(
+          fmt::format("docker is not installed (images.engine=docker, from {})", origin),
+          "install Docker (apt-get install docker.io), or choose --engine podman");
+    if (server == DockerServer::none)
+      throw core::MissingPrerequisite("the Docker daemon does not answer (`docker version`)",
+                                      "start it (systemctl start docker; check DOCKER_HOST), "
+                                      "or choose --engine podman");
+    return {EngineKind::docker, "chosen by images.engine (" + origin + ")"};
+  }
+  if (server == DockerServer::docker) return {EngineKind::docker, "auto: a Docker engine answers"};
+  if (has_podman)
+    return {EngineKind::podman, server == DockerServer::podman
+                                    ? "auto: DOCKER_HOST is podman's socket: podman itself"
+                                    : "auto: no Docker engine answers; podman found"};
+  if (has_docker)
+    throw core::MissingPrerequisite(
+        "docker is installed but its daemon does not answer, and podman is not installed",
+        "start Docker (systemctl start docker), or apt-get install podman runc buildah");
+  throw core::MissingPrerequisite("no container engine: neither docker nor podman is installed",
+                                  "install Docker (docker.io) or podman (apt-get install podman "
+                                  "runc buildah); `boutique doctor --target compose` checks");
+}
+
+const char* const kDockerPsFormat =
+    R"({"service":{{json (.Label "com.docker.compose.service")}},"name":{{json .Names}},)"
+    R"("state":{{json .State}},"status":{{json .Status}},"image":{{json .Image}}})";
+
+const Container* find_service(const std::vector<Container>& all, const std::string& service) {
+  const Container* best = nullptr;
+  for (const auto& c : all)
+    if (c.service == service && (!best || c.running())) best = &c;
+  return best;
+}
+
+std::vector<Container> parse_podman_ps(const std::string& text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_array())
+    throw core::CommandFailed("unexpected output from `podman ps --format json`: " +
+                              core::tail_lines(text, 3));
+  std::vector<Container> out;
+  for (const auto& c : j) {
+    Container x;
+    auto labels = c.value("Labels", json::object());
+    if (labels.is_object()) x.service = labels.value("com.docker.compose.service", "");
+    auto names = c.value("Names", json::array());
+    if (names.is_array() && !names.empty()) x.name = names[0].get<std::string>();
+    x.state = c.value("State", "");
+    x.status = c.value("Status", "");
+    x.image = c.value("Image", "");
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<Container> parse_docker_ps(const std::string& lines) {
+  std::vector<Container> out;
+  std::size_t pos = 0;
+  while (pos < lines.size()) {
+    std::size_t end = lines.find('\n', pos);
+    std::string line = lines.substr(pos, end == std::string::npos ? end : end - pos);
+    pos = end == std::string::npos ? lines.size() : end + 1;
+    if (line.find_first_not_of(" \r\t") == std::string::npos) continue;
+    auto j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw core::CommandFailed("unexpected output from `docker ps`: " + line);
+    out.push_back({j.value("service", ""), j.value("name", ""), j.value("state", ""),
+                   j.value("status", ""), j.value("image", "")});
+  }
+  return out;
+}
+
+core::Result Engine::run(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+  args.insert(args.begin(), program());
+  return runner_.run({args, {}, {}, timeout, {}});
+}
+
+std::optional<long long> Engine::image_size(const std::string& ref) {
+  auto r = run({"image", "inspect", "--format", "{{.Size}}", ref}, 30s);
+  if (!r.ok()) return std::nullopt;  // "image not known" / "No such image"
+  try {
+    return std::stoll(r.out);
+  } catch (const std::exception&) {
+    throw core::CommandFailed(fmt::format("`{} image inspect {}` printed '{}', not a size",
+                                          program(), ref, core::tail_lines(r.out, 1)));
+  }
+}
+
+std::vector<std::string> Engine::build_argv(const BuildSpec& spec) const {
+  std::vector<std::string> argv = {program(), "build"};
+  if (kind_ == EngineKind::podman)
+    argv.insert(argv.end(), {"--pull=never", "--network=host", "--format", "docker"});
+  argv.insert(argv.end(), {"-f", spec.dockerfile});
+  if (!spec.target.empty()) argv.insert(argv.end(), {"--target", spec.target});
+  for (const auto& t : spec.tags) argv.insert(argv.end(), {"-t", t});
+  for (const auto& [k, v] : spec.args) argv.insert(argv.end(), {"--build-arg", k + "=" + v});
+  argv.push_back(spec.context);
+  return argv;
+}
+
+void Engine::tag(const std::string& from, const std::string& to) {
+  std::vector<std::string> argv = {program(), "tag", from, to};
+  core::require_ok(runner_.run({argv, {}, {}, 60s, {}}), argv);
+}
+
+void Engine::push(const std::string& ref) {
+  std::vector<std::string> argv = {program(), "push", ref};
+  core::require_ok(runner_.run({argv, {}, {}, std::chrono::minutes(30), {}}), argv,
+                   "check the registry address (images.registry) and that you are logged in "
+                   "(`" +
+                       std::string(program()) + " login <registry>`)");
+}
+
+std::vector<Container> Engine::containers(const std::string& project) {
+  const std::string filter = "label=com.docker.compose.project=" + project;
+  std::vector<std::string> args = {"ps", "-a", "--filter", filter, "--format"};
+  args.push_back(kind_ == EngineKind::podman ? "json" : kDockerPsFormat);
+  auto r = run(args, 30s);
+  std::vector<std::string> argv = args;
+  argv.insert(argv.begin(), program());
+  core::require_ok(r, argv);
+  return kind_ == EngineKind::podman ? parse_podman_ps(r.out) : parse_docker_ps(r.out);
+}
+
+std::pair<bool, std::string> Engine::health(const Container& c) {
+  if (kind_ == EngineKind::docker) {
+    if (c.status.find("(healthy)") != std::string::npos) return {true, "healthy"};
+    if (c.status.find("(unhealthy)") != std::string::npos) return {false, "unhealthy"};
+    if (c.status.find("health: starting") != std::string::npos)
+      return {false, "starting (first check not run yet)"};
+    return {true, "no HEALTHCHECK in this image"};
+  }
+  auto r = run({"healthcheck", "run", c.name}, 30s);
+  if (r.ok()) return {true, "HEALTHCHECK command passes (podman healthcheck run)"};
+  if (r.exit_code == 1) return {false, "HEALTHCHECK command fails: unhealthy"};
+  std::string why = core::tail_lines(r.err.empty() ? r.out : r.err, 1);
+  if (why.find("no defined healthcheck") != std::string::npos)
+    return {true, "no HEALTHCHECK in this image"};
+  return {false, why.empty() ? r.describe() : why};
+}
+
+std::string human_size(long long bytes) {
+  return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
+}
+
+}  // namespace boutique::targets::compose
