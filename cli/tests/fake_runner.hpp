@@ -18,6 +18,9 @@ class FakeRunner final : public core::ProcessRunner {
     std::function<void(const core::Command&)> inspect;  // extra assertions (stdin, env...)
   };
   void expect(Expect e) { script_.push_back(std::move(e)); }
+  void expect(std::vector<std::string> argv, core::Result result) {
+    script_.push_back({std::move(argv), std::move(result), {}});
+  }
 
   core::Result run(const core::Command& cmd) override {
     ran.push_back(cmd);
