@@ -10,9 +10,11 @@ CLI::App* setup_down(CLI::App& app, DownOptions& opts) {
                 "Also delete the data: database, logs, secrets (asks first)");
   sub->add_flag("-y,--yes", opts.yes, "Do not ask before deleting data (non-interactive use)");
   sub->footer(
-      "Each part gets SIGTERM (PostgreSQL: SIGINT, fast shutdown), then SIGKILL after\n"
-      "local.stop_timeout seconds.\n\n"
-      "Examples:\n  boutique down\n  boutique down --volumes --yes");
+      "Local: each part gets SIGTERM (PostgreSQL: SIGINT, fast shutdown), then SIGKILL after\n"
+      "local.stop_timeout seconds. Compose: `compose down`, then the podman API service that\n"
+      "boutique started is stopped; --volumes also deletes the project's volumes.\n\n"
+      "Examples:\n  boutique down\n  boutique down --volumes --yes\n  boutique down --target "
+      "compose");
   return sub;
 }
 

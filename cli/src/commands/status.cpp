@@ -14,7 +14,8 @@ CLI::App* setup_status(CLI::App& app, StatusOptions& opts) {
   sub->add_option("--junit", opts.junit, "Also write the checks as JUnit XML to FILE (Jenkins)");
   sub->footer(
       "Checks: each process alive, each port listening, API /healthz and /readyz, PostgreSQL\n"
-      "accepting connections, migration version, web serving index.html and proxying /api/info.\n\n"
+      "accepting connections, migration version, web serving index.html and proxying /api/info.\n"
+      "Compose: each container running and its HEALTHCHECK, then the same HTTP checks.\n\n"
       "Examples:\n  boutique status\n  boutique status -o json\n  boutique status --junit "
       "reports/status.xml");
   return sub;

@@ -20,7 +20,10 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
       "Idempotent: parts already running are left alone, dead ones are restarted. If a port is\n"
       "taken, or a part does not become healthy in time, what this run started is stopped "
       "again.\n\n"
-      "Examples:\n  boutique up\n  boutique up db web --timeout 120\n"
+      "--target compose: builds the missing images of this commit, then `compose up -d\n"
+      "--no-build` (docker, or podman through its API socket) and waits over HTTP.\n\n"
+      "Examples:\n  boutique up\n  boutique up db web --timeout 120\n  boutique up --target "
+      "compose\n"
       "  BOUTIQUE_WEB_PORT=8080 boutique up");
   return sub;
 }
