@@ -5,6 +5,7 @@
 #include <boutique/build_info.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdlib>
 
@@ -15,6 +16,7 @@
 #include "core/system.hpp"
 #include "targets/compose/builder.hpp"
 #include "targets/confirm.hpp"
+#include "targets/local/common.hpp"
 #include "targets/local/layout.hpp"
 
 namespace fs = std::filesystem;
@@ -151,6 +153,20 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   core::FileLock lock(dir_ / "lock", dir_.string());
   core::catch_interrupts();
 
+  // Ports first: a taken port would only show as a container dying later.
+  const auto before = eng.containers(project_name(ctx_.config));
+  if (!files_) files_ = prepare_files(ctx_.config, engine(), dir_);
+  for (const auto& p : parts) {
+    const Container* c = find_service(before, service_of(p));
+    if ((c && c->running()) || (p == "db" && !files_->host_network)) continue;
+    static const std::map<std::string, std::array<const char*, 3>> port_of = {
+        {"db", {"ports.db", "BOUTIQUE_DB_PORT", "PostgreSQL"}},
+        {"api", {"ports.api", "BOUTIQUE_API_PORT", "API"}},
+        {"web", {"ports.web", "BOUTIQUE_WEB_PORT", "web UI"}}};
+    const auto& [key, env, what] = port_of.at(p);
+    local::require_port_free("127.0.0.1", ctx_.config.integer(key), key, env, what);
+  }
+
   // The images of this commit: built when missing (the rules of `boutique build`).
   BuildRequest req;
   for (const char* c : {"api", "web"})
@@ -167,7 +183,6 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
 
   bool started_socket = false;
   connect(true, started_socket);
-  const auto before = eng.containers(project_name(ctx_.config));
   bool any_running =
       std::any_of(before.begin(), before.end(), [](const Container& c) { return c.running(); });
   try {
