@@ -10,4 +10,4 @@ cd "$HERE"
 
 # shellcheck source=deps.sh
 . ./deps.sh
-exec node --test test/
+exec node --test --test-concurrency=3 test/

@@ -83,7 +83,9 @@ function walk(value, type, path, out) {
 
 // Unknown fields of obj: [{path, message}]; null when there is no model for its kind.
 export function unknownFields(obj) {
-  const name = modelName(obj.apiVersion ?? '', obj.kind ?? '');
+  let name = modelName(obj.apiVersion ?? '', obj.kind ?? '');
+  // Kinds that exist in several groups are named after theirs: v1 Event -> CoreV1Event.
+  if (typeof models[name]?.getAttributeTypeMap !== 'function' && !obj.apiVersion?.includes('/')) name = `Core${name}`;
   if (typeof models[name]?.getAttributeTypeMap !== 'function') return null;
   const out = [];
   walk(obj, name, '', out);
