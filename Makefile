@@ -26,14 +26,16 @@ build: deps $(BUILD)/CMakeCache.txt
 test: check-format test-cpp test-frontend test-containers
 
 test-cpp: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600 -LE containers
 
 test-frontend: build
 	@scripts/install-deps.sh ui
 	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api frontend/scripts/test-all.sh
 
-test-containers:
+# run.sh first: it installs podman & co. and the local base image the CLI's container test needs.
+test-containers: build
 	tests/containers/run.sh
+	BOUTIQUE_CONTAINER_TESTS=1 ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -L containers
 
 check-format:
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
