@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Boutique needs, and only those that are missing.
 # Idempotent: a second run installs nothing and takes well under a second.
-# Usage: scripts/install-deps.sh [GROUP...]   groups: build run test bench containers k8s ui (default: build run)
+# Usage: scripts/install-deps.sh [--list] [GROUP...]
+#   groups: build run test bench containers k8s ui ansible (default: build run)
+#   --list: print the groups' packages, one per line, and install nothing (playbooks/ reads this,
+#           so the playbook and this script install the same sets).
 # Works as root or through sudo. Exit 1 when apt-get fails.
 set -euo pipefail
 
@@ -17,7 +20,15 @@ declare -A GROUPS_PKGS=(
   # kubectl is not here: Debian 12's kubernetes-client (1.20) is too old for the kustomizations.
   [k8s]="podman runc catatonit"
   [ui]="chromium"
+  # playbooks/ (docs/ansible.md): ansible-core 2.14 and ansible-lint 6.13.
+  [ansible]="ansible-core ansible-lint"
 )
+
+list_only=0
+if [ "${1:-}" = "--list" ]; then
+  list_only=1
+  shift
+fi
 
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(build run)
@@ -31,6 +42,11 @@ for g in "${groups[@]}"; do
   # shellcheck disable=SC2206
   wanted+=(${GROUPS_PKGS[$g]})
 done
+
+if [ "$list_only" = 1 ]; then
+  printf '%s\n' "${wanted[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${wanted[@]}"; do
