@@ -77,6 +77,7 @@ Config load_config(const EnvLookup& env) {
   if (const char* v = env("BOUTIQUE_ADMIN_EMAIL"); v && *v) c.admin_email = v;
   if (const char* v = env("BOUTIQUE_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
   if (const char* v = env("BOUTIQUE_USER_PASSWORD"); v && *v) c.user_password = v;
+  if (const char* v = env("POD_NAME"); v && *v) c.pod_name = v;
   for (const auto& [name, pw] : {std::pair{"BOUTIQUE_ADMIN_PASSWORD", &c.admin_password},
                                  std::pair{"BOUTIQUE_USER_PASSWORD", &c.user_password}}) {
     if (*pw && pw->value().size() < 10) {
@@ -100,6 +101,7 @@ std::string config_help() {
   BOUTIQUE_ADMIN_EMAIL     demo admin's email (default admin@boutique.local)
   BOUTIQUE_ADMIN_PASSWORD  demo admin's password (default: generated, logged once)
   BOUTIQUE_USER_PASSWORD   demo customer's password (default: generated, logged once)
+  POD_NAME                 the Kubernetes pod's name (downward API), shown by /api/info
 )";
 }
 

@@ -23,6 +23,7 @@ struct Config {
   std::string admin_email = "admin@boutique.local";
   std::optional<std::string> admin_password;
   std::optional<std::string> user_password;
+  std::optional<std::string> pod_name;  // POD_NAME (Kubernetes downward API), shown by /api/info
 };
 
 class ConfigError : public std::runtime_error {

@@ -48,6 +48,12 @@ Response Api::info(const Request&) {
   body += fmt::format(",\"uptime_seconds\":{}", static_cast<long long>(uptime));
   body += ",\"hostname\":";
   domain::append_json_string(body, hostname());
+  body += ",\"pod\":";
+  if (config_.pod_name) {
+    domain::append_json_string(body, *config_.pod_name);
+  } else {
+    body += "null";
+  }
   body += ",\"database\":{\"status\":";
   if (facts) {
     body += "\"up\",\"server_version\":";

@@ -68,6 +68,11 @@ double healthz_requests(const std::vector<Sample>& samples) {
 }
 
 class Systeme : public ApiTest<Systeme> {
+ public:
+  static SuiteOptions suite_options() {
+    return {.extra_env = {{"POD_NAME", "backend-7d9c-x2l4q"}}};
+  }
+
  protected:
   std::vector<Sample> metrics() {
     const Response r = http().get("/metrics");
@@ -101,6 +106,7 @@ TEST_F(Systeme, InfoDescribesTheReplica) {
               info["uptime_seconds"].get<double>() >= 0)
       << info.dump(2);
   EXPECT_EQ(info.value("hostname", ""), std::string(host.data())) << "which replica answered";
+  EXPECT_EQ(info.value("pod", ""), "backend-7d9c-x2l4q") << "POD_NAME from the downward API";
   const auto db = info.value("database", nlohmann::json::object());
   EXPECT_EQ(db.value("status", ""), "up") << info.dump(2);
   EXPECT_EQ(db.value("server_version", "").rfind("15.", 0), 0U) << "PostgreSQL 15: " << db.dump();
