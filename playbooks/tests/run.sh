@@ -7,16 +7,22 @@
 # which `make` installs, plus the seed's packages that are present); build into a work directory and
 # install into a temporary prefix — never build/, build-release/ or /usr/local.
 #
+# The build uses a snapshot of the committed tree (git archive HEAD, synchronised file by file so
+# unchanged files keep their times and the build stays incremental): the checkout is shared, and
+# someone saving a source file between the two runs would make run 2 rebuild — an honest change,
+# but not the playbook's. The playbook itself is the checkout's.
+#
 # Environment:
-#   BOUTIQUE_ANSIBLE_TEST_DIR   work directory (default /tmp/boutique-ansible-test), kept between runs
-#                               so its build directory is reused (a first build takes ~2-3 min on 2 cores)
-#   BOUTIQUE_ANSIBLE_BUILD_DIR  build directory (default $BOUTIQUE_ANSIBLE_TEST_DIR/build)
+#   BOUTIQUE_ANSIBLE_TEST_DIR   work directory (default /tmp/boutique-ansible-test: src/ build/
+#                               prefix/ run1.json run2.json), kept between runs so the build is
+#                               incremental (the first build takes ~8 min on two busy cores)
 set -euo pipefail
 
 playbooks=$(cd "$(dirname "$0")/.." && pwd)
 repo=$(dirname "$playbooks")
 work=${BOUTIQUE_ANSIBLE_TEST_DIR:-/tmp/boutique-ansible-test}
-build_dir=${BOUTIQUE_ANSIBLE_BUILD_DIR:-$work/build}
+src=$work/src
+build_dir=$work/build
 prefix=$work/prefix
 py=/usr/bin/python3
 
@@ -26,8 +32,8 @@ step() { echo "== $* ($(( SECONDS ))s)"; }
 for tool in ansible-playbook ansible-lint; do
   command -v "$tool" >/dev/null || fail "$tool not found: run scripts/install-deps.sh ansible"
 done
-case "$build_dir" in
-  "$repo/build" | "$repo/build/") fail "refusing to use $repo/build (other work uses it)" ;;
+case "$work" in
+  "$repo" | "$repo/"*) fail "BOUTIQUE_ANSIBLE_TEST_DIR must be outside the checkout ($work)" ;;
 esac
 mkdir -p "$work"
 rm -rf "$prefix"
@@ -48,14 +54,34 @@ present=()
 for p in default-jre-headless net-tools curl dnsutils; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] && present+=("$p")
 done
-# The commit baked into the binaries is pinned for both runs: an engineer committing or editing a
-# tracked file between them would otherwise relink (an honest change, but not the playbook's).
-commit=$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+step "snapshot of HEAD in $src"
+commit=$(git -C "$repo" rev-parse --short=12 HEAD)
+rm -rf "$work/stage" && mkdir -p "$work/stage" "$src"
+git -C "$repo" archive HEAD | tar -x -C "$work/stage"
+"$py" - "$work/stage" "$src" <<'PY'
+import filecmp, os, shutil, sys
+stage, src = sys.argv[1], sys.argv[2]
+want = set()
+for root, dirs, files in os.walk(stage):
+    for f in files:
+        rel = os.path.relpath(os.path.join(root, f), stage)
+        want.add(rel)
+        a, b = os.path.join(stage, rel), os.path.join(src, rel)
+        if not os.path.isfile(b) or not filecmp.cmp(a, b, shallow=False):
+            os.makedirs(os.path.dirname(b), exist_ok=True)
+            shutil.copy(a, b)  # content and mode; the time is now, so make sees the change
+for root, dirs, files in os.walk(src):
+    for f in files:
+        rel = os.path.relpath(os.path.join(root, f), src)
+        if rel not in want:
+            os.remove(os.path.join(src, rel))
+PY
+rm -rf "$work/stage"
 vars=$("$py" -c 'import json,sys; print(json.dumps({
-  "boutique_target": "local",
-  "boutique_build_dir": sys.argv[1], "boutique_install_prefix": sys.argv[2],
-  "boutique_build_environment": {"BOUTIQUE_GIT_COMMIT": sys.argv[3]},
-  "system_deps_seed_packages": sys.argv[4:]}))' "$build_dir" "$prefix" "$commit" "${present[@]}")
+  "boutique_target": "local", "boutique_repo_dir": sys.argv[1],
+  "boutique_build_dir": sys.argv[2], "boutique_install_prefix": sys.argv[3],
+  "boutique_build_environment": {"BOUTIQUE_GIT_COMMIT": sys.argv[4]},
+  "system_deps_seed_packages": sys.argv[5:]}))' "$src" "$build_dir" "$prefix" "$commit" "${present[@]}")
 
 # Runs the playbook with the JSON callback; prints the stats and the tasks that changed or failed.
 real_run() {
