@@ -8,9 +8,11 @@
 
 #include "commands/build.hpp"
 #include "commands/config.hpp"
+#include "commands/deploy.hpp"
 #include "commands/doctor.hpp"
 #include "commands/down.hpp"
 #include "commands/logs.hpp"
+#include "commands/render.hpp"
 #include "commands/status.hpp"
 #include "commands/up.hpp"
 #include "commands/version.hpp"
@@ -57,9 +59,10 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may come after the subcommand: `boutique status -o json`
   app.footer(
       "Exit codes: 0 ok, 1 unhealthy, 2 usage/config, 3 missing prerequisite, 4 external command\n"
-      "failed, 5 timeout, 6 port/lock conflict, 7 not implemented, 8 aborted (docs/cli.md).\n\n"
+      "failed, 5 timeout, 6 port/lock conflict, 8 aborted (docs/cli.md).\n\n"
       "Examples:\n  boutique doctor\n  boutique up\n  boutique status --junit status.xml\n"
-      "  boutique down --volumes --yes\n  boutique build && boutique up --target compose");
+      "  boutique down --volumes --yes\n  boutique build && boutique up --target compose\n"
+      "  boutique up --target k8s");
 
   core::GlobalOptions g;
   add_globals(app, g);
@@ -71,6 +74,9 @@ int main(int argc, char** argv) {
   commands::LogsOptions logs;
   commands::ConfigOptions config;
   commands::VersionOptions version;
+  commands::RenderOptions render;
+  commands::DeployOptions deploy;
+  commands::UrlsOptions urls;
   auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
@@ -79,6 +85,9 @@ int main(int argc, char** argv) {
   auto* logs_cmd = commands::setup_logs(app, logs);
   auto* config_cmd = commands::setup_config(app, config);
   auto* version_cmd = commands::setup_version(app, version);
+  auto* render_cmd = commands::setup_render(app, render);
+  auto* deploy_cmd = commands::setup_deploy(app, deploy);
+  auto* urls_cmd = commands::setup_urls(app, urls);
 
   try {
     app.parse(argc, argv);
@@ -97,6 +106,9 @@ int main(int argc, char** argv) {
     if (status_cmd->parsed()) return commands::run_status(status, ctx);
     if (logs_cmd->parsed()) return commands::run_logs(logs, ctx);
     if (config_cmd->parsed()) return commands::run_config(config, ctx);
+    if (render_cmd->parsed()) return commands::run_render(render, ctx);
+    if (deploy_cmd->parsed()) return commands::run_deploy(deploy, ctx);
+    if (urls_cmd->parsed()) return commands::run_urls(urls, ctx);
   } catch (const core::Error& e) {
     return report(e, err_color);
   } catch (const std::exception& e) {

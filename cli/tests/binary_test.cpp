@@ -88,10 +88,18 @@ TEST_F(Binary, BadConfigExitsTwoNamingTheLine) {
   EXPECT_EQ(run({"version"}).exit_code, 0);  // needs no configuration
 }
 
-TEST_F(Binary, KubernetesTargetIsNotImplementedYet) {
-  auto r = run({"--target", "k8s", "up"});
-  EXPECT_EQ(r.exit_code, 7);
-  EXPECT_NE(r.err.find("not implemented yet in this version"), std::string::npos);
+TEST_F(Binary, KubernetesWithoutAClusterSaysRunMinikubeStart) {
+  const std::map<std::string, std::string> env = {
+      {"BOUTIQUE_K8S_CONTEXT", "boutique-test-no-such-context"}};
+  auto r = run({"--target", "k8s", "deploy"}, env);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("cannot reach the cluster (context boutique-test-no-such-context): run "
+                       "`minikube start`"),
+            std::string::npos)
+      << r.err;
+  r = run({"--target", "k8s", "status", "-o", "json"}, env);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("cannot reach the cluster"), std::string::npos) << r.out;
 }
 
 TEST_F(Binary, ParseErrorsKeepCli11Codes) {

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/common.hpp"
+#include "core/output.hpp"
+#include "targets/doctor.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::commands {
@@ -21,17 +24,37 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
       "taken, or a part does not become healthy in time, what this run started is stopped "
       "again.\n\n"
       "--target compose: builds the missing images of this commit, then `compose up -d\n"
-      "--no-build` (docker, or podman through its API socket) and waits over HTTP.\n\n"
+      "--no-build` (docker, or podman through its API socket) and waits over HTTP.\n"
+      "--target k8s: doctor, build, deploy (see `boutique deploy --help`), then status.\n\n"
       "Examples:\n  boutique up\n  boutique up db web --timeout 120\n  boutique up --target "
       "compose\n"
       "  BOUTIQUE_WEB_PORT=8080 boutique up");
   return sub;
 }
 
+namespace {
+
+// Kubernetes: doctor -> build -> deploy (K8sTarget::up) -> status, the checks as the result.
+int up_k8s(targets::Target& target, const targets::UpOptions& o, core::Context& ctx) {
+  auto tools = targets::doctor_checks("k8s", ctx);
+  if (!core::all_ok(tools)) {
+    ctx.progress->warn(core::render_checks_table(tools, false));
+    throw core::MissingPrerequisite("a tool the k8s target needs is missing or the cluster is down",
+                                    "boutique doctor --target k8s");
+  }
+  target.up(o);
+  auto checks = target.status();
+  print_checks(ctx, checks, target.name());
+  return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::unhealthy);
+}
+
+}  // namespace
+
 int run_up(const UpOptions& opts, core::Context& ctx) {
   auto target = targets::make_target(ctx);
   targets::UpOptions o{opts.components, std::nullopt};
   if (opts.timeout_s > 0) o.timeout_s = opts.timeout_s;
+  if (target->name() == "k8s") return up_k8s(*target, o, ctx);
   auto sum = target->up(o);
   if (ctx.format == core::Format::json) {
     nlohmann::json urls = nlohmann::json::object();

@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "targets/compose/compose_target.hpp"
+#include "targets/k8s/k8s_target.hpp"
 #include "targets/local/local_target.hpp"
 #include "targets/target.hpp"
 
@@ -28,11 +29,8 @@ std::unique_ptr<Target> make_target(core::Context& ctx) {
   const std::string& name = ctx.config.str("target");
   if (name == "local") return std::make_unique<local::LocalTarget>(ctx);
   if (name == "compose") return std::make_unique<compose::ComposeTarget>(ctx);
-  throw core::NotImplemented(
-      fmt::format("target '{}' is not implemented yet in this version (selected by {})", name,
-                  ctx.config.value("target").origin),
-      "use --target local or --target compose (`boutique doctor --target " + name +
-          "` already checks its tools)");
+  if (name == "k8s") return std::make_unique<k8s::K8sTarget>(ctx);
+  throw core::ConfigError(fmt::format("unknown target '{}'", name));
 }
 
 }  // namespace boutique::targets

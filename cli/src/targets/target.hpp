@@ -1,8 +1,7 @@
 #pragma once
 // Where the stack runs. `boutique up/down/status/logs` talk to this interface only; local runs
-// plain processes, compose runs the images with Compose; k8s arrives in a later version
-// (selecting it says so). Images are built by compose::Builder (`boutique build`), which a
-// Kubernetes target reuses.
+// plain processes, compose runs the images with Compose, k8s applies the kustomize overlay
+// (targets/k8s). Images are built by compose::Builder (`boutique build`), which k8s reuses.
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +50,7 @@ class Target {
 // its database. ConfigError for an unknown one.
 std::vector<std::string> resolve_components(const std::vector<std::string>& asked);
 
-// The configured target; NotImplemented (exit 7) for k8s in this version.
+// The configured target.
 std::unique_ptr<Target> make_target(core::Context& ctx);
 
 }  // namespace boutique::targets

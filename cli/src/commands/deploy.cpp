@@ -1,0 +1,96 @@
+#include "commands/deploy.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "targets/k8s/k8s_target.hpp"
+
+namespace boutique::commands {
+
+int parse_duration(const std::string& text) {
+  std::size_t used = 0;
+  long n = -1;
+  try {
+    n = std::stol(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = n >= 0 ? text.substr(used) : "";
+  const long mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+  if (n <= 0 || mult == 0 || n * mult > 86400)
+    throw core::ConfigError(
+        fmt::format("--timeout must be a duration like 300, 90s, 5m or 1h, got '{}'", text));
+  return static_cast<int>(n * mult);
+}
+
+CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
+  auto* sub = app.add_subcommand(
+      "deploy", "Apply the Kubernetes manifests of this build and wait for the rollouts");
+  sub->add_option("--overlay", opts.overlay,
+                  "minikube, prod, or a directory (default: k8s.overlay)");
+  sub->add_flag("--dry-run", opts.dry_run, "Print what would be applied; touch nothing");
+  sub->add_option("--timeout", opts.timeout, "Deadline of the rollouts (default 5m)");
+  sub->footer(
+      "Steps: cluster reachable (k8s.context) -> minikube: `minikube image load` of this\n"
+      "build's images -> `kubectl apply -f -` of `boutique render` -> wait, polling the\n"
+      "Deployments, Pods and PVCs. Fails fast naming the pod and reason, with its last log\n"
+      "lines or events: CrashLoopBackOff (4), ErrImagePull/ImagePullBackOff/ErrImageNeverPull\n"
+      "(3), CreateContainerConfigError (2), Unschedulable or a Pending PVC after 30 s (3),\n"
+      "deadline (5); unreachable cluster (3).\n\n"
+      "Examples:\n  boutique deploy\n  boutique deploy --dry-run\n  boutique deploy --timeout "
+      "10m");
+  return sub;
+}
+
+int run_deploy(const DeployOptions& opts, core::Context& ctx) {
+  targets::k8s::DeployOptions d;
+  d.overlay = opts.overlay;
+  d.dry_run = opts.dry_run;
+  d.timeout = std::chrono::seconds(parse_duration(opts.timeout));
+  targets::k8s::K8sTarget target(ctx);
+  auto rep = target.deploy(d);
+  if (opts.dry_run) {
+    ctx.print(rep.yaml);
+    ctx.progress->info(fmt::format("dry run: {} objects would be applied (tag {}); nothing changed",
+                                   rep.objects.size(), rep.tag));
+    return 0;
+  }
+  auto urls = target.urls();
+  if (ctx.format == core::Format::json) {
+    nlohmann::json u = nlohmann::json::object();
+    for (const auto& [label, url] : urls) u[label] = url;
+    ctx.print(nlohmann::json{
+                  {"tag", rep.tag}, {"server", rep.server}, {"objects", rep.objects}, {"urls", u}}
+                  .dump(2) +
+              "\n");
+    return 0;
+  }
+  std::string out = rep.applied + fmt::format(
+                                      "\nDeployed {} (Kubernetes {}): every rollout "
+                                      "complete.\n",
+                                      rep.tag, rep.server);
+  for (const auto& [label, url] : urls) out += fmt::format("  {:<18} {}\n", label, url);
+  ctx.print(out);
+  return 0;
+}
+
+CLI::App* setup_urls(CLI::App& app, UrlsOptions& /*opts*/) {
+  auto* sub = app.add_subcommand("urls", "Print the URLs of the Kubernetes Services (NodePorts)");
+  sub->footer("Examples:\n  boutique urls\n  boutique urls -o json");
+  return sub;
+}
+
+int run_urls(const UrlsOptions& /*opts*/, core::Context& ctx) {
+  targets::k8s::K8sTarget target(ctx);
+  auto urls = target.urls();
+  nlohmann::json j = nlohmann::json::object();
+  std::string out;
+  for (const auto& [label, url] : urls) {
+    j[label] = url;
+    out += fmt::format("{:<18} {}\n", label, url);
+  }
+  ctx.print(ctx.format == core::Format::json ? j.dump(2) + "\n" : out);
+  return urls.empty() ? static_cast<int>(core::ExitCode::unhealthy) : 0;
+}
+
+}  // namespace boutique::commands

@@ -1,0 +1,23 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "core/context.hpp"
+
+namespace boutique::commands {
+
+struct DeployOptions {
+  std::string overlay;
+  bool dry_run = false;
+  std::string timeout = "5m";
+};
+CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts);
+int run_deploy(const DeployOptions& opts, core::Context& ctx);
+// "300", "300s", "5m", "1h" -> seconds; ConfigError otherwise.
+int parse_duration(const std::string& text);
+
+struct UrlsOptions {};
+CLI::App* setup_urls(CLI::App& app, UrlsOptions& opts);
+int run_urls(const UrlsOptions& opts, core::Context& ctx);
+
+}  // namespace boutique::commands

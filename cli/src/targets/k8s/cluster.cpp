@@ -1,0 +1,264 @@
+#include "targets/k8s/cluster.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace boutique::targets::k8s {
+namespace {
+
+using nlohmann::json;
+
+json items(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("items") || !j["items"].is_array())
+    throw core::CommandFailed("kubectl printed something that is not a JSON list: " +
+                              text.substr(0, 200));
+  return j["items"];
+}
+
+std::string str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+long num(const json& j, const char* key, long def = 0) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<long>() : def;
+}
+std::map<std::string, std::string> labels(const json& j) {
+  std::map<std::string, std::string> out;
+  if (j.is_object())
+    for (const auto& [k, v] : j.items())
+      if (v.is_string()) out[k] = v.get<std::string>();
+  return out;
+}
+const json& at(const json& j, const char* key) {
+  static const json empty = json::object();
+  auto it = j.find(key);
+  return it != j.end() ? *it : empty;
+}
+
+struct Class {
+  core::ExitCode code;
+  bool logs;
+};
+// The waiting reasons that do not go away by waiting.
+std::optional<Class> fatal_waiting(const std::string& reason) {
+  using core::ExitCode;
+  if (reason == "CrashLoopBackOff" || reason == "CreateContainerError" ||
+      reason == "RunContainerError")
+    return Class{ExitCode::command_failed, true};
+  if (reason == "ErrImagePull" || reason == "ImagePullBackOff" || reason == "ErrImageNeverPull" ||
+      reason == "InvalidImageName")
+    return Class{ExitCode::missing_prereq, false};
+  if (reason == "CreateContainerConfigError") return Class{ExitCode::usage, false};
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool Deployment::complete() const {
+  return generation <= observed && updated == desired && available == desired &&
+         replicas <= updated;
+}
+
+int Pod::restarts() const {
+  int n = 0;
+  for (const auto& c : containers) n += c.restarts;
+  return n;
+}
+
+std::vector<Deployment> parse_deployments(const std::string& text) {
+  std::vector<Deployment> out;
+  for (const auto& it : items(text)) {
+    Deployment d;
+    const auto& meta = at(it, "metadata");
+    const auto& spec = at(it, "spec");
+    const auto& st = at(it, "status");
+    d.name = str(meta, "name");
+    d.generation = num(meta, "generation");
+    d.selector = labels(at(at(spec, "selector"), "matchLabels"));
+    d.desired = static_cast<int>(num(spec, "replicas", 1));
+    d.observed = num(st, "observedGeneration");
+    d.updated = static_cast<int>(num(st, "updatedReplicas"));
+    d.ready = static_cast<int>(num(st, "readyReplicas"));
+    d.available = static_cast<int>(num(st, "availableReplicas"));
+    d.replicas = static_cast<int>(num(st, "replicas"));
+    for (const auto& c : at(st, "conditions"))
+      if (str(c, "type") == "Progressing" && str(c, "status") == "False" &&
+          str(c, "reason") == "ProgressDeadlineExceeded") {
+        d.deadline_exceeded = true;
+        d.progress_message = str(c, "message");
+      }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<Pod> parse_pods(const std::string& text) {
+  std::vector<Pod> out;
+  for (const auto& it : items(text)) {
+    Pod p;
+    const auto& st = at(it, "status");
+    p.name = str(at(it, "metadata"), "name");
+    p.labels = labels(at(at(it, "metadata"), "labels"));
+    p.phase = str(st, "phase");
+    for (const auto& c : at(st, "conditions"))
+      if (str(c, "type") == "PodScheduled" && str(c, "status") == "False" &&
+          str(c, "reason") == "Unschedulable") {
+        p.unschedulable = true;
+        p.schedule_message = str(c, "message");
+      }
+    for (const auto& c : at(st, "containerStatuses")) {
+      ContainerStatus cs;
+      cs.name = str(c, "name");
+      cs.ready = at(c, "ready").is_boolean() && c["ready"].get<bool>();
+      cs.restarts = static_cast<int>(num(c, "restartCount"));
+      const auto& waiting = at(at(c, "state"), "waiting");
+      cs.waiting_reason = str(waiting, "reason");
+      cs.waiting_message = str(waiting, "message");
+      const auto& last = at(at(c, "lastState"), "terminated");
+      cs.crashed_before = !last.empty();
+      cs.last_exit_code = static_cast<int>(num(last, "exitCode"));
+      p.containers.push_back(std::move(cs));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<Pvc> parse_pvcs(const std::string& text) {
+  std::vector<Pvc> out;
+  for (const auto& it : items(text))
+    out.push_back({str(at(it, "metadata"), "name"), str(at(it, "status"), "phase")});
+  return out;
+}
+
+std::vector<Service> parse_services(const std::string& text) {
+  std::vector<Service> out;
+  for (const auto& it : items(text)) {
+    Service s{str(at(it, "metadata"), "name"), str(at(it, "spec"), "type"), {}};
+    for (const auto& p : at(at(it, "spec"), "ports"))
+      s.ports.push_back(
+          {str(p, "name"), static_cast<int>(num(p, "port")), static_cast<int>(num(p, "nodePort"))});
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<Endpoints> parse_endpoints(const std::string& text) {
+  std::vector<Endpoints> out;
+  for (const auto& it : items(text)) {
+    Endpoints e{str(at(it, "metadata"), "name"), 0, 0};
+    for (const auto& s : at(it, "subsets")) {
+      e.ready += static_cast<int>(at(s, "addresses").size());
+      e.not_ready += static_cast<int>(at(s, "notReadyAddresses").size());
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<Event> parse_events(const std::string& text) {
+  std::vector<Event> out;
+  for (const auto& it : items(text)) {
+    const auto& obj = at(it, "involvedObject");
+    out.push_back({str(it, "type"), str(it, "reason"), str(it, "message"), str(obj, "kind"),
+                   str(obj, "name"), static_cast<int>(num(it, "count", 1))});
+  }
+  return out;
+}
+
+std::string server_version(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return {};
+  return str(at(j, "serverVersion"), "gitVersion");
+}
+
+std::vector<const Pod*> pods_of(const Deployment& d, const std::vector<Pod>& pods) {
+  std::vector<const Pod*> out;
+  for (const auto& p : pods) {
+    bool match = !d.selector.empty();
+    for (const auto& [k, v] : d.selector) {
+      auto it = p.labels.find(k);
+      if (it == p.labels.end() || it->second != v) match = false;
+    }
+    if (match) out.push_back(&p);
+  }
+  return out;
+}
+
+std::optional<Failure> diagnose(const std::vector<Deployment>& deployments,
+                                const std::vector<Pod>& pods, const std::vector<Pvc>& pvcs,
+                                bool grace_over) {
+  for (const auto& p : pods)
+    for (const auto& c : p.containers)
+      if (auto cls = fatal_waiting(c.waiting_reason)) {
+        Failure f{"Pod",     p.name,    c.name,          c.waiting_reason, c.waiting_message,
+                  cls->code, cls->logs, c.crashed_before};
+        if (c.waiting_reason == "CrashLoopBackOff" && c.crashed_before)
+          f.message =
+              fmt::format("restarted {} times, last exit code {}", c.restarts, c.last_exit_code);
+        return f;
+      }
+  if (grace_over) {
+    for (const auto& v : pvcs)
+      if (v.phase != "Bound")
+        return Failure{"PersistentVolumeClaim",
+                       v.name,
+                       "",
+                       v.phase.empty() ? "Pending" : v.phase,
+                       "the claim is not bound to a volume (no StorageClass or PersistentVolume?)",
+                       core::ExitCode::missing_prereq,
+                       false,
+                       false};
+    for (const auto& p : pods)
+      if (p.unschedulable)
+        return Failure{
+            "Pod", p.name, "", "Unschedulable", p.schedule_message, core::ExitCode::missing_prereq,
+            false, false};
+  }
+  for (const auto& d : deployments)
+    if (d.deadline_exceeded) {
+      Failure f{"Deployment",
+                d.name,
+                "",
+                "ProgressDeadlineExceeded",
+                d.progress_message,
+                core::ExitCode::timeout,
+                false,
+                false};
+      for (const Pod* p : pods_of(d, pods))
+        for (const auto& c : p->containers)
+          if (!c.ready && f.container.empty()) {
+            f.kind = "Pod";
+            f.name = p->name;
+            f.container = c.name;
+            f.message = fmt::format("deployment {}: {}", d.name, d.progress_message);
+          }
+      return f;
+    }
+  return std::nullopt;
+}
+
+std::vector<std::string> pending_summary(const std::vector<Deployment>& deployments,
+                                         const std::vector<Pod>& pods) {
+  std::vector<std::string> out;
+  for (const auto& d : deployments) {
+    if (d.complete()) continue;
+    std::vector<std::string> why;
+    for (const Pod* p : pods_of(d, pods)) {
+      std::string r = p->unschedulable ? "Unschedulable" : p->phase;
+      for (const auto& c : p->containers)
+        if (!c.waiting_reason.empty())
+          r = c.waiting_reason;
+        else if (!c.ready && r == "Running")
+          r = "not ready";
+      why.push_back(p->name + ": " + r);
+    }
+    out.push_back(fmt::format("{} {}/{} ready ({})", d.name, d.available, d.desired,
+                              why.empty() ? "no pods" : fmt::format("{}", fmt::join(why, ", "))));
+  }
+  return out;
+}
+
+}  // namespace boutique::targets::k8s

@@ -1,0 +1,160 @@
+// `boutique deploy`: cluster reachable? -> images in the cluster -> kubectl apply -> rollout wait
+// with a deadline, failing fast with the cause (pod, reason, last log lines or events).
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/interrupt.hpp"
+#include "targets/compose/images.hpp"
+#include "targets/k8s/cluster.hpp"
+#include "targets/k8s/k8s_target.hpp"
+
+using namespace std::chrono_literals;
+
+namespace boutique::targets::k8s {
+namespace {
+
+std::string indent(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += "    " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string hint_for(const Failure& f, const std::string& ns) {
+  const std::string& r = f.reason;
+  if (r == "CrashLoopBackOff")
+    return "the container exits at start: read its logs above (boutique logs --target k8s), "
+           "fix, then boutique deploy";
+  if (r == "ErrImageNeverPull")
+    return "the image is not in minikube: boutique build, then boutique deploy (it runs "
+           "`minikube image load`)";
+  if (r.find("Image") != std::string::npos || r == "ErrImagePull")
+    return "the cluster cannot pull the image: boutique build --push (images.registry), or "
+           "minikube: boutique deploy loads local images";
+  if (r == "CreateContainerConfigError")
+    return "a Secret or ConfigMap it needs is missing: see docs/kubernetes.md \"Credentials\"";
+  if (f.kind == "PersistentVolumeClaim")
+    return "no StorageClass provisions it: minikube addons enable storage-provisioner "
+           "default-storageclass";
+  if (r == "Unschedulable")
+    return "no node has room: minikube start --cpus 4 --memory 4g, or lower the requests";
+  return fmt::format("kubectl describe deployment -n {}", ns);
+}
+
+}  // namespace
+
+void K8sTarget::load_images(const std::string& tag) {
+  if (kubectl_.context() != "minikube") {
+    ctx_.progress->info(
+        fmt::format("context {}: the cluster pulls the images itself (boutique build --push)",
+                    kubectl_.context()));
+    return;
+  }
+  const std::string registry = ctx_.config.str("images.registry");
+  for (const char* key : {"images.api", "images.web"}) {
+    const std::string ref = compose::image_ref(registry, ctx_.config.str(key), tag);
+    auto step = ctx_.progress->step("Loading " + ref + " into minikube");
+    std::vector<std::string> argv = {"minikube", "-p", kubectl_.context(), "image", "load", ref};
+    auto r = ctx_.runner->run({argv, {}, {}, 600s, {}});
+    core::require_ok(r, argv, "build it first: boutique build");
+    step.done();
+  }
+}
+
+DeployReport K8sTarget::deploy(const DeployOptions& opts) {
+  DeployReport rep;
+  if (!opts.dry_run) {  // --dry-run renders only: no kubectl call reaches the cluster
+    core::catch_interrupts();
+    auto step = ctx_.progress->step("Checking the cluster (context " + kubectl_.context() + ")");
+    rep.server = kubectl_.require_reachable();
+    step.done(rep.server);
+  }
+  rep.tag = build_tag(ctx_);
+  rep.yaml = render(ctx_, overlay_path(ctx_.config, opts.overlay), rep.tag);
+  rep.objects = object_names(rep.yaml);
+  if (opts.dry_run) return rep;
+  if (opts.load_images) load_images(rep.tag);
+  {
+    auto step = ctx_.progress->step(fmt::format("Applying {} objects", rep.objects.size()));
+    std::vector<std::string> args = {"apply", "-f", "-"};
+    auto r = kubectl_.run(args, 120s, rep.yaml);
+    if (!r.ok()) kubectl_.fail(r, args);
+    rep.applied = r.out;
+    step.done();
+  }
+  wait_rollout(opts);
+  return rep;
+}
+
+void K8sTarget::wait_rollout(const DeployOptions& opts) {
+  const auto start = opts.now();
+  const auto deadline = start + opts.timeout;
+  auto step = ctx_.progress->step(
+      fmt::format("Waiting for the rollouts (at most {} s)", opts.timeout.count()));
+  for (;;) {
+    auto deps = parse_deployments(kubectl_.get_json("deployments"));
+    auto pods = parse_pods(kubectl_.get_json("pods"));
+    auto pvcs = parse_pvcs(kubectl_.get_json("pvc"));
+    bool done = !deps.empty();
+    for (const auto& d : deps) done = done && d.complete();
+    if (done) {
+      step.done();
+      return;
+    }
+    const auto now = opts.now();
+    if (auto f = diagnose(deps, pods, pvcs, now - start >= opts.grace)) {
+      step.fail(f->reason);
+      explain(*f);
+    }
+    if (now >= deadline) {
+      step.fail("timed out");
+      throw core::TimeoutError(
+          fmt::format("the rollout did not complete within {} s:\n{}", opts.timeout.count(),
+                      indent(fmt::format("{}", fmt::join(pending_summary(deps, pods), "\n")))),
+          fmt::format("kubectl get pods -n {}; boutique status --target k8s; a longer "
+                      "--timeout if the cluster is just slow",
+                      kubectl_.ns()));
+    }
+    core::throw_if_interrupted();
+    if (opts.sleep)
+      opts.sleep(opts.poll);
+    else
+      std::this_thread::sleep_for(opts.poll);
+  }
+}
+
+void K8sTarget::explain(const Failure& f) {
+  std::string msg = fmt::format("{} {}: {}", f.kind == "Pod" ? "pod" : f.kind, f.name, f.reason);
+  if (!f.message.empty()) msg += " (" + f.message + ")";
+  bool shown = false;
+  if (f.logs) {
+    std::vector<std::string> args = {"logs", f.name,      "-n",       kubectl_.ns(),
+                                     "-c",   f.container, "--tail=20"};
+    if (f.previous) args.push_back("--previous");
+    auto r = kubectl_.run(args);
+    if (r.ok() && !r.out.empty()) {
+      msg += fmt::format("\n  last log lines of container {}:\n{}", f.container, indent(r.out));
+      shown = true;
+    }
+  }
+  if (!shown) {
+    auto r = kubectl_.run({"get", "events", "-n", kubectl_.ns(), "-o", "json"});
+    std::string lines;
+    if (r.ok())
+      for (const auto& e : parse_events(r.out))
+        if (e.kind == f.kind && e.object == f.name)
+          lines += fmt::format("{} {}: {}{}\n", e.type, e.reason, e.message,
+                               e.count > 1 ? fmt::format(" (x{})", e.count) : "");
+    if (!lines.empty()) msg += "\n  events:\n" + indent(lines);
+  }
+  throw core::Error(f.code, msg, hint_for(f, kubectl_.ns()));
+}
+
+}  // namespace boutique::targets::k8s

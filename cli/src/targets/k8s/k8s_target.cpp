@@ -1,0 +1,175 @@
+#include "targets/k8s/k8s_target.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/http.hpp"
+#include "targets/compose/builder.hpp"
+#include "targets/confirm.hpp"
+
+using namespace std::chrono_literals;
+
+namespace boutique::targets::k8s {
+namespace {
+
+// Deployment / Service name -> the CLI's component (db, api, web).
+std::string component_of(const std::string& name) {
+  if (name.rfind("postgres", 0) == 0) return "db";
+  if (name.rfind("backend", 0) == 0) return "api";
+  if (name.rfind("frontend", 0) == 0) return "web";
+  return name;
+}
+// The CLI's component -> the app.kubernetes.io/component label.
+std::string label_of(const std::string& component) {
+  if (component == "db") return "database";
+  if (component == "api") return "backend";
+  return "frontend";
+}
+
+}  // namespace
+
+K8sTarget::K8sTarget(core::Context& ctx)
+    : ctx_(ctx),
+      kubectl_(*ctx.runner, ctx.config.str("k8s.context"), ctx.config.str("k8s.namespace")) {}
+
+UpSummary K8sTarget::up(const UpOptions& opts) {
+  auto choice = compose::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
+                                       ctx_.config.value("images.engine").origin);
+  compose::Engine engine(*ctx_.runner, choice.kind);
+  compose::Builder(ctx_, engine).build({});
+  DeployOptions d;
+  if (opts.timeout_s) d.timeout = std::chrono::seconds(*opts.timeout_s);
+  deploy(d);
+  UpSummary s;
+  s.started = {"db", "api", "web"};
+  s.urls = urls();
+  s.admin_email = ctx_.config.str("admin.email");
+  s.demo_accounts = false;
+  return s;
+}
+
+void K8sTarget::down(const DownOptions& opts) {
+  const std::string yaml = render(ctx_, overlay_path(ctx_.config, ""), build_tag(ctx_));
+  std::string objects = yaml;
+  if (opts.volumes)
+    confirm_delete(fmt::format("namespace {} (context {}), PVC postgres-pvc included",
+                               kubectl_.ns(), kubectl_.context()),
+                   opts.yes);
+  else  // the data stays: the claim, and the namespace that would take it along
+    objects = drop_kinds(yaml, {"PersistentVolumeClaim", "Namespace"});
+  kubectl_.require_reachable();
+  auto step = ctx_.progress->step("Deleting the Boutique objects");
+  std::vector<std::string> args = {"delete",        "-f", "-", "--ignore-not-found", "--wait=true",
+                                   "--timeout=120s"};
+  auto r = kubectl_.run(args, 150s, objects);
+  if (!r.ok()) kubectl_.fail(r, args);
+  step.done(opts.volumes ? "data deleted" : "PVC kept (--volumes deletes it)");
+}
+
+std::string K8sTarget::node_host() {
+  if (kubectl_.context() != "minikube") return {};
+  std::vector<std::string> argv = {"minikube", "-p", kubectl_.context(), "ip"};
+  try {
+    auto r = ctx_.runner->run({argv, {}, {}, 20s, {}});
+    return r.ok() ? core::tail_lines(r.out, 1) : std::string();
+  } catch (const core::ProgramNotFound&) {
+    return {};
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> K8sTarget::urls() {
+  const std::string host = node_host();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : parse_services(kubectl_.get_json("services")))
+    for (const auto& p : s.ports)
+      if (p.node_port > 0 && !host.empty())
+        out.push_back({s.name, fmt::format("http://{}:{}", host, p.node_port)});
+  return out;
+}
+
+std::vector<core::Check> K8sTarget::status() {
+  std::vector<core::Check> out;
+  try {
+    std::string v = kubectl_.require_reachable();
+    out.push_back({"cluster", "reachable", true,
+                   fmt::format("context {}, Kubernetes {}", kubectl_.context(), v), ""});
+  } catch (const core::Error& e) {
+    out.push_back({"cluster", "reachable", false, e.what(), "minikube start"});
+    return out;
+  }
+  const auto deps = parse_deployments(kubectl_.get_json("deployments"));
+  const auto pods = parse_pods(kubectl_.get_json("pods"));
+  for (const auto& d : deps) {
+    int restarts = 0;
+    for (const Pod* p : pods_of(d, pods)) restarts += p->restarts();
+    out.push_back({component_of(d.name), "deployment " + d.name, d.complete(),
+                   fmt::format("{}/{} ready, {} restarts", d.available, d.desired, restarts),
+                   "boutique deploy (names the cause); kubectl describe deployment " + d.name});
+  }
+  if (deps.empty())
+    out.push_back(
+        {"cluster", "deployments", false, "none in namespace " + kubectl_.ns(), "boutique deploy"});
+  for (const auto& v : parse_pvcs(kubectl_.get_json("pvc")))
+    out.push_back({"db", "pvc " + v.name, v.phase == "Bound", v.phase,
+                   "minikube addons enable storage-provisioner default-storageclass"});
+  for (const auto& e : parse_endpoints(kubectl_.get_json("endpoints")))
+    out.push_back({component_of(e.name), "endpoints " + e.name, e.ready > 0,
+                   fmt::format("{} ready, {} not ready", e.ready, e.not_ready),
+                   "no ready pod behind the Service: boutique logs --target k8s"});
+  const std::string host = node_host();
+  std::string api_url, web_url;
+  for (const auto& s : parse_services(kubectl_.get_json("services")))
+    for (const auto& p : s.ports) {
+      if (p.node_port <= 0) continue;
+      const std::string url =
+          host.empty() ? std::string() : fmt::format("http://{}:{}", host, p.node_port);
+      out.push_back({component_of(s.name), "nodeport " + s.name, !url.empty(),
+                     url.empty()
+                         ? fmt::format("NodePort {} (no node address: not minikube)", p.node_port)
+                         : url,
+                     "kubectl port-forward -n " + kubectl_.ns() + " svc/" + s.name, false});
+      if (component_of(s.name) == "api") api_url = url;
+      if (component_of(s.name) == "web") web_url = url;
+    }
+  auto probe = [&](const std::string& comp, const std::string& check, const std::string& url,
+                   const std::string& hint) {
+    if (url.empty()) return;
+    auto r = core::http_get(url, 3s);
+    out.push_back({comp, check, r.ok(), fmt::format("GET {} -> {}", url, r.describe()), hint});
+  };
+  probe("api", "readyz", api_url.empty() ? "" : api_url + "/readyz",
+        "the API cannot use its database: boutique logs api --target k8s");
+  probe("web", "index.html", web_url.empty() ? "" : web_url + "/",
+        "boutique logs web --target k8s");
+  return out;
+}
+
+void K8sTarget::logs(const LogsOptions& opts) {
+  std::vector<std::string> comps = opts.component.empty()
+                                       ? std::vector<std::string>{"db", "api", "web"}
+                                       : std::vector<std::string>{opts.component};
+  for (const auto& c : comps) {
+    std::vector<std::string> argv = {"kubectl",
+                                     "--context",
+                                     kubectl_.context(),
+                                     "logs",
+                                     "-n",
+                                     kubectl_.ns(),
+                                     "-l",
+                                     "app.kubernetes.io/component=" + label_of(c),
+                                     "--all-containers",
+                                     "--prefix",
+                                     fmt::format("--tail={}", opts.tail)};
+    if (opts.follow) argv.push_back("-f");
+    auto r = ctx_.runner->run_attached(
+        {argv, {}, {}, opts.follow ? std::chrono::milliseconds(0) : 60s, {}});
+    if (!r.ok() && !opts.follow) {
+      if (unreachable_message(r.err)) kubectl_.fail(r, {"logs"});
+      core::require_ok(r, argv);
+    }
+  }
+}
+
+}  // namespace boutique::targets::k8s

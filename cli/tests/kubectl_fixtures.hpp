@@ -1,0 +1,84 @@
+#pragma once
+// A scripted kubectl replaying manifests/tests/fixtures/kubectl (real kubectl 1.32 outputs, see
+// its README.md) exactly as recorded: a command matches a recording of the scenario when its argv
+// after `kubectl --context CTX` equals the recorded argv. Other programs (minikube) are scripted
+// by the test. Every argv run is kept, for assertions.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/process.hpp"
+
+namespace boutique::fake {
+
+inline std::filesystem::path kubectl_fixtures_dir() {
+  return std::filesystem::path(BOUTIQUE_SOURCE_DIR) / "manifests/tests/fixtures/kubectl";
+}
+
+inline std::string read_fixture(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  if (!in) ADD_FAILURE() << "missing fixture " << p;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class ScriptedKubectl final : public core::ProcessRunner {
+ public:
+  explicit ScriptedKubectl(const std::string& scenario) {
+    auto index = nlohmann::json::parse(read_fixture(kubectl_fixtures_dir() / "index.json"));
+    for (const auto& c : index["commands"]) {
+      if (c["scenario"] != scenario) continue;
+      core::Result r;
+      r.exit_code = c["exit"].get<int>();
+      if (c["stdout"].is_string()) r.out = read_fixture(kubectl_fixtures_dir() / c["stdout"]);
+      if (c["stderr"].is_string()) r.err = read_fixture(kubectl_fixtures_dir() / c["stderr"]);
+      recorded_[core::display(c["argv"].get<std::vector<std::string>>())] = r;
+    }
+    EXPECT_FALSE(recorded_.empty()) << "no recordings for scenario " << scenario;
+  }
+  // Answers for a non-kubectl program (matched on the whole argv).
+  void script(const std::vector<std::string>& argv, core::Result r) {
+    scripted_[core::display(argv)] = std::move(r);
+  }
+
+  core::Result run(const core::Command& cmd) override {
+    ran.push_back(cmd.argv);
+    commands.push_back(cmd);
+    EXPECT_GT(cmd.timeout.count(), 0) << "no timeout: " << core::display(cmd.argv);
+    // Offline and local: the real programs (kubectl kustomize renders, git gives the tag).
+    if (cmd.argv[0] == "git" || (cmd.argv.size() > 1 && cmd.argv[1] == "kustomize"))
+      return real_.run(cmd);
+    if (cmd.argv.size() >= 3 && cmd.argv[0] == "kubectl" && cmd.argv[1] == "--context") {
+      std::vector<std::string> rest(cmd.argv.begin() + 3, cmd.argv.end());
+      auto it = recorded_.find(core::display(rest));
+      if (it != recorded_.end()) return it->second;
+    }
+    auto it = scripted_.find(core::display(cmd.argv));
+    if (it != scripted_.end()) return it->second;
+    ADD_FAILURE() << "no recording for: " << core::display(cmd.argv);
+    core::Result r;
+    r.exit_code = 1;
+    r.err = "not recorded";
+    return r;
+  }
+  pid_t spawn_detached(const core::DetachedCommand& cmd) override {
+    ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
+    return -1;
+  }
+  std::vector<std::vector<std::string>> ran;
+  std::vector<core::Command> commands;
+
+ private:
+  std::map<std::string, core::Result> recorded_, scripted_;
+  core::PosixProcessRunner real_;
+};
+
+}  // namespace boutique::fake
