@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "commands/deploy.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 
@@ -152,4 +153,14 @@ TEST(Config, LoadFindsFileAndUsesItsDirectoryAsRoot) {
   in.file = dir / "missing.yaml";
   EXPECT_THROW(Config::load(in), ConfigError);
   std::filesystem::remove_all(dir);
+}
+
+TEST(DeployTimeout, DurationsInSecondsMinutesHours) {
+  using boutique::commands::parse_duration;
+  EXPECT_EQ(parse_duration("300"), 300);
+  EXPECT_EQ(parse_duration("90s"), 90);
+  EXPECT_EQ(parse_duration("5m"), 300);
+  EXPECT_EQ(parse_duration("1h"), 3600);
+  for (const char* bad : {"", "m", "0", "-5m", "5x", "5 m", "2d"})
+    EXPECT_THROW(parse_duration(bad), boutique::core::ConfigError) << bad;
 }

@@ -280,3 +280,28 @@ TEST_F(K8s, PendingPvcIsAFailedStatusRow) {
   EXPECT_FALSE(c->ok);
   EXPECT_EQ(c->detail, "Pending");
 }
+
+TEST_F(K8s, DownKeepsTheClaimUnlessVolumes) {
+  scenario("healthy");
+  const std::vector<std::string> del = {
+      "kubectl", "--context",          "minikube",    "delete",        "-f",
+      "-",       "--ignore-not-found", "--wait=true", "--timeout=120s"};
+  kubectl->script(del, fake::exited(0, "deployment.apps \"backend\" deleted\n"));
+  K8sTarget(*ctx).down({false, false});
+  ASSERT_TRUE(ran(del));
+  for (const auto& c : kubectl->commands)
+    if (c.argv == del) {
+      EXPECT_FALSE(contains(c.input, "kind: PersistentVolumeClaim"));
+      EXPECT_FALSE(contains(c.input, "kind: Namespace"));
+      EXPECT_TRUE(contains(c.input, "kind: Deployment"));
+    }
+  // --volumes without --yes and without a terminal: refused before anything is deleted.
+  kubectl->ran.clear();
+  try {
+    K8sTarget(*ctx).down({true, false});
+    ADD_FAILURE() << "down --volumes without --yes did not stop";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ExitCode::aborted);
+  }
+  EXPECT_FALSE(ran(del));
+}

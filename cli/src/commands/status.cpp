@@ -15,7 +15,9 @@ CLI::App* setup_status(CLI::App& app, StatusOptions& opts) {
   sub->footer(
       "Checks: each process alive, each port listening, API /healthz and /readyz, PostgreSQL\n"
       "accepting connections, migration version, web serving index.html and proxying /api/info.\n"
-      "Compose: each container running and its HEALTHCHECK, then the same HTTP checks.\n\n"
+      "Compose: each container running and its HEALTHCHECK, then the same HTTP checks.\n"
+      "k8s: Deployments ready/desired and restarts, PVC Bound, Service endpoints, NodePort\n"
+      "URLs, then the API's /readyz and the UI through them.\n\n"
       "Examples:\n  boutique status\n  boutique status -o json\n  boutique status --junit "
       "reports/status.xml");
   return sub;

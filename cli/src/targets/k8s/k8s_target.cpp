@@ -165,10 +165,8 @@ void K8sTarget::logs(const LogsOptions& opts) {
     if (opts.follow) argv.push_back("-f");
     auto r = ctx_.runner->run_attached(
         {argv, {}, {}, opts.follow ? std::chrono::milliseconds(0) : 60s, {}});
-    if (!r.ok() && !opts.follow) {
-      if (unreachable_message(r.err)) kubectl_.fail(r, {"logs"});
-      core::require_ok(r, argv);
-    }
+    if (!r.ok() && !opts.follow)
+      core::require_ok(r, argv, "is the cluster up? boutique status --target k8s");
   }
 }
 
