@@ -83,7 +83,7 @@ Response Api::logout(const Request& req) {
   require_user(req);
   const auto digest = security::token_digest(*req.bearer_token());
   pool_.run([&](pqxx::connection& c) { db::close_session(c, digest); });
-  return Response{204, {}, kJson, {}};
+  return Response{204, {}, kJson, {}, {}};
 }
 
 Response Api::moi(const Request& req) {

@@ -9,7 +9,7 @@ namespace boutique::http {
 namespace {
 
 Response page_response(const ListCache::Entry& e) {
-  Response r{200, e.body, kJson, {}};
+  Response r{200, {}, kJson, {}, e.body};
   r.header("X-Total-Count", e.total).header("Link", e.link);
   return r;
 }
@@ -33,7 +33,8 @@ Response Api::list_produits(const Request& req) {
   }
   const auto generation = cache_.generation();
   auto page = pool_.run([&](pqxx::connection& c) { return db::list_produits(c, query); });
-  ListCache::Entry entry{std::move(page.json), std::to_string(page.total),
+  ListCache::Entry entry{std::make_shared<const std::string>(std::move(page.json)),
+                         std::to_string(page.total),
                          domain::paging_links("/api/produits", query, page.total)};
   auto response = page_response(entry);
   if (cacheable) cache_.store(key, std::move(entry), generation);
@@ -89,7 +90,7 @@ Response Api::delete_produit(const Request& req) {
   const bool deleted = pool_.run([&](pqxx::connection& c) { return db::delete_produit(c, id); });
   if (!deleted) throw not_found(fmt::format("aucun produit avec l'id {}", id));
   cache_.invalidate();
-  return Response{204, {}, kJson, {}};
+  return Response{204, {}, kJson, {}, {}};
 }
 
 Response Api::list_categories(const Request&) {

@@ -96,6 +96,7 @@ Response Api::metrics(const Request&) {
   Response r{200,
              metrics_.render({stats.size, stats.in_use, stats.idle, migrated()}, uptime),
              "text/plain; version=0.0.4; charset=utf-8",
+             {},
              {}};
   return r;
 }

@@ -4,6 +4,7 @@
 // (writes made by other replicas). Disabled while the change listener is disconnected.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace boutique::http {
@@ -11,7 +12,7 @@ namespace boutique::http {
 class ListCache {
  public:
   struct Entry {
-    std::string body;
+    std::shared_ptr<const std::string> body;
     std::string total;
     std::string link;
   };

@@ -31,7 +31,7 @@ Response Problem::response() const {
     body += value;
   }
   body.push_back('}');
-  Response r{status_, std::move(body), kProblemJson, headers_};
+  Response r{status_, std::move(body), kProblemJson, headers_, {}};
   return r;
 }
 

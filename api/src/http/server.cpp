@@ -137,7 +137,7 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
 }
 
 Response Server::preflight(const std::string& allow) const {
-  Response r{204, {}, kJson, {}};
+  Response r{204, {}, kJson, {}, {}};
   r.header("Allow", allow);
   r.header("Access-Control-Allow-Methods", allow);
   r.header("Access-Control-Allow-Headers",
@@ -224,7 +224,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
     headers.remove<H::Connection>();
     headers.add<H::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
   }
-  if (!(res.status == 204 || res.body.empty())) {
+  if (!(res.status == 204 || res.payload().empty())) {
     headers.add(std::make_shared<AnyHeader>("Content-Type", std::string(res.content_type)));
   }
   headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
@@ -232,7 +232,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
     headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
   // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
   const bool head = req.method() == Pistache::Http::Method::Head;
-  writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string{} : res.body)
+  writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string{} : res.payload())
       .then([this](ssize_t) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); },
             [this](std::exception_ptr) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); });
 

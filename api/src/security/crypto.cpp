@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 
@@ -63,11 +64,20 @@ std::string random_password() {
 }
 
 std::string random_id() {
-  std::array<unsigned char, 8> raw{};
-  randombytes_buf(raw.data(), raw.size());
-  std::array<char, 17> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
-  return std::string(hex.data());
+  thread_local std::uint64_t state = [] {
+    std::uint64_t seed = 0;
+    randombytes_buf(&seed, sizeof seed);
+    return seed;
+  }();
+  // splitmix64
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[static_cast<std::size_t>(i)] = kHex[z & 0xF];
+  return out;
 }
 
 }  // namespace boutique::security

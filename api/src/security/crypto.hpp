@@ -20,7 +20,8 @@ std::string random_token();
 std::string token_digest(std::string_view token);
 // A readable random password (20 characters from an unambiguous alphabet).
 std::string random_password();
-// 16 hex characters, for request ids.
+// 16 hex characters, for request ids: unique and unpredictable enough for correlating logs, not a
+// secret (a per-thread generator seeded once from the system's CSPRNG: no syscall per request).
 std::string random_id();
 
 }  // namespace boutique::security
