@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/errors.hpp"
 
@@ -287,9 +288,8 @@ void Config::validate() const {
   auto one_of = [&](std::string_view key, std::initializer_list<std::string_view> allowed) {
     for (auto a : allowed)
       if (str(key) == a) return;
-    std::string list;
-    for (auto a : allowed) list += (list.empty() ? "" : "|") + std::string(a);
-    throw ConfigError(fmt::format("{}: must be {}, got '{}'", where(key), list, str(key)));
+    throw ConfigError(
+        fmt::format("{}: must be {}, got '{}'", where(key), fmt::join(allowed, "|"), str(key)));
   };
   one_of("images.engine", {"auto", "docker", "podman"});
   one_of("images.web_target", {"auto", "web", "web-dist"});
