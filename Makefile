@@ -7,7 +7,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc)
 BOUTIQUE := $(BUILD)/bin/boutique
 
-.PHONY: all deps build test test-cpp test-frontend test-containers test-k8s check-format format up down status bench install clean
+.PHONY: all deps build test test-cpp test-frontend test-containers test-k8s test-ansible check-format format up down status bench install clean
 
 all: build
 
@@ -23,8 +23,9 @@ build: deps $(BUILD)/CMakeCache.txt
 # Everything CI checks, in order: formatting, C++ suites (unit, integration against a throwaway
 # PostgreSQL, CLI end to end), the UI (type check, lint, unit tests, build, Playwright E2E), then
 # the container images and Compose, built and run for real with podman, then the Kubernetes manifests
-# (offline schema + policy validation, and the workloads under podman kube play).
-test: check-format test-cpp test-frontend test-containers test-k8s
+# (offline schema + policy validation, and the workloads under podman kube play), then the Ansible
+# playbook (lint, check mode, idempotence).
+test: check-format test-cpp test-frontend test-containers test-k8s test-ansible
 
 test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600 -LE containers
@@ -41,6 +42,10 @@ test-containers: build
 test-k8s: test-containers
 	manifests/tests/run.sh
 	manifests/tests/kube-play.sh
+
+# ansible-lint (production), --syntax-check, --check, then two real runs: the second must change nothing.
+test-ansible:
+	playbooks/tests/run.sh
 
 check-format:
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
