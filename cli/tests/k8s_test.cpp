@@ -234,6 +234,12 @@ TEST_F(K8s, UnreachableClusterStopsBeforeAnything) {
   auto checks = K8sTarget(*ctx).status();
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_FALSE(checks[0].ok);
+  try {  // `boutique urls` says the same, not kubectl's raw error
+    K8sTarget(*ctx).urls();
+    ADD_FAILURE() << "urls() did not throw";
+  } catch (const core::Error& u) {
+    EXPECT_EQ(u.code(), core::ExitCode::missing_prereq);
+  }
 }
 
 TEST_F(K8s, StatusReadsDeploymentsPvcEndpointsAndNodePorts) {

@@ -80,6 +80,7 @@ std::string K8sTarget::node_host() {
 }
 
 std::vector<std::pair<std::string, std::string>> K8sTarget::urls() {
+  kubectl_.require_reachable();
   const std::string host = node_host();
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& s : parse_services(kubectl_.get_json("services")))
