@@ -13,9 +13,8 @@ std::optional<std::string> Request::header(const std::string& name) const {
   return std::nullopt;
 }
 
-std::vector<std::pair<std::string, std::string>> Request::query() const {
+std::vector<std::pair<std::string, std::string>> decode_query(const Pistache::Http::Uri::Query& q) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto& q = req_.query();
   for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
     auto key = domain::percent_decode(it->first);
     auto value = domain::percent_decode(it->second);
@@ -25,23 +24,21 @@ std::vector<std::pair<std::string, std::string>> Request::query() const {
   return out;
 }
 
-nlohmann::json Request::json_body() const {
-  const auto type = header("Content-Type");
-  const auto media = type ? std::string_view(*type).substr(0, type->find(';')) : std::string_view{};
+nlohmann::json decode_json_body(std::optional<std::string_view> type, const std::string& body) {
+  const auto media = type ? type->substr(0, type->find(';')) : std::string_view{};
   if (media != "application/json" && media != "application/problem+json") {
     throw Problem(415, "type-non-supporte", "Type de contenu non supporté",
                   "le corps doit être envoyé avec Content-Type: application/json");
   }
-  if (domain::json_nesting_depth(body(), 64) > 64) {
+  if (domain::json_nesting_depth(body, 64) > 64) {
     throw bad_request("JSON trop imbriqué (64 niveaux au plus)");
   }
-  auto parsed = nlohmann::json::parse(body(), nullptr, /*allow_exceptions=*/false);
+  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) throw bad_request("le corps n'est pas un JSON valide");
   return parsed;
 }
 
-std::int64_t Request::id_param(const char* name) const {
-  const auto raw = req_.param(std::string(":") + name).as<std::string>();
+std::int64_t decode_id(std::string_view raw, const char* name) {
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), id);
   if (ec != std::errc{} || end != raw.data() + raw.size() || id < 1) {
@@ -50,6 +47,19 @@ std::int64_t Request::id_param(const char* name) const {
         .errors({{name, "doit être un entier positif"}});
   }
   return id;
+}
+
+std::vector<std::pair<std::string, std::string>> Request::query() const {
+  return decode_query(req_.query());
+}
+
+nlohmann::json Request::json_body() const {
+  const auto type = header("Content-Type");
+  return decode_json_body(type ? std::optional<std::string_view>(*type) : std::nullopt, body());
+}
+
+std::int64_t Request::id_param(const char* name) const {
+  return decode_id(req_.param(std::string(":") + name).as<std::string>(), name);
 }
 
 std::optional<std::string> Request::bearer_token() const {

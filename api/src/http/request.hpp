@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,18 @@
 namespace boutique::http {
 
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+
+// The decoding steps of Request on plain values (tests/fuzz calls them directly). Each throws a
+// Problem (4xx) on bad input.
+// Query parameters percent-decoded (400 on a malformed % escape).
+std::vector<std::pair<std::string, std::string>> decode_query(
+    const Pistache::Http::Uri::Query& query);
+// 415 unless content_type is application/json (or problem+json); 400 when the body does not
+// parse or nests deeper than 64 levels.
+nlohmann::json decode_json_body(std::optional<std::string_view> content_type,
+                                const std::string& body);
+// A positive integer (400 naming `name` otherwise).
+std::int64_t decode_id(std::string_view raw, const char* name);
 
 class Request {
  public:
