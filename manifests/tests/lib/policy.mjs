@@ -124,6 +124,16 @@ export function libpqTarget(url) {
   return { host: kv.host ?? null, port: Number(kv.port ?? 5432), password: 'password' in kv };
 }
 
+// A credential written into a string: a connection URL with a password ("scheme://user:pw@host"),
+// a libpq "password=…" pair, or a "--password=…" / "PASSWORD=…" argument. Returns what it found.
+export function inlineCredential(text) {
+  if (typeof text !== 'string') return null;
+  if (/[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:[^\s@/]+@/i.test(text)) return 'a URL with a password';
+  if (/(^|\s)password\s*=\s*\S/i.test(text)) return 'a libpq password=';
+  if (/(^|[\s-])[a-z_-]*(password|passwd|secret|token)[a-z_-]*\s*[=:]\s*\S/i.test(text)) return 'a password argument';
+  return null;
+}
+
 // --- the rules ----------------------------------------------------------------------------------
 
 export function policyErrors(docs, profileName = 'base') {
@@ -224,6 +234,11 @@ export function policyErrors(docs, profileName = 'base') {
           if (s && !Object.hasOwn(s.data ?? {}, key) && !Object.hasOwn(s.stringData ?? {}, key)) cerr('credentials', `env ${e.name}: Secret ${secretName} has no key ${key}`);
         }
         if (e.name === 'DATABASE_URL' && libpqTarget(e.value)?.password) cerr('credentials', 'DATABASE_URL carries a password: use PGPASSWORD from a Secret');
+        else if (!SECRETISH.test(e.name) && inlineCredential(e.value)) cerr('credentials', `env ${e.name} carries ${inlineCredential(e.value)}: credentials belong in a Secret`);
+      }
+      for (const [i, arg] of [...(c.command ?? []), ...(c.args ?? [])].entries()) {
+        const found = inlineCredential(arg);
+        if (found) cerr('credentials', `command/args[${i}] carries ${found}: pass it from a Secret through the environment`);
       }
       for (const ef of c.envFrom ?? []) {
         const cm = ef.configMapRef && configMaps.find((m) => m.metadata?.name === ef.configMapRef.name);
@@ -234,6 +249,10 @@ export function policyErrors(docs, profileName = 'base') {
   for (const cm of configMaps) {
     const keys = Object.keys(cm.data ?? {}).filter((k) => SECRETISH.test(k));
     if (keys.length) err('credentials', cm, `a ConfigMap holds ${keys.join(', ')}: credentials belong in a Secret`);
+    for (const [k, v] of Object.entries(cm.data ?? {})) {
+      const found = !SECRETISH.test(k) && inlineCredential(v);
+      if (found) err('credentials', cm, `ConfigMap key ${k} carries ${found}: credentials belong in a Secret`);
+    }
   }
   if (profile.externalSecrets.length) {
     for (const s of secrets.values()) {
