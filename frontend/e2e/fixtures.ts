@@ -40,7 +40,37 @@ export class Shop {
   }
 }
 
-export const test = base.extend<{ shop: Shop }>({
+declare global {
+  interface Window {
+    __boutiqueCspViolation?: (report: string) => void;
+  }
+}
+
+export const test = base.extend<{ shop: Shop; cspViolations: string[] }>({
+  // Every page of every test reports Content-Security-Policy violations (the policy is nginx's,
+  // frontend/nginx/boutique.conf.template); a test fails when its pages had any. Both channels:
+  // the DOM's securitypolicyviolation event and Chromium's console message.
+  cspViolations: [
+    async ({ page }, provide) => {
+      const seen: string[] = [];
+      await page.exposeFunction('__boutiqueCspViolation', (report: string) => {
+        seen.push(report);
+      });
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__boutiqueCspViolation?.(
+            `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`,
+          );
+        });
+      });
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+      });
+      await provide(seen);
+      expect(seen, 'Content-Security-Policy violations on the pages of this test').toEqual([]);
+    },
+    { auto: true },
+  ],
   // Playwright reads the fixture's dependencies from this (empty) destructuring pattern.
   // oxlint-disable-next-line no-empty-pattern
   baseURL: async ({}, provide) => {
