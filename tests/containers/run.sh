@@ -187,6 +187,25 @@ done
 [ "$(podman image inspect -f '{{.Config.StopSignal}}' "$API_IMAGE")" = SIGTERM ] || fail "API STOPSIGNAL"
 ok "API runtime adds ≤ 25 MB; both images: user 10001, OCI labels, HEALTHCHECK"
 
+# Runtime images (docs/security.md): no compiler or build tool, no -dev package, no apt lists or
+# caches, no setuid/setgid file, nothing writable by the runtime user outside /tmp (sticky
+# world-writable directories such as /var/tmp aside).
+for img in "$API_IMAGE" "$WEB_IMAGE"; do
+  # shellcheck disable=SC2016  # expanded inside the container
+  found=$(podman run --rm --network=host --user 0 --entrypoint bash "$img" -c '
+    for p in gcc g++ cc c++ cpp make cmake clang ld as pkg-config; do
+      command -v "$p" >/dev/null && echo "program $p"; done
+    dpkg-query -W -f "\${Package}\n" | grep -E -- "-dev(:|\$)" | sed "s/^/package /"
+    find /var/lib/apt/lists /var/cache/apt -type f 2>/dev/null | sed "s/^/apt file /"
+    find / -xdev -type f -perm /6000 2>/dev/null | sed "s/^/setuid or setgid /"
+    find / -xdev -path /tmp -prune -o -path /proc -prune -o \( -user 10001 -o \( -perm -o+w ! -perm -1000 \) \) \
+      ! -type l ! -type s ! -type c -print 2>/dev/null | grep -v "^/tmp$" | sed "s/^/writable /"
+  ' 2>"$work/inspect.err") || fail "$img: inspection failed: $(cat "$work/inspect.err")"
+  [ -z "$found" ] || fail "$img runtime carries what it should not:
+$found"
+done
+ok "runtime images: no compiler, no -dev package, no apt lists/caches, no setuid/setgid, nothing writable by uid 10001"
+
 # --- 2. the API image against a test PostgreSQL ---------------------------------------------------
 pg_url=$("$ROOT/scripts/pg-cluster.sh" start "$work/pg")
 api_port=$(free_port)
@@ -218,10 +237,20 @@ asset=$(grep -o '/assets/[^"]*\.js' <<<"$index" | head -n1)
 if [ -z "$asset" ] || [ "$(http_code "$web$asset")" != 200 ]; then fail "UI asset '$asset' not served"; fi
 [ "$(http_code "$web/produits/3")" = 200 ] || fail "client-side route /produits/3 not served index.html"
 json_check "$web/api/info" "d['name'] == 'boutique-api' and d['database']['status'] == 'up'"
+# The security headers of the shared template (docs/security.md), on a page, the proxied API and an
+# nginx error page.
+for path in / /api/info /assets/absent.js; do
+  headers=$(curl -s -D - -o /dev/null --max-time 5 "$web$path" | tr -d '\r')
+  for want in "Content-Security-Policy: default-src 'self'; script-src 'self'" \
+    "X-Content-Type-Options: nosniff" "X-Frame-Options: DENY" "Referrer-Policy: same-origin"; do
+    grep -qiF "$want" <<<"$headers" || fail "GET $path: no '$want' header in:
+$headers"
+  done
+done
 uid=$(host_uid "$web_ctr")
 [ "$uid" = 10001 ] || fail "nginx master uid is $uid, expected 10001"
 podman healthcheck run "$web_ctr" >/dev/null 2>&1 || fail "the frontend image's HEALTHCHECK command failed"
-ok "frontend container: index.html + assets served, /api/info proxied to the API, uid 10001, HEALTHCHECK passes"
+ok "frontend container: index.html + assets served, /api/info proxied to the API, security headers, uid 10001, HEALTHCHECK passes"
 
 # --- 4. SIGTERM / SIGQUIT stop quickly ------------------------------------------------------------
 stop_ms() { # stop_ms CONTAINER: podman stop -t 10, print milliseconds
