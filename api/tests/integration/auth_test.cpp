@@ -1,8 +1,11 @@
 // GET/POST /api/utilisateurs and /api/auth/{login,logout,moi}: what each caller may see, tokens,
-// and the slow-down of repeated failed logins.
+// how passwords and tokens are stored, expiry, and the slow-down of repeated failed logins.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <array>
 #include <ctime>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 
@@ -206,6 +209,75 @@ TEST_F(Authentification, RepeatedFailuresGet429WithRetryAfter) {
   EXPECT_TRUE(IsJson(http().get("/api/auth/moi", victim.token), 200)) << "sessions unaffected";
   EXPECT_FALSE(env().login(env().admin_email(), env().admin_password()).empty())
       << "other accounts unaffected";
+}
+
+// BLAKE2b-256 of a token, hex: how the API says it stores tokens (docs/security.md), recomputed
+// here.
+std::string blake2b_hex(const std::string& token) {
+  std::array<unsigned char, crypto_generichash_BYTES> digest{};
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
+                     0);
+  std::array<char, crypto_generichash_BYTES * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return hex.data();
+}
+
+// Rows of every table of the schema whose text form contains `needle`.
+long rows_containing(pqxx::connection& db, const std::string& needle) {
+  pqxx::nontransaction tx(db);
+  long total = 0;
+  for (const auto& t : tx.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+    const auto table = tx.quote_name(t[0].c_str());
+    total +=
+        tx.exec_params1("SELECT count(*) FROM " + table + " AS r WHERE strpos(r::text, $1) > 0",
+                        needle)[0]
+            .as<long>();
+  }
+  return total;
+}
+
+TEST_F(Authentification, StoredOnlyAsArgon2idHashAndTokenDigest) {
+  const auto me = env().register_user("stockage");
+  pqxx::connection db(env().database_url());
+  EXPECT_EQ(rows_containing(db, me.token), 0) << "the token itself is stored somewhere";
+  EXPECT_EQ(rows_containing(db, me.password), 0) << "the password itself is stored somewhere";
+
+  pqxx::nontransaction tx(db);
+  const auto hash = tx.exec_params1("SELECT password_hash FROM utilisateurs WHERE id = $1", me.id);
+  EXPECT_EQ(std::string(hash[0].c_str()).rfind("$argon2id$v=19$", 0), 0U) << hash[0].c_str();
+  const auto sessions = tx.exec_params(
+      "SELECT token_hash, extract(epoch FROM expires_at - now())::bigint FROM sessions"
+      " WHERE utilisateur_id = $1",
+      me.id);
+  ASSERT_EQ(sessions.size(), 1U) << "register_user logged in once";
+  EXPECT_EQ(sessions[0][0].as<std::string>(), blake2b_hex(me.token)) << "BLAKE2b-256 of the token";
+  const auto expires_in = sessions[0][1].as<long>();
+  EXPECT_TRUE(expires_in > 23 * 3600 && expires_in <= 24 * 3600) << expires_in << " s";
+}
+
+TEST_F(Authentification, ExpiredTokenIsRejectedAndPurged) {
+  const auto me = env().register_user("expire");
+  const auto other = env().login(me.email, me.password);
+  pqxx::connection db(env().database_url());
+  {
+    pqxx::nontransaction tx(db);
+    const auto changed = tx.exec_params(
+        "UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1",
+        blake2b_hex(me.token));
+    ASSERT_EQ(changed.affected_rows(), 1U);
+  }
+  EXPECT_TRUE(IsProblem(http().get("/api/auth/moi", me.token), 401)) << "expired token accepted";
+  EXPECT_TRUE(IsProblem(http().get("/api/commandes", me.token), 401));
+  EXPECT_TRUE(IsJson(http().get("/api/auth/moi", other), 200)) << "the other session is valid";
+  // The next login of that account deletes its expired sessions.
+  EXPECT_FALSE(env().login(me.email, me.password).empty());
+  pqxx::nontransaction tx(db);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM sessions WHERE token_hash = $1",
+                            blake2b_hex(me.token))[0]
+                .as<long>(),
+            0)
+      << "expired session not purged";
 }
 
 TEST_F(Authentification, LogHasOneLinePerRequestAndNoSecret) {

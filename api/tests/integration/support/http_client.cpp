@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "support/secrets.hpp"
+
 namespace boutique::it {
 namespace {
 
@@ -143,6 +145,7 @@ Response HttpClient::send(const Request& request) {
                          request.method + " " + url + ": " + curl_easy_strerror(rc));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  observe_exchange(request, response);  // passwords and tokens, for the log scan after the run
   return response;
 }
 
