@@ -1,7 +1,15 @@
 #include "http/server.hpp"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -66,6 +74,42 @@ class AnyHeader : public Pistache::Http::Header::Header {
   std::string name_;
   std::string value_;
 };
+
+// Closes the socket listening on `port`, which Pistache 0.0.5 keeps private (it has no way to stop
+// accepting short of stopping everything): /proc/self/fd finds it — a socket in the LISTEN state
+// bound to that port — and dup3() puts an unbound socket in its place, atomically. The descriptor
+// number stays valid for Pistache, which closes it at shutdown; the listening socket itself is
+// closed, so it leaves the acceptor's epoll set and new connections are refused at once. False
+// when no such socket was found.
+bool close_listener(std::uint16_t port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    const std::string name = entry.path().filename().string();
+    int fd = -1;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc{}) continue;
+    int accepting = 0;
+    socklen_t len = sizeof accepting;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || accepting == 0) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    std::uint16_t bound = 0;
+    if (addr.ss_family == AF_INET) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+    }
+    if (bound != port) continue;
+    const int placeholder = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (placeholder < 0) return false;
+    const bool replaced = ::dup3(placeholder, fd, O_CLOEXEC) == fd;
+    ::close(placeholder);
+    return replaced;
+  }
+  return false;
+}
 
 Response internal_error() {
   return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue")
@@ -264,6 +308,14 @@ void Server::start() {
 void Server::shutdown(std::chrono::milliseconds budget) {
   if (!endpoint_) return;
   draining_.store(true, std::memory_order_release);
+  // Stop accepting first (as Go's http.Server.Shutdown and nginx do): under load, clients told
+  // "Connection: close" would otherwise reconnect and keep the server busy until the budget runs
+  // out, and the requests in flight then would be cut off. Refused, they go to another replica.
+  if (!close_listener(endpoint_->getPort())) {
+    app::log::warn(
+        "could not close the listening socket: new connections are accepted until the "
+        "end of the drain");
+  }
   // Requests already sent by clients may still sit in socket buffers: wait for a quiet period with
   // nothing in flight, so that they are read, handled and answered too.
   constexpr auto kQuiet = std::chrono::milliseconds(150);

@@ -24,9 +24,10 @@ class Server {
 
   // Binds and starts the worker threads. Throws std::runtime_error when the port cannot be bound.
   void start();
-  // Graceful stop: first drains — keeps serving (answering with "Connection: close") until no
-  // request is in flight and none has started for a short quiet period, or until `budget` is spent
-  // — then stops the reactors. Pistache's own shutdown discards responses not yet written, so the
+  // Graceful stop: closes the listening socket (new connections are refused), then drains — keeps
+  // serving the open connections (answering with "Connection: close") until no request is in
+  // flight and none has started for a short quiet period, or until `budget` is spent — then stops
+  // the reactors. Pistache's own shutdown discards responses not yet written, so the
   // drain waits for each response's write to complete, not just for its handler to return.
   void shutdown(std::chrono::milliseconds budget);
 
