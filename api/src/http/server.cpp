@@ -281,6 +281,9 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
             [this](std::exception_ptr) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); });
 
   const auto elapsed = std::chrono::steady_clock::now() - started;
+  // A slow request ending counts as activity too: the drain must not take the gap before the
+  // next queued request (still unread in its socket) for a quiet period.
+  last_request_ns_.store((started + elapsed).time_since_epoch().count(), std::memory_order_release);
   metrics_.observe(route, res.status, elapsed);
   app::log::info("request")
       .str("method", method_text(req.method()))
@@ -317,7 +320,8 @@ void Server::shutdown(std::chrono::milliseconds budget) {
         "end of the drain");
   }
   // Requests already sent by clients may still sit in socket buffers: wait for a quiet period with
-  // nothing in flight, so that they are read, handled and answered too.
+  // nothing in flight and no request started or finished, so that they are read, handled and
+  // answered too.
   constexpr auto kQuiet = std::chrono::milliseconds(150);
   const auto deadline = std::chrono::steady_clock::now() + budget;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -48,6 +48,7 @@ class Server {
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};  // dispatched, response not yet written
+  // A request started or finished (its handler returned): the drain's quiet period counts from it.
   std::atomic<std::int64_t> last_request_ns_{0};
 };
 
