@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -111,6 +112,45 @@ class E2E : public ::testing::Test {
     return m;
   }
 
+  static mode_t mode_of(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
+  }
+
+  // docs/security.md: who may read what under the state dir, and where the database password may
+  // appear (secrets/db_password only: not in the output of `up`, not in a log, not in PostgreSQL's
+  // data files, not in `boutique config` unless asked).
+  void expect_private_state(const core::Result& up) {
+    const mode_t shared = ::geteuid() == 0 ? 0711 : 0700;  // postgres, nginx workers traverse
+    EXPECT_EQ(mode_of(state_), shared);
+    EXPECT_EQ(mode_of(state_ / "web"), shared);
+    for (const char* dir : {"secrets", "logs", "run"})
+      EXPECT_EQ(mode_of(state_ / dir), 0700u) << dir;
+    for (const char* file : {"secrets/db_password", "secrets/admin_password", "logs/api.log",
+                             "logs/web.log", "logs/web-access.log", "pg/postgresql.log"})
+      EXPECT_EQ(mode_of(state_ / file), 0600u) << file;
+    std::string db_password = core::read_text(state_ / "secrets" / "db_password").value_or("");
+    while (!db_password.empty() && db_password.back() == '\n') db_password.pop_back();
+    ASSERT_GE(db_password.size(), 16u);
+    EXPECT_EQ((up.out + up.err).find(db_password), std::string::npos) << "`up` printed it";
+    std::size_t files = 0;
+    for (auto it = fs::recursive_directory_iterator(state_); it != fs::end(it); ++it) {
+      if (it->path() == state_ / "secrets") it.disable_recursion_pending();
+      if (!it->is_regular_file()) continue;
+      ++files;
+      const std::string text = core::read_text(it->path()).value_or("");
+      EXPECT_EQ(text.find(db_password), std::string::npos) << "database password in " << it->path();
+      EXPECT_EQ(text.find(password_), std::string::npos) << "admin password in " << it->path();
+    }
+    EXPECT_GT(files, 100u) << "PostgreSQL's data directory was scanned too";
+    auto config = run({"config"});
+    EXPECT_EQ(config.out.find(db_password), std::string::npos) << "boutique config shows it";
+    EXPECT_EQ(config.out.find(password_), std::string::npos) << "boutique config shows it";
+    // Not through run(): that would print the password into the test's own log.
+    auto shown = runner_.run({{BOUTIQUE_CLI, "config", "--show-secrets"}, env_, root_, 60s, {}});
+    EXPECT_NE(shown.out.find(db_password), std::string::npos) << "--show-secrets shows it";
+  }
+
   core::PosixProcessRunner runner_;
   fs::path base_, root_, state_;
   int api_port_ = 0, web_port_ = 0, db_port_ = 0;
@@ -154,6 +194,8 @@ TEST_F(E2E, FullLifecycle) {
   EXPECT_GE(sj["checks"].size(), 12u);
   EXPECT_NE(core::read_text(base_ / "status.xml").value_or("").find("<testsuite"),
             std::string::npos);
+
+  expect_private_state(up);
 
   // the API and the web port answer
   auto info = core::http_get(url(api_port_, "/api/info"));

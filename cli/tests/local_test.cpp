@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -135,6 +136,13 @@ TEST_F(PgWithFake, EnsureDatabaseSendsThePasswordOnStdinNeverInArgv) {
                EXPECT_NE(c.input.find("CREATE DATABASE %I OWNER %I', 'boutique', 'boutique'"),
                          std::string::npos)
                    << c.input;
+               // No statement of this session reaches the server log, not even a failing one.
+               const auto alter = c.input.find("ALTER ROLE");
+               for (const char* off :
+                    {"SET log_statement = 'none';", "SET log_min_error_statement = 'panic';",
+                     "SET log_min_duration_statement = -1;"}) {
+                 EXPECT_LT(c.input.find(off), alter) << off << " before ALTER ROLE:\n" << c.input;
+               }
              }});
   pg.ensure_database("s3cret'x");
   EXPECT_TRUE(f->done());
@@ -164,6 +172,44 @@ TEST(Secrets, GeneratedOnceStoredPrivately) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(ensure_secret(l, "preset", std::string("given")), "given");
   EXPECT_EQ(read_secret(l, "preset").value(), "given");
+}
+
+mode_t mode_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+TEST(StateDir, PrivateModes) {
+  TempDir d;
+  Layout l;
+  l.state = d.path / "state";
+  l.create();
+  ensure_secret(l, "db_password", std::nullopt);
+  // As root, `postgres` and the nginx workers must traverse the state dir and web/: 0711.
+  const mode_t shared = core::is_root() ? 0711 : 0700;
+  EXPECT_EQ(mode_of(l.state), shared);
+  EXPECT_EQ(mode_of(l.web()), shared);
+  for (const auto& dir : {l.secrets(), l.logs(), l.run()}) EXPECT_EQ(mode_of(dir), 0700u) << dir;
+  EXPECT_EQ(mode_of(l.secrets() / "db_password"), 0600u);
+
+  // A state dir from an older version (0755 everywhere) is tightened by the next `up`.
+  for (const auto& dir : {l.state, l.secrets(), l.logs(), l.run(), l.web()})
+    fs::permissions(dir, fs::perms(0755));
+  l.create();
+  EXPECT_EQ(mode_of(l.state), shared);
+  for (const auto& dir : {l.secrets(), l.logs(), l.run()}) EXPECT_EQ(mode_of(dir), 0700u) << dir;
+}
+
+TEST(StateDir, DetachedProcessLogIsOwnerOnly) {
+  TempDir d;
+  const fs::path log = d.path / "api.log";
+  core::PosixProcessRunner r;
+  const pid_t pid = r.spawn_detached({{"true"}, {}, d.path, log});
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_EQ(mode_of(log), 0600u);
 }
 
 TEST(Migrations, LatestIsTheHighestNumberedFile) {

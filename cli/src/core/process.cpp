@@ -200,7 +200,8 @@ pid_t PosixProcessRunner::spawn_detached(const DetachedCommand& cmd) {
   if (trace_) trace_(display(cmd.argv) + "  (detached, log: " + cmd.log.string() + ")");
   Spawn sp;
   posix_spawn_file_actions_addopen(&sp.fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&sp.fa, 1, cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0640);
+  // Owner only: a log may say more than it should (docs/security.md).
+  posix_spawn_file_actions_addopen(&sp.fa, 1, cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&sp.fa, 1, 2);
   return sp.spawn(cmd.argv, cmd.env, cmd.cwd, POSIX_SPAWN_SETSID);
 }

@@ -119,7 +119,7 @@ std::string ComposeTarget::admin_password() {
   }
   const char* env = std::getenv("BOUTIQUE_ADMIN_PASSWORD");
   std::string value = env && *env ? env : core::random_secret(24);
-  fs::create_directories(dir_);
+  local::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
   core::write_text(file, value + "\n", fs::perms::owner_read | fs::perms::owner_write);
   return value;
 }
@@ -149,7 +149,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
   Engine eng(*ctx_.runner, engine());
   program();
-  fs::create_directories(dir_);
+  local::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
   core::FileLock lock(dir_ / "lock", dir_.string());
   core::catch_interrupts();
 

@@ -26,10 +26,18 @@ Layout Layout::from(const core::Config& cfg) {
   return l;
 }
 
+void make_private_dir(const fs::path& dir, bool others_traverse) {
+  fs::create_directories(dir);
+  fs::permissions(dir, others_traverse ? fs::perms(0711) : fs::perms(0700));
+}
+
 void Layout::create() const {
-  for (const auto& d : {state, run(), logs(), web()}) fs::create_directories(d);
-  fs::create_directories(secrets());
-  fs::permissions(secrets(), fs::perms::owner_all);
+  // As root, PostgreSQL runs as `postgres` and nginx's workers as local.web_user: they need to
+  // traverse the state dir (to pg/ and web/tmp/), never to list or read it.
+  const bool as_root = core::is_root();
+  make_private_dir(state, as_root);
+  for (const auto& d : {run(), logs(), secrets()}) make_private_dir(d, false);
+  make_private_dir(web(), as_root);
   if (!fs::exists(marker()))
     core::write_text(marker(), "This directory is managed by `boutique` (local target).\n");
 }
@@ -52,8 +60,7 @@ std::string ensure_secret(const Layout& l, const std::string& name,
                           const std::optional<std::string>& preset) {
   if (auto v = read_secret(l, name)) return *v;
   std::string value = preset ? *preset : core::random_secret(24);
-  fs::create_directories(l.secrets());
-  fs::permissions(l.secrets(), fs::perms::owner_all);
+  make_private_dir(l.secrets(), false);
   core::write_text(l.secrets() / name, value + "\n",
                    fs::perms::owner_read | fs::perms::owner_write);
   return value;

@@ -1,8 +1,10 @@
 #pragma once
 // Where the local target keeps everything (docs/cli.md, "State directory"):
+// Modes (docs/security.md): <state> and web/ 0700 (0711 as root: `postgres` and the nginx workers
+// must traverse them), secrets/ logs/ run/ 0700, secret files and the API log 0600.
 //   <state>/.boutique-state   marker: `down --volumes` only deletes a directory that has it
 //   <state>/lock              flock held by up/down
-//   <state>/secrets/          0700: db_password, admin_password (0600)
+//   <state>/secrets/          db_password, admin_password
 //   <state>/run/              api.pid, web.pid
 //   <state>/logs/             api.log, web.log (nginx errors), web-access.log
 //   <state>/web/              nginx.conf, boutique.conf, tmp/, placeholder/ (page until the UI
@@ -42,6 +44,10 @@ struct Layout {
   // Moves PostgreSQL's home out of the state dir (and records it), for an unreachable state dir.
   void relocate_pg_home();
 };
+
+// Creates `dir` (and its parents) and sets its mode to 0700, or 0711 when other accounts must
+// traverse it (never list it).
+void make_private_dir(const std::filesystem::path& dir, bool others_traverse);
 
 // Secrets kept in <state>/secrets with mode 0600.
 std::optional<std::string> read_secret(const Layout& l, const std::string& name);

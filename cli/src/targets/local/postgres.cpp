@@ -195,8 +195,11 @@ void Postgres::start(std::chrono::seconds timeout) {
 void Postgres::ensure_database(const std::string& password) {
   const std::string user = ctx_.config.str("database.user");
   const std::string db = ctx_.config.str("database.name");
-  // Names are validated identifiers (config); the password goes through stdin, never argv.
+  // Names are validated identifiers (config); the password goes through stdin, never argv, and
+  // this session logs no statement, even a failing one (the server log would show the password).
   std::string sql = fmt::format(
+      "SET log_statement = 'none';\nSET log_min_error_statement = 'panic';\n"
+      "SET log_min_duration_statement = -1;\n"
       "SELECT format('CREATE ROLE %I LOGIN', {0}) WHERE NOT EXISTS "
       "(SELECT 1 FROM pg_roles WHERE rolname = {0})\\gexec\n"
       "ALTER ROLE {1} WITH LOGIN PASSWORD {2};\n"

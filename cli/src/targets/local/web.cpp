@@ -1,6 +1,9 @@
 #include "targets/local/web.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <regex>
 
@@ -20,6 +23,15 @@ namespace boutique::targets::local {
 extern const char* const kEmbeddedNginxTemplate;  // generated from the template at build time
 
 namespace {
+
+// nginx creates its log files 0644 (`nginx -t` already does); an existing file keeps its mode, so
+// they are created here first, owner only (docs/security.md).
+void create_private_log(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // nginx reports what is wrong with the path
+  ::fchmod(fd, 0600);
+  ::close(fd);
+}
 
 // Served until the React frontend exists: a real page listing the catalogue from the API.
 constexpr const char* kPlaceholder = R"HTML(<!doctype html>
@@ -217,6 +229,8 @@ void Web::check_readable_by_workers() {
 }
 
 bool Web::write_config(const std::string& api_upstream) {
+  create_private_log(error_log());
+  create_private_log(access_log());
   const std::string bind = ctx_.config.str("local.bind");
   std::string server = render_template(nginx_template(layout_.root),
                                        {{"BOUTIQUE_WEB_LISTEN", fmt::format("{}:{}", bind, port())},
