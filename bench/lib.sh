@@ -1,0 +1,125 @@
+# Shared helpers of bench/load.sh and bench/faults.sh (sourced, not run). The caller sets `work`
+# (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
+# shellcheck shell=bash disable=SC2154
+
+PY=/usr/bin/python3 # Debian's interpreter: it has psycopg2
+
+free_port() { # a port the kernel just handed out on 127.0.0.1 (closed again at once)
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+stop_pid() { # stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps our child
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && { echo "pid $pid ignored SIGTERM, killing it" >&2; kill -KILL "$pid" 2>/dev/null || true; }
+  wait "$pid" 2>/dev/null || true
+}
+
+wait_http() { # wait_http URL PID NAME: until URL answers 200, the process is alive, at most 30 s
+  local url=$1 pid=$2 name=$3
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "$name did not answer $url within 30 s"
+}
+
+rss_kb() { # rss_kb PID [VmRSS|VmHWM]: resident set (or its peak) in kB, from /proc
+  awk -v k="${2:-VmRSS}:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+machine_conditions() { # key=value lines: cores, load average, CPU busy over 1 s before we start
+  local hz b0 b1
+  hz=$(getconf CLK_TCK)
+  b0=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)
+  sleep 1
+  b1=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine_cores=$(nproc)"
+  echo "machine_load_avg=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "machine_busy_pct_at_start=$(((b1 - b0) * 100 / (hz * $(nproc))))"
+  echo "git_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+    [ -z "$(git -C "$root" status --porcelain -- api 2>/dev/null)" ] || echo '+uncommitted-api-changes')"
+}
+
+sql() { # sql URL QUERY: the first column of the first row (or nothing), via psycopg2
+  "$PY" - "$1" "$2" <<'EOF'
+import sys, psycopg2
+c = psycopg2.connect(sys.argv[1], connect_timeout=5)
+c.autocommit = True
+cur = c.cursor()
+cur.execute(sys.argv[2])
+row = cur.fetchone() if cur.description else None
+print("" if row is None else row[0])
+EOF
+}
+
+# Consistency of the orders in the database at URL, as key=value lines (every count must be 0):
+#   orders_without_lines   commandes with no lignes_commande (a half-written order)
+#   orders_bad_total       commandes whose total is not the sum of their lines
+#   stock_mismatch         products whose stock is not snapshot stock - units ordered since then
+#   negative_stock         products with stock < 0
+# SNAPSHOT is a table made by snapshot_stock (stock per product and the last order id at that time).
+check_orders() { # check_orders URL
+  "$PY" - "$1" <<'EOF'
+import sys, psycopg2
+c = psycopg2.connect(sys.argv[1], connect_timeout=5)
+cur = c.cursor()
+def one(q):
+    cur.execute(q)
+    return cur.fetchone()[0]
+print("orders_total=%d" % one("SELECT count(*) FROM commandes"))
+print("orders_since_snapshot=%d" % one(
+    "SELECT count(*) FROM commandes WHERE id > (SELECT max(last_order) FROM load_snapshot)"))
+print("orders_without_lines=%d" % one(
+    "SELECT count(*) FROM commandes c WHERE NOT EXISTS"
+    " (SELECT 1 FROM lignes_commande l WHERE l.commande_id = c.id)"))
+print("orders_bad_total=%d" % one(
+    "SELECT count(*) FROM commandes c WHERE c.total <> (SELECT coalesce(sum(l.prix_unitaire * l.quantite), 0)"
+    " FROM lignes_commande l WHERE l.commande_id = c.id)"))
+print("stock_mismatch=%d" % one(
+    "SELECT count(*) FROM load_snapshot s JOIN produits p ON p.id = s.produit_id"
+    " WHERE p.stock <> s.stock - (SELECT coalesce(sum(l.quantite), 0) FROM lignes_commande l"
+    "   WHERE l.produit_id = s.produit_id AND l.commande_id > s.last_order)"))
+print("units_since_snapshot=%d" % one(
+    "SELECT coalesce(sum(quantite), 0) FROM lignes_commande"
+    " WHERE commande_id > (SELECT max(last_order) FROM load_snapshot)"))
+print("negative_stock=%d" % one("SELECT count(*) FROM produits WHERE stock < 0"))
+EOF
+}
+
+# Records every product's stock and the last order id (table load_snapshot), for check_orders.
+# Run it while no order is being placed.
+snapshot_stock() { # snapshot_stock URL
+  "$PY" - "$1" <<'EOF'
+import sys, psycopg2
+c = psycopg2.connect(sys.argv[1], connect_timeout=5)
+c.autocommit = True
+cur = c.cursor()
+cur.execute("DROP TABLE IF EXISTS load_snapshot")
+cur.execute("CREATE TABLE load_snapshot AS SELECT id AS produit_id, stock,"
+            " (SELECT coalesce(max(id), 0) FROM commandes) AS last_order FROM produits")
+EOF
+}
+
+# Every order id listed (one per line) in FILE exists in the database at URL: prints the number
+# missing.
+missing_orders() { # missing_orders URL FILE
+  "$PY" - "$1" "$2" <<'EOF'
+import sys, psycopg2
+ids = sorted({int(x) for x in open(sys.argv[2]).read().split() if x.strip()})
+c = psycopg2.connect(sys.argv[1], connect_timeout=5)
+cur = c.cursor()
+cur.execute("SELECT id FROM commandes WHERE id = ANY(%s)", (ids,))
+print(len(ids) - len(cur.fetchall()))
+EOF
+}
