@@ -83,8 +83,8 @@ ProduitQuery parse_produit_query(const std::vector<std::pair<std::string, std::s
         errors[key] = "doit valoir prix, -prix, nom ou recent";
     } else if (key == "page") {
       const auto page = parse_int(value);
-      if (!page || *page < 1 || *page > 1'000'000)
-        errors[key] = "doit être un entier entre 1 et 1000000";
+      if (!page || *page < 1 || *page > kMaxPage)
+        errors[key] = "doit être un entier entre 1 et " + std::to_string(kMaxPage);
       else
         query.page = *page;
     } else if (key == "par_page") {
@@ -121,7 +121,8 @@ std::string ProduitQuery::cache_key() const {
 }
 
 std::string paging_links(std::string_view path, const ProduitQuery& query, long long total) {
-  const long long last = std::max(1LL, (total + query.par_page - 1) / query.par_page);
+  const long long last = std::clamp((total + query.par_page - 1) / query.par_page, 1LL,
+                                    static_cast<long long>(kMaxPage));
   const std::string filters = query.canonical_filters();
   std::string out;
   const auto link = [&](long long page, std::string_view rel) {

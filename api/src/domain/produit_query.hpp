@@ -15,6 +15,7 @@ enum class Tri { kId, kPrix, kPrixDesc, kNom, kRecent };
 
 inline constexpr int kDefaultParPage = 50;
 inline constexpr int kMaxParPage = 100;
+inline constexpr int kMaxPage = 1'000'000;
 
 struct ProduitQuery {
   std::optional<std::string> categorie;
@@ -38,7 +39,8 @@ std::string_view tri_name(Tri tri);
 ProduitQuery parse_produit_query(const std::vector<std::pair<std::string, std::string>>& params,
                                  FieldErrors& errors);
 
-// RFC 8288 Link header value for a page of total items under path (first/prev/next/last).
+// RFC 8288 Link header value for a page of total items under path (first/prev/next/last). Pages
+// past kMaxPage are not served, so no link points beyond it.
 std::string paging_links(std::string_view path, const ProduitQuery& query, long long total);
 
 // Percent-encoding of a query component (RFC 3986 unreserved characters are kept).

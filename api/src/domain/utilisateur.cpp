@@ -70,6 +70,8 @@ Inscription parse_inscription(const nlohmann::json& body, FieldErrors& errors) {
       errors["nom"] = "est obligatoire";
     else if (len > 100)
       errors["nom"] = "ne doit pas dépasser 100 caractères";
+    else if (in.nom.find('\0') != std::string::npos)  // "\u0000": PostgreSQL text cannot hold it
+      errors["nom"] = "contient un caractère interdit";
   }
   if (auto email = string_member(body, "email", errors)) {
     if (auto normal = normalise_email(*email))

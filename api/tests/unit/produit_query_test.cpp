@@ -77,6 +77,20 @@ TEST(ProduitQuery, PagingLinks) {
             "</api/produits?page=1&par_page=50>; rel=\"last\"");
 }
 
+// Found by tests/fuzz (api_request): past kMaxPage pages, the "next" and "last" links pointed to a
+// page the API itself refuses (page must be at most 1000000).
+TEST(ProduitQuery, PagingLinksStopAtTheLastServedPage) {
+  FieldErrors errors;
+  const auto q = parse_produit_query({{"page", "1000000"}, {"par_page", "1"}}, errors);
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(paging_links("/api/produits", q, 5'000'000),
+            "</api/produits?page=1&par_page=1>; rel=\"first\", "
+            "</api/produits?page=999999&par_page=1>; rel=\"prev\", "
+            "</api/produits?page=1000000&par_page=1>; rel=\"last\"");
+  parse_produit_query({{"page", std::to_string(kMaxPage + 1)}}, errors);
+  EXPECT_EQ(errors.count("page"), 1u);
+}
+
 TEST(ProduitQuery, PercentCoding) {
   EXPECT_EQ(percent_decode("a%20b+c%C3%A9"), "a b cé");
   EXPECT_FALSE(percent_decode("%2"));

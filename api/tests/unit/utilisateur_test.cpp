@@ -33,6 +33,18 @@ TEST(Utilisateur, RegistrationErrors) {
   EXPECT_EQ(errors.at("role"), "champ inconnu");  // nobody registers as admin
 }
 
+// Found by tests/fuzz (api_body): "\u0000" in nom was accepted, but PostgreSQL text cannot hold a
+// NUL: the name would not have been stored as sent.
+TEST(Utilisateur, RegistrationRefusesNulInName) {
+  FieldErrors errors;
+  parse_inscription(
+      json::parse(
+          R"({"nom":" Zo\u0000é ","email":"zoe@example.fr","password":"un mot de passe long"})"),
+      errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors["nom"], "contient un caractère interdit");
+}
+
 TEST(Utilisateur, Credentials) {
   FieldErrors errors;
   parse_identifiants(json::parse(R"({"email":"a@b.fr"})"), errors);
