@@ -1,5 +1,6 @@
 # Thin wrapper over scripts/install-deps.sh, CMake presets and the boutique CLI.
 #   make        install missing Debian packages, configure and build (build/bin/)
+#   make binaries   ... only boutique and boutique-api (the Jenkinsfile's Checkout)
 #   make up     ... then bring the stack up on the local target (boutique up)
 #   make test   everything CI checks (.ci/run calls exactly this)
 PRESET   ?= dev
@@ -7,7 +8,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc)
 BOUTIQUE := $(BUILD)/bin/boutique
 
-.PHONY: all deps build test test-cpp test-frontend test-containers test-k8s test-ansible check-format format up down status bench install clean
+.PHONY: all deps build binaries test test-cpp test-frontend test-containers test-k8s test-ansible check-format format up down status bench install clean
 
 all: build
 
@@ -20,14 +21,20 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Only the two programs, no test suites: what the Jenkinsfile's Checkout stage builds.
+binaries: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target boutique boutique-api
+
 # Everything CI checks, in order: formatting, C++ suites (unit, integration against a throwaway
-# PostgreSQL, CLI end to end), the UI (type check, lint, unit tests, build, Playwright E2E), then
-# the container images and Compose, built and run for real with podman, then the Kubernetes manifests
-# (offline schema + policy validation, and the workloads under podman kube play), then the Ansible
-# playbook (lint, check mode, idempotence).
+# PostgreSQL, CLI end to end, `boutique pipeline`, the Jenkinsfile evaluated and its steps run with
+# Groovy), the UI (type check, lint, unit tests, build, Playwright E2E), then the container images
+# and Compose, built and run for real with podman, then the Kubernetes manifests (offline schema +
+# policy validation, and the workloads under podman kube play), then the Ansible playbook (lint,
+# check mode, idempotence).
 test: check-format test-cpp test-frontend test-containers test-k8s test-ansible
 
 test-cpp: build
+	@scripts/install-deps.sh jenkins
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600 -LE containers
 
 test-frontend: build

@@ -2,7 +2,7 @@
 # Installs the Debian packages Boutique needs, and only those that are missing.
 # Idempotent: a second run installs nothing and takes well under a second.
 # Usage: scripts/install-deps.sh [--list] [GROUP...]
-#   groups: build run test bench containers k8s ui ansible (default: build run)
+#   groups: build run test bench containers k8s ui ansible jenkins (default: build run)
 #   --list: print the groups' packages, one per line, and install nothing (playbooks/ reads this,
 #           so the playbook and this script install the same sets).
 # Works as root or through sudo. Exit 1 when apt-get fails.
@@ -22,6 +22,9 @@ declare -A GROUPS_PKGS=(
   [ui]="chromium"
   # playbooks/ (docs/ansible.md): ansible-core 2.14 and ansible-lint 6.13.
   [ansible]="ansible-core ansible-lint"
+  # The Jenkinsfile's tests (docs/jenkins.md): Groovy 2.4 evaluates it; default-jre-headless gives
+  # groovy its /usr/lib/jvm/default-java.
+  [jenkins]="groovy default-jre-headless"
 )
 
 list_only=0

@@ -12,6 +12,7 @@
 #include "commands/doctor.hpp"
 #include "commands/down.hpp"
 #include "commands/logs.hpp"
+#include "commands/pipeline.hpp"
 #include "commands/render.hpp"
 #include "commands/status.hpp"
 #include "commands/up.hpp"
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
       "failed, 5 timeout, 6 port/lock conflict, 8 aborted (docs/cli.md).\n\n"
       "Examples:\n  boutique doctor\n  boutique up\n  boutique status --junit status.xml\n"
       "  boutique down --volumes --yes\n  boutique build && boutique up --target compose\n"
-      "  boutique up --target k8s");
+      "  boutique up --target k8s\n  boutique pipeline --target local   (the Jenkinsfile's stages, "
+      "here)");
 
   core::GlobalOptions g;
   add_globals(app, g);
@@ -77,6 +79,7 @@ int main(int argc, char** argv) {
   commands::RenderOptions render;
   commands::DeployOptions deploy;
   commands::UrlsOptions urls;
+  commands::PipelineOptions pipeline;
   auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
@@ -88,6 +91,7 @@ int main(int argc, char** argv) {
   auto* render_cmd = commands::setup_render(app, render);
   auto* deploy_cmd = commands::setup_deploy(app, deploy);
   auto* urls_cmd = commands::setup_urls(app, urls);
+  auto* pipeline_cmd = commands::setup_pipeline(app, pipeline);
 
   try {
     app.parse(argc, argv);
@@ -109,6 +113,7 @@ int main(int argc, char** argv) {
     if (render_cmd->parsed()) return commands::run_render(render, ctx);
     if (deploy_cmd->parsed()) return commands::run_deploy(deploy, ctx);
     if (urls_cmd->parsed()) return commands::run_urls(urls, ctx);
+    if (pipeline_cmd->parsed()) return commands::run_pipeline(pipeline, ctx);
   } catch (const core::Error& e) {
     return report(e, err_color);
   } catch (const std::exception& e) {

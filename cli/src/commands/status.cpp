@@ -1,8 +1,11 @@
 #include "commands/status.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "commands/common.hpp"
+#include "core/errors.hpp"
 #include "core/system.hpp"
 #include "targets/target.hpp"
 
@@ -27,8 +30,16 @@ int run_status(const StatusOptions& opts, core::Context& ctx) {
   auto target = targets::make_target(ctx);
   auto checks = target->status();
   print_checks(ctx, checks, target->name());
-  if (!opts.junit.empty())
-    core::write_text(opts.junit, core::render_junit(checks, "boutique.status." + target->name()));
+  if (!opts.junit.empty()) {
+    // A fresh Jenkins workspace has no reports/ yet.
+    const std::filesystem::path file = opts.junit;
+    std::error_code ec;
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec)
+      throw core::ConfigError(
+          fmt::format("--junit: cannot create {}: {}", file.parent_path().string(), ec.message()));
+    core::write_text(file, core::render_junit(checks, "boutique.status." + target->name()));
+  }
   return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::unhealthy);
 }
 
