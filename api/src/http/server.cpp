@@ -111,6 +111,24 @@ bool close_listener(std::uint16_t port) {
   return false;
 }
 
+// One request in flight, from dispatch until Pistache is done with its response: written, failed,
+// or dropped. The token lives in the callbacks attached to the write's promise, so it goes with
+// them: Pistache 0.0.5 settles that promise when the write ends, but when the client disconnects
+// first it discards the pending write and destroys the promise unsettled — a counter decremented
+// in the callbacks leaked then, and every later drain waited out its whole budget.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  ~InFlight() { count_.fetch_sub(1, std::memory_order_acq_rel); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
 Response internal_error() {
   return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue")
       .response();
@@ -210,7 +228,7 @@ void Server::add_cors(const PRequest& req, Response& res) const {
 void Server::dispatch(std::size_t route, Handler handler, std::string allow, const PRequest& req,
                       ResponseWriter writer) {
   const auto started = std::chrono::steady_clock::now();
-  in_flight_.fetch_add(1, std::memory_order_acq_rel);
+  auto in_flight = std::make_shared<InFlight>(in_flight_);
   last_request_ns_.store(started.time_since_epoch().count(), std::memory_order_release);
   const auto client_id = req.headers().tryGetRaw("X-Request-Id");
   std::string request_id =
@@ -277,8 +295,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
   const bool head = req.method() == Pistache::Http::Method::Head;
   writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string{} : res.payload())
-      .then([this](ssize_t) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); },
-            [this](std::exception_ptr) { in_flight_.fetch_sub(1, std::memory_order_acq_rel); });
+      .then([in_flight](ssize_t) {}, [in_flight](std::exception_ptr) {});  // hold the token
 
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // A slow request ending counts as activity too: the drain must not take the gap before the

@@ -47,7 +47,7 @@ class Server {
   Pistache::Rest::Router router_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::atomic<bool> draining_{false};
-  std::atomic<int> in_flight_{0};  // dispatched, response not yet written
+  std::atomic<int> in_flight_{0};  // dispatched, response not yet written (or dropped)
   // A request started or finished (its handler returned): the drain's quiet period counts from it.
   std::atomic<std::int64_t> last_request_ns_{0};
 };
