@@ -35,6 +35,7 @@ class Problem : public std::exception {
 
   const char* what() const noexcept override { return title_.c_str(); }
   int status() const { return status_; }
+  const std::string& detail() const { return detail_; }
   Response response() const;
 
  private:

@@ -17,7 +17,9 @@
 
 #include "app/log.hpp"
 #include "db/errors.hpp"
+#include "http/guarded_handler.hpp"
 #include "http/problem.hpp"
+#include "http/request_head.hpp"
 #include "http/routes.hpp"
 #include "security/crypto.hpp"
 
@@ -28,7 +30,10 @@ using Pistache::Http::ResponseWriter;
 using PRequest = Pistache::Rest::Request;
 namespace Routes = Pistache::Rest::Routes;
 
-constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // bodies over 1 MiB get our 413 problem
+// What Pistache may buffer for one request: the guard (http/guarded_handler.hpp) hands it one head
+// of at most kMaxHeadBytes and a body of at most kMaxBodyBytes.
+constexpr std::size_t kMaxRequestBytes = kMaxHeadBytes + kMaxBodyBytes + 1;
+constexpr int kListenBacklog = 4096;
 
 bool sane_request_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -74,6 +79,21 @@ class AnyHeader : public Pistache::Http::Header::Header {
   std::string name_;
   std::string value_;
 };
+
+// Keep the connection open after this response? HTTP/1.1: unless the client sent
+// "Connection: close"; HTTP/1.0: only if it sent "Connection: keep-alive".
+bool wants_keep_alive(const PRequest& req) {
+  const auto connection = req.headers().tryGetRaw("Connection");
+  const auto has = [&](std::string_view token) {
+    if (!connection) return false;
+    std::string value = connection->value();
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return value.find(token) != std::string::npos;
+  };
+  if (req.version() == Pistache::Http::Version::Http11) return !has("close");
+  return has("keep-alive");
+}
 
 // Closes the socket listening on `port`, which Pistache 0.0.5 keeps private (it has no way to stop
 // accepting short of stopping everything): /proc/self/fd finds it — a socket in the LISTEN state
@@ -274,28 +294,18 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   }
   add_cors(req, res);
 
-  namespace H = Pistache::Http::Header;
-  auto& headers = writer.headers();
-  // Pistache 0.0.5 answers plain HTTP/1.1 requests with "Connection: close" unless the client sent
-  // a Connection header: restore the HTTP/1.1 default (keep-alive).
-  if (draining_.load(std::memory_order_acquire)) {
-    headers.remove<H::Connection>();
-    headers.add<H::Connection>(Pistache::Http::ConnectionControl::Close);
-  } else if (req.version() == Pistache::Http::Version::Http11 &&
-             !req.headers().has<H::Connection>()) {
-    headers.remove<H::Connection>();
-    headers.add<H::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
-  }
-  if (!(res.status == 204 || res.payload().empty())) {
-    headers.add(std::make_shared<AnyHeader>("Content-Type", std::string(res.content_type)));
-  }
-  headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
-  for (auto& [name, value] : res.headers)
-    headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
+  // Connection: close is honoured (Pistache 0.0.5 only wrote the header): the response is followed
+  // by a half-close.
+  const bool keep_alive = !draining_.load(std::memory_order_acquire) && wants_keep_alive(req);
+  const std::weak_ptr<Pistache::Tcp::Peer> peer = writer.getPeer();
   // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
   const bool head = req.method() == Pistache::Http::Method::Head;
-  writer.send(static_cast<Pistache::Http::Code>(res.status), head ? std::string{} : res.payload())
-      .then([in_flight](ssize_t) {}, [in_flight](std::exception_ptr) {});  // hold the token
+  send(writer, res, request_id, keep_alive, head)
+      .then(
+          [peer, keep_alive, in_flight](ssize_t) {
+            if (!keep_alive) shutdown_write(peer);
+          },
+          [peer, in_flight](std::exception_ptr) { shutdown_write(peer); });
 
   const auto elapsed = std::chrono::steady_clock::now() - started;
   // A slow request ending counts as activity too: the drain must not take the gap before the
@@ -310,6 +320,37 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
       .str("request_id", request_id);
 }
 
+Pistache::Async::Promise<ssize_t> Server::send(ResponseWriter& writer, Response& res,
+                                               const std::string& request_id, bool keep_alive,
+                                               bool head_only) {
+  namespace H = Pistache::Http::Header;
+  auto& headers = writer.headers();
+  headers.remove<H::Connection>();
+  headers.add<H::Connection>(keep_alive ? Pistache::Http::ConnectionControl::KeepAlive
+                                        : Pistache::Http::ConnectionControl::Close);
+  if (!(res.status == 204 || res.payload().empty())) {
+    headers.add(std::make_shared<AnyHeader>("Content-Type", std::string(res.content_type)));
+  }
+  headers.add(std::make_shared<AnyHeader>("X-Request-Id", request_id));
+  for (auto& [name, value] : res.headers)
+    headers.add(std::make_shared<AnyHeader>(std::move(name), std::move(value)));
+  return writer.send(static_cast<Pistache::Http::Code>(res.status),
+                     head_only ? std::string{} : res.payload());
+}
+
+Pistache::Async::Promise<ssize_t> Server::refuse(const Problem& problem, ResponseWriter writer) {
+  // A request refused before routing (malformed, too large, too slow): the connection is closed
+  // after the answer.
+  const std::string request_id = security::random_id();
+  Response res = problem.response();
+  metrics_.observe(routes().size(), res.status, std::chrono::nanoseconds(0));
+  app::log::info("request refused")
+      .num("status", res.status)
+      .str("detail", problem.detail())
+      .str("request_id", request_id);
+  return send(writer, res, request_id, /*keep_alive=*/false, /*head_only=*/false);
+}
+
 void Server::start() {
   const Pistache::Address address(config_.bind, Pistache::Port(config_.port));
   endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
@@ -317,11 +358,24 @@ void Server::start() {
                      .threads(static_cast<int>(config_.threads))
                      .flags(Pistache::Tcp::Options::ReuseAddr)
                      .maxRequestSize(kMaxRequestBytes)
-                     .headerTimeout(std::chrono::seconds(10))
-                     .bodyTimeout(std::chrono::seconds(30))
+                     // Backstops for connections that stop sending altogether; a request that
+                     // keeps trickling gets the guard's 408 (kHeadDeadline, kRequestDeadline).
+                     .headerTimeout(kHeadDeadline + std::chrono::seconds(5))
+                     .bodyTimeout(kRequestDeadline + std::chrono::seconds(5))
                      .keepaliveTimeout(std::chrono::seconds(75));
   endpoint_->init(options);
-  endpoint_->setHandler(router_.handler());  // copies the router: every route is already added
+  // Endpoint::init ignores options().backlog() and listens with 128: a burst of connections then
+  // overflows the accept queue and clients wait for SYN retransmits (1 s, 3 s). Listener::init
+  // only stores its arguments: set them again with a deeper queue (the kernel caps it at
+  // somaxconn).
+  endpoint_->initArgs(static_cast<size_t>(config_.threads),
+                      Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr),
+                      std::string{}, kListenBacklog);
+  // The guard copies the router (as router_.handler() would): every route is already added.
+  endpoint_->setHandler(std::make_shared<GuardedHandler>(
+      router_, [this](const Problem& problem, ResponseWriter writer) {
+        return refuse(problem, std::move(writer));
+      }));
   endpoint_->serveThreaded();
 }
 

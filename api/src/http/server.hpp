@@ -1,6 +1,8 @@
 #pragma once
 // Pistache glue: registers the route table, wraps every handler with the cross-cutting work
-// (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line).
+// (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line),
+// behind the connection guard (http/guarded_handler.hpp) that refuses malformed or oversized
+// requests.
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "app/config.hpp"
 #include "http/api.hpp"
 #include "http/metrics.hpp"
+#include "http/problem.hpp"
 
 namespace boutique::http {
 
@@ -39,6 +42,13 @@ class Server {
   void dispatch(std::size_t route, Handler handler, std::string allow,
                 const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter writer);
   Response preflight(const std::string& allow) const;
+  // Writes the common headers (Connection, Content-Type, X-Request-Id) and `res`.
+  Pistache::Async::Promise<ssize_t> send(Pistache::Http::ResponseWriter& writer, Response& res,
+                                         const std::string& request_id, bool keep_alive,
+                                         bool head_only);
+  // Answers a request the connection guard refused (logged, counted, connection closed).
+  Pistache::Async::Promise<ssize_t> refuse(const Problem& problem,
+                                           Pistache::Http::ResponseWriter writer);
   void add_cors(const Pistache::Rest::Request& req, Response& res) const;
 
   const app::Config& config_;

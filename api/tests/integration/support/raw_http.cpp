@@ -126,6 +126,54 @@ std::optional<RawResponse> RawConnection::read_response(std::chrono::millisecond
   }
 }
 
+void RawConnection::shutdown_write() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
+std::optional<std::string> RawConnection::read_until(std::string_view pattern,
+                                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (const auto at = buffer_.find(pattern); at != std::string::npos) {
+      std::string head = buffer_.substr(0, at + pattern.size());
+      buffer_.erase(0, at + pattern.size());
+      return head;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      error_ = "timeout after " + std::to_string(buffer_.size()) + " bytes";
+      return std::nullopt;
+    }
+    pollfd pfd{fd_, POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+    std::array<char, 16384> chunk{};
+    const ssize_t n = recv(fd_, chunk.data(), chunk.size(), 0);
+    if (n > 0) {
+      buffer_.append(chunk.data(), static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      error_ = n == 0 ? "connection closed after " + std::to_string(buffer_.size()) + " bytes"
+                      : std::string("recv: ") + std::strerror(errno);
+      return std::nullopt;
+    }
+  }
+}
+
+bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  buffer_.clear();
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd pfd{fd_, POLLIN, 0};
+    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+    std::array<char, 16384> chunk{};
+    const ssize_t n = recv(fd_, chunk.data(), chunk.size(), 0);
+    if (n == 0 || (n < 0 && errno != EINTR)) return true;  // end of file or reset
+  }
+}
+
 bool connection_refused(int port) {
   const int fd = connect_to(port);
   if (fd >= 0) {

@@ -30,6 +30,15 @@ class RawConnection {
   std::optional<RawResponse> read_response(std::chrono::milliseconds timeout, bool to_head = false);
   const std::string& error() const { return error_; }
 
+  // Half-close: no more bytes from us (the server sees end of file).
+  void shutdown_write();
+  // Reads until `pattern` has arrived; everything read up to and including it (the rest stays
+  // buffered), nullopt on close or timeout.
+  std::optional<std::string> read_until(std::string_view pattern,
+                                        std::chrono::milliseconds timeout);
+  // Waits for the server to close the connection, discarding what arrives; false on timeout.
+  bool wait_closed(std::chrono::milliseconds timeout);
+
  private:
   int fd_ = -1;
   std::string buffer_;

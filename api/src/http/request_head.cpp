@@ -1,0 +1,206 @@
+#include "http/request_head.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+
+namespace boutique::http {
+namespace {
+
+bool is_tchar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool is_vchar(unsigned char c) {
+  return c >= 0x21 && c <= 0x7E;
+}
+
+// field-value: visible ASCII, space, tab, and obs-text (bytes >= 0x80); no other control character.
+bool is_field_char(unsigned char c) {
+  return c == '\t' || c == ' ' || is_vchar(c) || c >= 0x80;
+}
+
+template <class Pred>
+bool all_of(std::string_view s, Pred pred) {
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return pred(static_cast<unsigned char>(c)); });
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
+         });
+}
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Problem bad(std::string detail) {
+  return bad_request(std::move(detail));
+}
+
+Problem too_large_head() {
+  return Problem(431, "en-tetes-trop-volumineux", "En-têtes de requête trop volumineux",
+                 "la ligne de requête et les en-têtes ne doivent pas dépasser " +
+                     std::to_string(kMaxHeadBytes / 1024) + " Kio ni " +
+                     std::to_string(kMaxHeaderFields) + " champs");
+}
+
+Problem target_too_long() {
+  return Problem(414, "cible-trop-longue", "Cible de requête trop longue",
+                 "la cible (chemin et paramètres) ne doit pas dépasser " +
+                     std::to_string(kMaxTargetBytes / 1024) + " Kio");
+}
+
+constexpr std::array<std::string_view, 7> kMethods = {"GET",   "HEAD",   "POST",   "PUT",
+                                                      "PATCH", "DELETE", "OPTIONS"};
+
+// The method token of a request line, complete or not; a problem when it cannot be a method.
+std::optional<Problem> check_method(std::string_view method, bool complete) {
+  if (!all_of(method, is_tchar) || (complete && method.empty())) {
+    return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
+  }
+  // Complete: one of ours. Partial: still the beginning of one of ours.
+  const bool known = std::any_of(kMethods.begin(), kMethods.end(), [&](std::string_view m) {
+    return complete ? m == method : m.starts_with(method);
+  });
+  if (!known) {
+    return Problem(405, "methode-non-autorisee", "Méthode non autorisée",
+                   "méthode inconnue (acceptées : " + std::string(kAllowedMethods) + ")")
+        .header("Allow", std::string(kAllowedMethods));
+  }
+  return std::nullopt;
+}
+
+// A complete request line, CRLF excluded.
+std::optional<Problem> check_request_line(std::string_view line) {
+  const auto sp1 = line.find(' ');
+  if (sp1 == std::string_view::npos) {
+    return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
+  }
+  if (auto p = check_method(line.substr(0, sp1), true)) return p;
+  const auto sp2 = line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos) {
+    return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
+  }
+  const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const auto version = line.substr(sp2 + 1);
+  if (target.size() > kMaxTargetBytes) return target_too_long();
+  if (target.empty() || !all_of(target, is_vchar)) {
+    return bad(
+        "cible de requête invalide : caractères ASCII visibles seulement (encodez les autres en "
+        "%XX)");
+  }
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+    return bad("version HTTP non prise en charge (HTTP/1.0 ou HTTP/1.1)");
+  }
+  return std::nullopt;
+}
+
+struct Fields {
+  std::optional<std::uint64_t> content_length;
+  bool transfer_encoding = false;
+  bool expect_continue = false;
+};
+
+// One complete header field line, CRLF excluded.
+std::optional<Problem> check_field(std::string_view line, Fields& fields) {
+  if (line.front() == ' ' || line.front() == '\t') {
+    return bad("ligne d'en-tête repliée (obs-fold) : interdite");
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !all_of(line.substr(0, colon), is_tchar)) {
+    return bad("champ d'en-tête mal formé (attendu : Nom: valeur)");
+  }
+  const auto name = line.substr(0, colon);
+  const auto value = trim_ows(line.substr(colon + 1));
+  if (!all_of(value, is_field_char)) {
+    return bad("valeur d'en-tête invalide (caractère de contrôle)");
+  }
+  if (iequals(name, "Content-Length")) {
+    if (fields.content_length) return bad("Content-Length en double");
+    if (value.empty() || value.size() > 18 ||
+        !all_of(value, [](unsigned char c) { return c >= '0' && c <= '9'; })) {
+      return bad("Content-Length invalide (un nombre d'octets attendu)");
+    }
+    std::uint64_t n = 0;
+    for (const char c : value) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    fields.content_length = n;
+  } else if (iequals(name, "Transfer-Encoding")) {
+    fields.transfer_encoding = true;
+  } else if (iequals(name, "Expect")) {
+    if (!iequals(value, "100-continue")) {
+      return Problem(417, "attente-non-prise-en-charge", "Attente non prise en charge",
+                     "seul « Expect: 100-continue » est pris en charge");
+    }
+    fields.expect_continue = true;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
+  // Empty lines before the request line are ignored (RFC 9112 §2.2).
+  std::size_t pos = 0;
+  while (received.substr(pos, 2) == "\r\n") pos += 2;
+  if (pos > kMaxHeadBytes) return too_large_head();
+  if (pos == received.size() || received.substr(pos) == "\r") return NeedMore{};
+
+  auto eol = received.find('\n', pos);
+  if (eol == std::string_view::npos) {
+    // A partial request line: refuse at once what cannot become one.
+    const auto partial = received.substr(pos);
+    const auto sp = partial.find(' ');
+    if (auto p = check_method(partial.substr(0, sp), false)) return *p;
+    if (sp != std::string_view::npos) {
+      const auto rest = partial.substr(sp + 1);
+      const auto target = rest.substr(0, rest.find(' '));
+      if (target.size() > kMaxTargetBytes) return target_too_long();
+      if (!all_of(target, is_vchar)) {
+        return bad(
+            "cible de requête invalide : caractères ASCII visibles seulement (encodez les autres "
+            "en %XX)");
+      }
+    }
+    if (received.size() > kMaxHeadBytes) return too_large_head();
+    return NeedMore{};
+  }
+  if (eol == pos || received[eol - 1] != '\r') return bad("fin de ligne sans CR (CRLF attendu)");
+  if (auto p = check_request_line(received.substr(pos, eol - 1 - pos))) return *p;
+
+  Fields fields;
+  std::size_t count = 0;
+  for (pos = eol + 1;; pos = eol + 1) {
+    eol = received.find('\n', pos);
+    if (eol == std::string_view::npos) {
+      if (received.size() > kMaxHeadBytes) return too_large_head();
+      return NeedMore{};
+    }
+    if (eol == pos || received[eol - 1] != '\r') return bad("fin de ligne sans CR (CRLF attendu)");
+    const auto line = received.substr(pos, eol - 1 - pos);
+    if (line.empty()) break;  // the empty line that ends the head
+    if (++count > kMaxHeaderFields) return too_large_head();
+    if (auto p = check_field(line, fields)) return *p;
+  }
+  const std::size_t length = eol + 1;
+  if (length > kMaxHeadBytes) return too_large_head();
+  if (fields.transfer_encoding) {
+    return Problem(411, "longueur-requise", "Longueur requise",
+                   "Transfer-Encoding n'est pas pris en charge : envoyez le corps avec "
+                   "Content-Length");
+  }
+  const std::uint64_t body = fields.content_length.value_or(0);
+  if (body > max_body) {
+    return Problem(413, "corps-trop-volumineux", "Corps de requête trop volumineux",
+                   "le corps ne doit pas dépasser 1 Mio");
+  }
+  return AcceptedHead{length, body, fields.expect_continue && body > 0};
+}
+
+}  // namespace boutique::http

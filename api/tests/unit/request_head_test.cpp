@@ -1,0 +1,144 @@
+// scan_request_head: what the connection guard lets through to Pistache, and what it refuses.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "http/request_head.hpp"
+
+namespace boutique::http {
+namespace {
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+// The status of the problem, 0 when accepted, -1 when more bytes are needed.
+int status_of(std::string_view received) {
+  const auto scan = scan_request_head(received, kMiB);
+  if (std::holds_alternative<NeedMore>(scan)) return -1;
+  if (const auto* p = std::get_if<Problem>(&scan)) return p->status();
+  return 0;
+}
+
+AcceptedHead accepted(std::string_view received) {
+  const auto scan = scan_request_head(received, kMiB);
+  if (const auto* p = std::get_if<Problem>(&scan)) {
+    ADD_FAILURE() << "refused " << p->status() << ": " << p->detail();
+    return {};
+  }
+  if (std::holds_alternative<NeedMore>(scan)) {
+    ADD_FAILURE() << "needs more";
+    return {};
+  }
+  return std::get<AcceptedHead>(scan);
+}
+
+TEST(RequestHead, AcceptsOrdinaryRequests) {
+  const std::string get = "GET /api/produits?q=a%20b HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n";
+  const auto head = accepted(get + "next");
+  EXPECT_EQ(head.length, get.size()) << "the bytes after the head are not the head's";
+  EXPECT_EQ(head.content_length, 0U);
+  const auto post = accepted(
+      "POST /api/auth/login HTTP/1.0\r\nContent-Type: application/json\r\n"
+      "Content-Length:  17 \r\nX-Opaque: caf\xc3\xa9\r\n\r\n");
+  EXPECT_EQ(post.content_length, 17U);
+  EXPECT_FALSE(post.expect_continue);
+  EXPECT_TRUE(accepted("PUT /a HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-Continue\r\n\r\n")
+                  .expect_continue);
+  EXPECT_FALSE(accepted("PUT /a HTTP/1.1\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n")
+                   .expect_continue)
+      << "no body, nothing to wait for";
+  EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").length, 22U) << "leading empty lines";
+  EXPECT_EQ(status_of("OPTIONS * HTTP/1.1\r\n\r\n"), 0);
+}
+
+TEST(RequestHead, WaitsForTheRestOfAPlausibleHead) {
+  for (const char* partial :
+       {"", "\r", "\r\n", "G", "GE", "GET", "GET ", "GET /api/produits", "GET /api HTTP/1.",
+        "GET /api HTTP/1.1\r", "GET /api HTTP/1.1\r\n", "GET /api HTTP/1.1\r\nHost: x",
+        "GET /api HTTP/1.1\r\nHost: x\r\n", "GET /api HTTP/1.1\r\nHost: x\r\n\r"}) {
+    EXPECT_EQ(status_of(partial), -1) << partial;
+  }
+}
+
+TEST(RequestHead, RefusesGarbageAtOnce) {
+  EXPECT_EQ(status_of(std::string("\x16\x03\x01\x02\x00", 5)), 400) << "a TLS ClientHello";
+  EXPECT_EQ(status_of(std::string("\0\0\0", 3)), 400);
+  EXPECT_EQ(status_of("{\"json\": 1}"), 400);
+  EXPECT_EQ(status_of("GET /a\x01"), 400) << "control character in a partial target";
+  EXPECT_EQ(status_of("XYZ"), 405) << "cannot become a known method";
+  EXPECT_EQ(status_of("\n"), 400);
+}
+
+TEST(RequestHead, RequestLine) {
+  EXPECT_EQ(status_of("FOO / HTTP/1.1\r\n\r\n"), 405);
+  EXPECT_EQ(status_of("TRACE / HTTP/1.1\r\n\r\n"), 405);
+  EXPECT_EQ(status_of("get / HTTP/1.1\r\n\r\n"), 405) << "methods are case-sensitive";
+  const auto scan = scan_request_head("PROPFIND / HTTP/1.1\r\n\r\n", kMiB);
+  const auto response = std::get<Problem>(scan).response();
+  ASSERT_EQ(response.headers.size(), 1U);
+  EXPECT_EQ(response.headers[0].first, "Allow");
+  EXPECT_EQ(status_of("GET / HTTP/2.0\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET /  HTTP/1.1\r\n\r\n"), 400) << "two spaces";
+  EXPECT_EQ(status_of("GET /\r\n\r\n"), 400) << "HTTP/0.9 style";
+  EXPECT_EQ(status_of("GET /caf\xc3\xa9 HTTP/1.1\r\n\r\n"), 400) << "raw UTF-8 in the target";
+  EXPECT_EQ(status_of("GET /a\tb HTTP/1.1\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\n\n"), 400) << "bare LF";
+  const std::string long_target = "GET /" + std::string(kMaxTargetBytes, 'a');
+  EXPECT_EQ(status_of(long_target), 414) << "refused before the line is complete";
+  EXPECT_EQ(status_of(long_target + " HTTP/1.1\r\n\r\n"), 414);
+  EXPECT_EQ(status_of("GET /" + std::string(kMaxTargetBytes - 1, 'a') + " HTTP/1.1\r\n\r\n"), 0);
+}
+
+TEST(RequestHead, HeaderFields) {
+  const auto with = [](const std::string& fields) {
+    return status_of("GET / HTTP/1.1\r\n" + fields + "\r\n");
+  };
+  EXPECT_EQ(with("Host x\r\n"), 400) << "no colon";
+  EXPECT_EQ(with(": v\r\n"), 400) << "empty name";
+  EXPECT_EQ(with("Host : x\r\n"), 400) << "space before the colon";
+  EXPECT_EQ(with("H\xc3\xa9: x\r\n"), 400) << "non-token name";
+  EXPECT_EQ(with("Host: x\r\n folded\r\n"), 400) << "obs-fold";
+  EXPECT_EQ(with(std::string("X-A: a\0b\r\n", 10)), 400) << "NUL in a value";
+  EXPECT_EQ(with("X-A: a\rb\r\n"), 400) << "bare CR in a value";
+  EXPECT_EQ(with("X-A: a\x7f\r\n"), 400) << "DEL in a value";
+  EXPECT_EQ(with("X-A: a\nX-B: b\r\n"), 400) << "bare LF between fields";
+  EXPECT_EQ(with("X-A: \xff\xfe\r\n"), 0) << "obs-text is allowed in values";
+  EXPECT_EQ(with("X-A:\r\n"), 0) << "empty value";
+}
+
+TEST(RequestHead, BodyFraming) {
+  const auto with = [](const std::string& fields) {
+    return status_of("POST / HTTP/1.1\r\n" + fields + "\r\n");
+  };
+  EXPECT_EQ(with("Content-Length: -1\r\n"), 400);
+  EXPECT_EQ(with("Content-Length: 1x\r\n"), 400);
+  EXPECT_EQ(with("Content-Length: \r\n"), 400);
+  EXPECT_EQ(with("Content-Length: 1, 1\r\n"), 400);
+  EXPECT_EQ(with("Content-Length: 99999999999999999999\r\n"), 400);
+  EXPECT_EQ(with("Content-Length: 1\r\nContent-Length: 1\r\n"), 400) << "duplicate";
+  EXPECT_EQ(with("Transfer-Encoding: chunked\r\n"), 411);
+  EXPECT_EQ(with("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n"), 411);
+  EXPECT_EQ(with("Expect: something\r\n"), 417);
+  EXPECT_EQ(with("Content-Length: " + std::to_string(kMiB) + "\r\n"), 0);
+  EXPECT_EQ(with("Content-Length: " + std::to_string(kMiB + 1) + "\r\n"), 413);
+  EXPECT_EQ(with("Content-Length: 10485760\r\n"), 413);
+}
+
+TEST(RequestHead, SizeLimits) {
+  std::string many = "GET / HTTP/1.1\r\n";
+  for (std::size_t i = 0; i < kMaxHeaderFields; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(status_of(many + "\r\n"), 0) << kMaxHeaderFields << " fields are allowed";
+  EXPECT_EQ(status_of(many + "X-One-More: v\r\n\r\n"), 431);
+  EXPECT_EQ(status_of(many + "X-One-More: v\r\n"), 431) << "refused before the head is complete";
+
+  const std::string big = "GET / HTTP/1.1\r\nX-Big: " + std::string(kMaxHeadBytes, 'v');
+  EXPECT_EQ(status_of(big), 431) << "an endless value";
+  EXPECT_EQ(status_of(big + "\r\n\r\n"), 431);
+  EXPECT_EQ(status_of(std::string(kMaxHeadBytes + 2, '\n')), 400);
+  std::string crlfs;
+  while (crlfs.size() <= kMaxHeadBytes) crlfs += "\r\n";
+  EXPECT_EQ(status_of(crlfs), 431) << "endless empty lines";
+}
+
+}  // namespace
+}  // namespace boutique::http
