@@ -62,8 +62,13 @@ class Workspace {
            {"NO_COLOR", "1"}};
   }
   ~Workspace() {
-    // Best effort, even after a failure: nothing may be left running.
-    run({"down", "--volumes", "--yes"});
+    // Best effort, even after a failure: nothing may be left running. Never throws (a destructor
+    // that throws aborts the test and leaves the directory behind).
+    try {
+      run({"down", "--volumes", "--yes"});
+    } catch (const std::exception& e) {
+      std::cerr << "cleaning up " << base << ": " << e.what() << "\n";
+    }
     std::error_code ec;
     std::filesystem::remove_all(base, ec);
   }
