@@ -1,7 +1,7 @@
 # Thin wrapper over scripts/install-deps.sh, CMake presets and the boutique CLI.
 #   make        install missing Debian packages, configure and build (build/bin/)
 #   make binaries   ... only boutique and boutique-api (the Jenkinsfile's Checkout)
-#   make up     ... then bring the stack up on the local target (boutique up)
+#   make up     install missing packages, build boutique + boutique-api only, then boutique up
 #   make test   everything CI checks (.ci/run calls exactly this)
 PRESET   ?= dev
 BUILD    ?= build
@@ -61,7 +61,7 @@ check-format:
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format -i
 
-up: build
+up: binaries
 	$(BOUTIQUE) up
 
 down:
