@@ -38,6 +38,32 @@ TEST(ComposePs, DockerTemplateLinesGiveTheSameFacts) {
   EXPECT_EQ(find_service(all, "nope"), nullptr);
 }
 
+// Found by tests/fuzz (cli_compose): a member of another type (a number for State, a string for
+// Names, an item that is not an object) threw nlohmann's type_error out of the parsers, which
+// main() reports as "internal error (a bug)". Odd members now read as empty; an item that is not
+// an object is CommandFailed (exit 4), like output that is not JSON.
+TEST(ComposePs, MembersOfAnotherTypeAreNotAnInternalError) {
+  const auto all = parse_podman_ps(
+      R"([{"Names": "db_1", "State": 1, "Status": null, "Image": "x",
+           "Labels": {"com.docker.compose.service": 7}}])");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].name, "");
+  EXPECT_EQ(all[0].state, "");
+  EXPECT_EQ(all[0].image, "x");
+  EXPECT_EQ(all[0].service, "");
+  EXPECT_THROW(parse_podman_ps("[1]"), core::CommandFailed);
+  const auto lines = parse_docker_ps(R"({"service":null,"name":["x"],"state":1,"image":"y"})");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].service, "");
+  EXPECT_EQ(lines[0].image, "y");
+  core::Result r;
+  r.exit_code = 0;
+  r.out = R"({"Components": [{"Name": 1}, "Podman Engine", {"Name": "Podman Engine"}]})";
+  EXPECT_EQ(parse_docker_server(r), DockerServer::podman);
+  r.out = R"({"Components": {"Name": "Podman Engine"}})";
+  EXPECT_EQ(parse_docker_server(r), DockerServer::docker);
+}
+
 TEST(ComposePs, EngineAsksForTheProjectsContainers) {
   fake::FakeRunner f;
   f.expect({"podman", "ps", "-a", "--filter", "label=com.docker.compose.project=fixt", "--format",
@@ -106,6 +132,25 @@ TEST(ComposeFiles, HostNetworkOverrideStripsPortsFromACopy) {
   // Only the named services lose their ports.
   YAML::Node kept = YAML::Load(strip_ports(*base, {"db"}));
   EXPECT_TRUE(kept["services"]["backend"]["ports"]);
+}
+
+// What `compose config` says Compose builds itself: services with build:, not ours. Found by
+// tests/fuzz (cli_compose): output that was not a mapping of service mappings threw yaml-cpp's
+// exceptions out of `boutique up` as an internal error; it is now CommandFailed (exit 4).
+TEST(ComposeFiles, ComposeConfigNamesTheServicesComposeBuilds) {
+  const auto builds = compose_builds(
+      "name: fixt\nservices:\n  db:\n    build:\n      context: tests/containers/postgres\n"
+      "    image: localhost/boutique-test-postgres:15\n  backend:\n    build: {context: .}\n"
+      "  cache:\n    build: .\n  web:\n    image: nginx\n");
+  ASSERT_EQ(builds.size(), 2u);
+  EXPECT_EQ(builds[0].service, "db");  // in the file's order
+  EXPECT_EQ(builds[0].image, "localhost/boutique-test-postgres:15");
+  EXPECT_EQ(builds[1].service, "cache");
+  EXPECT_EQ(builds[1].image, "");
+  EXPECT_TRUE(compose_builds("name: x\n").empty());
+  for (const char* odd : {"just text", "services: [a, b]\n", "services:\n  db: postgres\n",
+                          "services: {a: 1", "- 1\n"})
+    EXPECT_THROW(compose_builds(odd), core::CommandFailed) << odd;
 }
 
 TEST(ComposeFiles, AutoOverrideOnlyWithPodman) {

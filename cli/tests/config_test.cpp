@@ -78,6 +78,52 @@ TEST(Config, UnknownNestedKeyNamesFullKeyAndLine) {
   EXPECT_NE(e.find("unknown key 'ports.wbe'"), std::string::npos) << e;
 }
 
+// Found by tests/fuzz (cli_config): every key was read through a reference to a member of a
+// yaml-cpp iterator's temporary proxy (AddressSanitizer: stack-use-after-scope). Keys and values
+// at each level, each with its own line, are what the asan preset checks here.
+TEST(Config, EveryKeyAndValueAtEveryLevelIsReadWithItsLine) {
+  auto c = Config::from_text(
+      "project: shop\ntarget: compose\nports:\n  api: 6000\n  web: 6001\n  db: 6002\n"
+      "local:\n  seed_demo: no\n  log_format: json\n",
+      "boutique.yaml", inputs());
+  EXPECT_EQ(c.str("project"), "shop");
+  EXPECT_EQ(c.str("target"), "compose");
+  EXPECT_EQ(c.integer("ports.db"), 6002);
+  EXPECT_EQ(c.value("ports.db").origin, "boutique.yaml:6");
+  EXPECT_FALSE(c.boolean("local.seed_demo"));
+  EXPECT_EQ(c.value("local.log_format").origin, "boutique.yaml:9");
+  EXPECT_NE(error_of("port:\n  api: 1\n").find("boutique.yaml:1: unknown key 'port'"),
+            std::string::npos);
+}
+
+// Found by tests/fuzz (cli_config): a value, a key or yaml-cpp's own message quoted a control
+// character as is: a multi-line error, or escape sequences sent to the terminal.
+TEST(Config, ControlCharactersInMessagesAreEscaped) {
+  for (const auto& [yaml, shown] : std::map<std::string, std::string>{
+           {"target: \"local\\n\\e[31m\"\n", "got 'local\\n\\x1b[31m'"},
+           {"\"por\\tts\": 1\n", "unknown key 'por\\tts'"},
+           {"images:\n  engine: \"a\\x07\"\n", "got 'a\\x07'"},
+           {"project: \"\\\x01\"\n", "unknown escape character: \\x01"}}) {
+    const auto e = error_of(yaml);
+    EXPECT_NE(e.find(shown), std::string::npos) << e;
+    for (const char c : e) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << e;
+  }
+}
+
+// Found with tests/fuzz (cli_config, a long value): the image name check used std::regex, which
+// recurses once a character: a long images.api overflowed the stack (SIGSEGV).
+TEST(Config, LongValuesAreCheckedWithoutRecursion) {
+  const std::string name(1'000'000, 'a');
+  auto c = Config::from_text("images:\n  api: " + name + "\n", "boutique.yaml", inputs());
+  EXPECT_EQ(c.str("images.api"), name);
+  for (const char* key : {"api", "tag"})
+    EXPECT_NE(error_of("images:\n  " + std::string(key) + ": " + name + "A\n").find("not an image"),
+              std::string::npos)
+        << key;
+  EXPECT_NE(error_of("database:\n  name: " + name + "\n").find("SQL identifier"),
+            std::string::npos);
+}
+
 TEST(Config, WrongTypeNamesLineAndColumn) {
   auto e = error_of("ports:\n  api: cinq-mille\n");
   EXPECT_NE(e.find("boutique.yaml:2:8"), std::string::npos) << e;

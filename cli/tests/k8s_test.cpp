@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 
 #include "core/context.hpp"
 #include "core/errors.hpp"
@@ -96,6 +97,25 @@ const core::Check* find_check(const std::vector<core::Check>& checks, const std:
 }
 
 }  // namespace
+
+// Found with tests/fuzz (cli_kubectl, UBSan): a float past LONG_MAX in a count was an undefined
+// conversion, and restart counts near INT_MAX overflowed their sum. Numbers now saturate.
+TEST(KubectlJson, OutOfRangeNumbersSaturate) {
+  const auto deps = parse_deployments(
+      R"({"items": [{"spec": {"replicas": 1e300}, "status": {"readyReplicas": -1e300,
+          "updatedReplicas": 18446744073709551615, "availableReplicas": 2.9}}]})");
+  ASSERT_EQ(deps.size(), 1u);
+  EXPECT_EQ(deps[0].desired, INT_MAX);
+  EXPECT_EQ(deps[0].ready, INT_MIN);
+  EXPECT_EQ(deps[0].updated, INT_MAX);
+  EXPECT_EQ(deps[0].available, 2);
+  const auto pods = parse_pods(
+      R"({"items": [{"status": {"containerStatuses": [{"restartCount": 2147483647},
+          {"restartCount": 2147483647}, {"restartCount": 5e20}]}}]})");
+  ASSERT_EQ(pods.size(), 1u);
+  EXPECT_EQ(pods[0].containers[2].restarts, INT_MAX);
+  EXPECT_EQ(pods[0].restarts(), INT_MAX);
+}
 
 TEST_F(K8s, RenderSetsThisBuildsTagsWithTheRealKubectl) {
   scenario("healthy");

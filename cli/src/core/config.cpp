@@ -125,6 +125,24 @@ std::string type_name(Kind k) {
   return "?";
 }
 
+// User text quoted in an error message, control characters escaped (\n, \t, \x1b...): the message
+// stays one line and cannot drive the terminal (found by tests/fuzz, cli_config).
+std::string shown(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (u < 0x20 || u == 0x7F)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
 std::string mark_str(const std::string& file, const YAML::Mark& m, bool with_column) {
   if (m.is_null()) return file;
   if (!with_column) return fmt::format("{}:{}", file, m.line + 1);
@@ -168,13 +186,13 @@ void Config::set(const Setting& s, std::string text, Source src, std::string ori
     if (n && (*n < -2147483647L || *n > 2147483647L)) n.reset();
     if (!n)
       throw ConfigError(
-          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), text));
+          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), shown(text)));
   }
   if (s.kind == Kind::boolean) {
     auto b = parse_bool(text);
     if (!b)
       throw ConfigError(
-          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), text));
+          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), shown(text)));
     text = *b ? "true" : "false";
   }
   values_[std::string(s.key)] = Value{std::move(text), src, std::move(origin)};
@@ -185,7 +203,8 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
   try {
     doc = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(fmt::format("{}: invalid YAML: {}", mark_str(filename, e.mark, true), e.msg));
+    throw ConfigError(
+        fmt::format("{}: invalid YAML: {}", mark_str(filename, e.mark, true), shown(e.msg)));
   }
   if (!doc || doc.IsNull()) return;
   if (!doc.IsMap())
@@ -196,8 +215,10 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
                                                                         const std::string& prefix) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
-      const YAML::Node& v = it->second;
+      // Copies (a Node is a handle): `it->first` is a member of a temporary proxy that dies at the
+      // end of the statement, so a reference to it dangles (found by tests/fuzz, cli_config).
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar())
         throw ConfigError(
             fmt::format("{}: keys must be plain names", mark_str(filename, k.Mark(), true)));
@@ -205,7 +226,7 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
       std::string key = prefix.empty() ? name : prefix + "." + name;
       if (!seen.insert(name).second)
         throw ConfigError(
-            fmt::format("{}: duplicate key '{}'", mark_str(filename, k.Mark(), false), key));
+            fmt::format("{}: duplicate key '{}'", mark_str(filename, k.Mark(), false), shown(key)));
       if (is_section(key)) {
         if (v.IsNull()) continue;
         if (!v.IsMap())
@@ -219,7 +240,7 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
         if (cand.key == key) s = &cand;
       if (!s)
         throw ConfigError(
-            fmt::format("{}: unknown key '{}'{}", mark_str(filename, k.Mark(), false), key,
+            fmt::format("{}: unknown key '{}'{}", mark_str(filename, k.Mark(), false), shown(key),
                         fmt::format(" (known{}: {})", prefix.empty() ? "" : " under " + prefix,
                                     known_keys(prefix))));
       if (!v.IsScalar())
@@ -268,18 +289,18 @@ void Config::validate() const {
                                   integer("ports.api"), integer("ports.web"), integer("ports.db")));
   const std::string& t = str("target");
   if (t != "local" && t != "compose" && t != "k8s")
-    throw ConfigError(
-        fmt::format("{}: target must be local, compose or k8s, got '{}'", where("target"), t));
+    throw ConfigError(fmt::format("{}: target must be local, compose or k8s, got '{}'",
+                                  where("target"), shown(t)));
   static const std::regex ident("[a-z_][a-z0-9_]{0,62}");
   for (auto key : {"database.name", "database.user"})
     if (!std::regex_match(str(key), ident))
       throw ConfigError(
           fmt::format("{}: must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), "
                       "got '{}'",
-                      where(key), str(key)));
+                      where(key), shown(str(key))));
   if (str("admin.email").find('@') == std::string::npos)
-    throw ConfigError(
-        fmt::format("{}: not an email address: '{}'", where("admin.email"), str("admin.email")));
+    throw ConfigError(fmt::format("{}: not an email address: '{}'", where("admin.email"),
+                                  shown(str("admin.email"))));
   for (auto key : {"local.health_timeout", "local.stop_timeout"})
     if (integer(key) < 1)
       throw ConfigError(fmt::format("{}: must be at least 1 second", where(key)));
@@ -288,19 +309,28 @@ void Config::validate() const {
   auto one_of = [&](std::string_view key, std::initializer_list<std::string_view> allowed) {
     for (auto a : allowed)
       if (str(key) == a) return;
-    throw ConfigError(
-        fmt::format("{}: must be {}, got '{}'", where(key), fmt::join(allowed, "|"), str(key)));
+    throw ConfigError(fmt::format("{}: must be {}, got '{}'", where(key), fmt::join(allowed, "|"),
+                                  shown(str(key))));
   };
   one_of("images.engine", {"auto", "docker", "podman"});
   one_of("images.web_target", {"auto", "web", "web-dist"});
-  static const std::regex image_name("[a-z0-9][a-z0-9._/-]*");
+  // [a-z0-9][a-z0-9._/-]*, checked by hand: std::regex recurses once a character, and a long
+  // value overflowed the stack (found with tests/fuzz, cli_config).
+  const auto image_name = [](const std::string& s) {
+    const auto ok = [](char c, bool first) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+             (!first && (c == '.' || c == '_' || c == '/' || c == '-'));
+    };
+    if (s.empty() || !ok(s[0], true)) return false;
+    return std::all_of(s.begin() + 1, s.end(), [&](char c) { return ok(c, false); });
+  };
   for (auto key : {"images.api", "images.web"})
-    if (!std::regex_match(str(key), image_name))
-      throw ConfigError(fmt::format("{}: not an image name: '{}'", where(key), str(key)));
+    if (!image_name(str(key)))
+      throw ConfigError(fmt::format("{}: not an image name: '{}'", where(key), shown(str(key))));
   static const std::regex tag("([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
   if (!std::regex_match(str("images.tag"), tag))
     throw ConfigError(
-        fmt::format("{}: not an image tag: '{}'", where("images.tag"), str("images.tag")));
+        fmt::format("{}: not an image tag: '{}'", where("images.tag"), shown(str("images.tag"))));
   if (!str("images.registry").empty() && str("images.registry").back() == '/')
     throw ConfigError(fmt::format("{}: no trailing '/' (e.g. registry.example.com/boutique)",
                                   where("images.registry")));

@@ -1,7 +1,5 @@
 #include "targets/compose/compose_target.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boutique/build_info.hpp>
 
 #include <algorithm>
@@ -128,12 +126,8 @@ std::string ComposeTarget::admin_password() {
 // image is missing; ours come from the Builder.
 void ComposeTarget::build_other_services() {
   auto r = compose_ok({"config"}, 60s, "check " + ctx_.config.str("compose.file"));
-  YAML::Node doc = YAML::Load(r.out);
   Engine eng(*ctx_.runner, engine());
-  for (const auto& s : doc["services"]) {
-    const std::string service = s.first.Scalar();
-    if (service == "backend" || service == "frontend" || !s.second["build"]) continue;
-    const std::string image = s.second["image"] ? s.second["image"].Scalar() : "";
+  for (const auto& [service, image] : compose_builds(r.out)) {
     if (!image.empty() && eng.image_size(image)) continue;
     auto step = ctx_.progress->step(fmt::format("Building {} (compose build {})", image, service));
     compose_ok({"build", service}, std::chrono::minutes(30), "see the build output above");

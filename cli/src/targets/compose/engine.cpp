@@ -14,12 +14,25 @@ const char* to_string(EngineKind k) {
   return k == EngineKind::docker ? "docker" : "podman";
 }
 
+namespace {
+// A member that should be a string: "" when it is missing, null or of another type. Never
+// nlohmann's value(), which throws type_error on a member of another type, or on a non-object,
+// out of the parsers as an internal error (found by tests/fuzz, cli_compose).
+std::string text_of(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+}  // namespace
+
 DockerServer parse_docker_server(const core::Result& r) {
   if (!r.ok()) return DockerServer::none;
   auto j = json::parse(r.out, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return DockerServer::none;
-  for (const auto& c : j.value("Components", json::array()))
-    if (c.is_object() && c.value("Name", "") == "Podman Engine") return DockerServer::podman;
+  const auto components = j.find("Components");
+  if (components != j.end() && components->is_array())
+    for (const auto& c : *components)
+      if (text_of(c, "Name") == "Podman Engine") return DockerServer::podman;
   return DockerServer::docker;
 }
 
@@ -81,14 +94,18 @@ std::vector<Container> parse_podman_ps(const std::string& text) {
                               core::tail_lines(text, 3));
   std::vector<Container> out;
   for (const auto& c : j) {
+    if (!c.is_object())
+      throw core::CommandFailed("unexpected output from `podman ps --format json`: " +
+                                core::tail_lines(text, 3));
     Container x;
-    auto labels = c.value("Labels", json::object());
-    if (labels.is_object()) x.service = labels.value("com.docker.compose.service", "");
-    auto names = c.value("Names", json::array());
-    if (names.is_array() && !names.empty()) x.name = names[0].get<std::string>();
-    x.state = c.value("State", "");
-    x.status = c.value("Status", "");
-    x.image = c.value("Image", "");
+    if (const auto labels = c.find("Labels"); labels != c.end())
+      x.service = text_of(*labels, "com.docker.compose.service");
+    if (const auto names = c.find("Names");
+        names != c.end() && names->is_array() && !names->empty() && (*names)[0].is_string())
+      x.name = (*names)[0].get<std::string>();
+    x.state = text_of(c, "State");
+    x.status = text_of(c, "Status");
+    x.image = text_of(c, "Image");
     out.push_back(std::move(x));
   }
   return out;
@@ -105,8 +122,8 @@ std::vector<Container> parse_docker_ps(const std::string& lines) {
     auto j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object())
       throw core::CommandFailed("unexpected output from `docker ps`: " + line);
-    out.push_back({j.value("service", ""), j.value("name", ""), j.value("state", ""),
-                   j.value("status", ""), j.value("image", "")});
+    out.push_back({text_of(j, "service"), text_of(j, "name"), text_of(j, "state"),
+                   text_of(j, "status"), text_of(j, "image")});
   }
   return out;
 }

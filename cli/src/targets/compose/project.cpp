@@ -71,6 +71,37 @@ std::string strip_ports(const std::string& text, const std::set<std::string>& se
   return std::string(out.c_str()) + "\n";
 }
 
+std::vector<ComposeBuild> compose_builds(const std::string& text) {
+  // Anything but a mapping of service mappings is CommandFailed, never a raw yaml-cpp exception
+  // (main() would report it as an internal error; found by tests/fuzz, cli_compose).
+  const auto unexpected = [&](const std::string& why) {
+    return core::CommandFailed(
+        fmt::format("`compose config` printed something that is not a Compose file ({}): {}", why,
+                    core::tail_lines(text, 3)));
+  };
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw unexpected(e.msg);
+  }
+  if (!doc.IsMap()) throw unexpected("not a mapping");
+  const YAML::Node services = doc["services"];
+  if (!services) return {};
+  if (!services.IsMap()) throw unexpected("services: is not a mapping");
+  std::vector<ComposeBuild> out;
+  for (const auto& s : services) {
+    const YAML::Node name = s.first;
+    const YAML::Node def = s.second;
+    if (!name.IsScalar() || !def.IsMap()) throw unexpected("a service is not a mapping");
+    const std::string service = name.Scalar();
+    if (service == "backend" || service == "frontend" || !def["build"]) continue;
+    const YAML::Node image = def["image"];
+    out.push_back({service, image && image.IsScalar() ? image.Scalar() : ""});
+  }
+  return out;
+}
+
 ComposeFiles prepare_files(const core::Config& cfg, EngineKind engine, const fs::path& dir) {
   const fs::path base = cfg.path("compose.file");
   auto read = [&](const fs::path& p, const char* key) {

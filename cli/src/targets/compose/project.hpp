@@ -41,6 +41,14 @@ struct ComposeFiles {
 ComposeFiles prepare_files(const core::Config& cfg, EngineKind engine,
                            const std::filesystem::path& dir);
 
+// What `compose config` (the resolved Compose file) says Compose builds itself: the services with
+// a build: key, except ours (backend, frontend, built by `boutique build`), with their image
+// (empty when none). CommandFailed when the text is not a Compose file.
+struct ComposeBuild {
+  std::string service, image;
+};
+std::vector<ComposeBuild> compose_builds(const std::string& config_yaml);
+
 // The project name (config `project`) as Compose v1 and v2 record it in their labels.
 std::string project_name(const core::Config& cfg);
 // Compose service <-> boutique component.

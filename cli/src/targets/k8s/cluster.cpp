@@ -1,5 +1,10 @@
 #include "targets/k8s/cluster.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -20,9 +25,25 @@ std::string str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+// A number member; a float is truncated and anything out of range saturates. get<long>() of a
+// float past LONG_MAX (kubectl would never print one) was undefined behaviour (found by
+// tests/fuzz, cli_kubectl).
 long num(const json& j, const char* key, long def = 0) {
   auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<long>() : def;
+  if (it == j.end() || !it->is_number()) return def;
+  if (it->is_number_unsigned())
+    return it->get<std::uint64_t>() > static_cast<std::uint64_t>(LONG_MAX) ? LONG_MAX
+                                                                           : it->get<long>();
+  if (it->is_number_integer()) return it->get<long>();
+  const double d = it->get<double>();
+  if (!std::isfinite(d)) return def;
+  if (d >= 0x1p63) return LONG_MAX;
+  if (d <= -0x1p63) return LONG_MIN;
+  return static_cast<long>(d);
+}
+// Counts (replicas, restartCount, nodePort, exitCode...) are int32 in the Kubernetes API.
+int count(const json& j, const char* key, int def = 0) {
+  return static_cast<int>(std::clamp(num(j, key, def), long{INT_MIN}, long{INT_MAX}));
 }
 std::map<std::string, std::string> labels(const json& j) {
   std::map<std::string, std::string> out;
@@ -62,9 +83,9 @@ bool Deployment::complete() const {
 }
 
 int Pod::restarts() const {
-  int n = 0;
+  long long n = 0;  // each is an int: a sum of ints overflowed (found by tests/fuzz, cli_kubectl)
   for (const auto& c : containers) n += c.restarts;
-  return n;
+  return static_cast<int>(std::clamp<long long>(n, INT_MIN, INT_MAX));
 }
 
 std::vector<Deployment> parse_deployments(const std::string& text) {
@@ -77,12 +98,12 @@ std::vector<Deployment> parse_deployments(const std::string& text) {
     d.name = str(meta, "name");
     d.generation = num(meta, "generation");
     d.selector = labels(at(at(spec, "selector"), "matchLabels"));
-    d.desired = static_cast<int>(num(spec, "replicas", 1));
+    d.desired = count(spec, "replicas", 1);
     d.observed = num(st, "observedGeneration");
-    d.updated = static_cast<int>(num(st, "updatedReplicas"));
-    d.ready = static_cast<int>(num(st, "readyReplicas"));
-    d.available = static_cast<int>(num(st, "availableReplicas"));
-    d.replicas = static_cast<int>(num(st, "replicas"));
+    d.updated = count(st, "updatedReplicas");
+    d.ready = count(st, "readyReplicas");
+    d.available = count(st, "availableReplicas");
+    d.replicas = count(st, "replicas");
     for (const auto& c : at(st, "conditions"))
       if (str(c, "type") == "Progressing" && str(c, "status") == "False" &&
           str(c, "reason") == "ProgressDeadlineExceeded") {
@@ -112,13 +133,13 @@ std::vector<Pod> parse_pods(const std::string& text) {
       ContainerStatus cs;
       cs.name = str(c, "name");
       cs.ready = at(c, "ready").is_boolean() && c["ready"].get<bool>();
-      cs.restarts = static_cast<int>(num(c, "restartCount"));
+      cs.restarts = count(c, "restartCount");
       const auto& waiting = at(at(c, "state"), "waiting");
       cs.waiting_reason = str(waiting, "reason");
       cs.waiting_message = str(waiting, "message");
       const auto& last = at(at(c, "lastState"), "terminated");
       cs.crashed_before = !last.empty();
-      cs.last_exit_code = static_cast<int>(num(last, "exitCode"));
+      cs.last_exit_code = count(last, "exitCode");
       p.containers.push_back(std::move(cs));
     }
     out.push_back(std::move(p));
@@ -138,8 +159,7 @@ std::vector<Service> parse_services(const std::string& text) {
   for (const auto& it : items(text)) {
     Service s{str(at(it, "metadata"), "name"), str(at(it, "spec"), "type"), {}};
     for (const auto& p : at(at(it, "spec"), "ports"))
-      s.ports.push_back(
-          {str(p, "name"), static_cast<int>(num(p, "port")), static_cast<int>(num(p, "nodePort"))});
+      s.ports.push_back({str(p, "name"), count(p, "port"), count(p, "nodePort")});
     out.push_back(std::move(s));
   }
   return out;
@@ -163,7 +183,7 @@ std::vector<Event> parse_events(const std::string& text) {
   for (const auto& it : items(text)) {
     const auto& obj = at(it, "involvedObject");
     out.push_back({str(it, "type"), str(it, "reason"), str(it, "message"), str(obj, "kind"),
-                   str(obj, "name"), static_cast<int>(num(it, "count", 1))});
+                   str(obj, "name"), count(it, "count", 1)});
   }
   return out;
 }

@@ -103,7 +103,7 @@ std::vector<core::Check> K8sTarget::status() {
   const auto deps = parse_deployments(kubectl_.get_json("deployments"));
   const auto pods = parse_pods(kubectl_.get_json("pods"));
   for (const auto& d : deps) {
-    int restarts = 0;
+    long long restarts = 0;  // a sum of ints
     for (const Pod* p : pods_of(d, pods)) restarts += p->restarts();
     out.push_back({component_of(d.name), "deployment " + d.name, d.complete(),
                    fmt::format("{}/{} ready, {} restarts", d.available, d.desired, restarts),
