@@ -32,7 +32,7 @@ binaries: deps $(BUILD)/CMakeCache.txt
 # and Compose, built and run for real with podman, then the Kubernetes manifests (offline schema +
 # policy validation, and the workloads under podman kube play), then the Ansible playbook (lint,
 # check mode, idempotence).
-test: check-format test-cpp test-asan test-frontend test-containers test-k8s test-ansible
+test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible
 
 test-cpp: build
 	@scripts/install-deps.sh jenkins
@@ -47,6 +47,31 @@ test-asan: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/api/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) --timeout 600 -L integration
+
+# libFuzzer targets (tests/fuzz, docs/reliability.md "Fuzzing"): clang, ASan + UBSan, the fuzz
+# preset's $(FUZZ_BUILD). `make fuzz` runs each target FUZZ_SECONDS (default 600), two at a time;
+# `make test-fuzz` (in `make test`) is the short run: FUZZ_SMOKE_SECONDS (45) each. A crash or a
+# broken invariant fails either; the input is kept under $(FUZZ_BUILD)/fuzz-work/ and the command
+# that replays it is printed.
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 45
+.PHONY: fuzz fuzz-deps fuzz-build test-fuzz
+
+fuzz-deps:
+	@scripts/install-deps.sh fuzz
+
+$(FUZZ_BUILD)/CMakeCache.txt:
+	cmake --preset fuzz
+
+fuzz-build: fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	tests/fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SMOKE_SECONDS)
 
 test-frontend: build
 	@scripts/install-deps.sh ui

@@ -2,7 +2,7 @@
 # Installs the Debian packages Boutique needs, and only those that are missing.
 # Idempotent: a second run installs nothing and takes well under a second.
 # Usage: scripts/install-deps.sh [--list] [GROUP...]
-#   groups: build run test bench containers k8s ui ansible jenkins (default: build run)
+#   groups: build run test fuzz bench containers k8s ui ansible jenkins (default: build run)
 #   --list: print the groups' packages, one per line, and install nothing (playbooks/ reads this,
 #           so the playbook and this script install the same sets).
 # Works as root or through sudo. Exit 1 when apt-get fails.
@@ -14,6 +14,8 @@ declare -A GROUPS_PKGS=(
            libspdlog-dev libsodium-dev libcurl4-openssl-dev"
   [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
   [test]="libgtest-dev libgmock-dev"
+  # tests/fuzz (make fuzz, make test-fuzz): clang 14 and its libFuzzer + sanitizer runtimes.
+  [fuzz]="clang libclang-rt-14-dev"
   [bench]="wrk hyperfine python3-flask python3-psycopg2 gunicorn"
   [containers]="podman runc buildah debootstrap docker-compose"
   # podman kube play (manifests/tests/kube-play.sh): its pods' infra container runs catatonit.

@@ -1,0 +1,158 @@
+// Fuzz target: a raw HTTP request, parsed by Pistache's own request parser (what the server runs
+// on every read), then decoded the way the handlers do: the path id of /api/produits/:id
+// (http::decode_id), the query string of GET /api/produits (http::decode_query, then
+// domain::parse_produit_query) and the JSON body (http::decode_json_body, then every write route's
+// parser, api_checks.hpp).
+// Invariants: a rejection is a 400 problem (415 for a body without JSON Content-Type); an accepted
+// query is within bounds, and its canonical form (the cache key) and every URL of its Link header,
+// read back through Pistache, are accepted and give the same filters (links: a page that exists).
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <pistache/http.h>
+
+#include "api_checks.hpp"
+#include "domain/produit_query.hpp"
+
+namespace {
+
+using namespace boutique;
+using fuzz::storable;
+
+constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/server.cpp
+
+// Pistache's parse of raw bytes; nothing when it would not reach a handler (Pistache answers a
+// malformed request itself, with its own 4xx).
+std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
+  Pistache::Http::RequestParser parser(kMaxRequestBytes);
+  if (!parser.feed(raw.data(), raw.size())) return std::nullopt;
+  try {
+    if (parser.parse() != Pistache::Http::Private::State::Done) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return parser.request;
+}
+
+// The :id segment: digits only, 1 ≤ id ≤ INT64_MAX, else a 400 problem naming "id".
+void check_id(std::string_view segment) {
+  std::optional<std::int64_t> expected;
+  if (!segment.empty()) {
+    std::int64_t v = 0;
+    bool ok = true;
+    for (const char c : segment) {
+      if (c < '0' || c > '9' || v > (std::numeric_limits<std::int64_t>::max() - (c - '0')) / 10) {
+        ok = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (ok && v >= 1) expected = v;
+  }
+  try {
+    const auto id = http::decode_id(segment, "id");
+    FUZZ_CHECK(expected && *expected == id, "accepted id " + std::string(segment));
+  } catch (const http::Problem& p) {
+    const auto body = fuzz::check_problem(p, 400);
+    FUZZ_CHECK(!expected, "rejected id " + std::string(segment));
+    FUZZ_CHECK(body.contains("errors") && body["errors"].contains("id"), body.dump());
+  }
+}
+
+domain::ProduitQuery parse_query_or_die(const std::string& target, const std::string& why) {
+  const auto req = parse_http("GET " + target + " HTTP/1.1\r\nHost: fuzz\r\n\r\n");
+  FUZZ_CHECK(req.has_value(), why + ": Pistache refuses " + target);
+  std::vector<std::pair<std::string, std::string>> params;
+  try {
+    params = http::decode_query(req->query());
+  } catch (const http::Problem&) {
+    FUZZ_CHECK(false, why + ": malformed escape in " + target);
+  }
+  domain::FieldErrors errors;
+  auto q = domain::parse_produit_query(params, errors);
+  FUZZ_CHECK(errors.empty(), why + ": " + target + " rejected (" +
+                                 (errors.empty() ? "" : errors.begin()->first) + ")");
+  return q;
+}
+
+void check_query(const Pistache::Http::Uri::Query& raw) {
+  std::vector<std::pair<std::string, std::string>> params;
+  try {
+    params = http::decode_query(raw);
+  } catch (const http::Problem& p) {
+    fuzz::check_problem(p, 400);
+    return;
+  }
+  domain::FieldErrors errors;
+  const auto q = domain::parse_produit_query(params, errors);
+  if (!errors.empty()) return fuzz::check_rejected(errors, 400);
+
+  FUZZ_CHECK(q.page >= 1 && q.page <= 1'000'000, "page");
+  FUZZ_CHECK(q.par_page >= 1 && q.par_page <= domain::kMaxParPage, "par_page");
+  FUZZ_CHECK(q.offset() == static_cast<long long>(q.page - 1) * q.par_page, "offset");
+  FUZZ_CHECK(!q.min_prix || !q.max_prix || *q.min_prix <= *q.max_prix, "min_prix > max_prix");
+  for (const auto* text : {&q.q, &q.categorie}) {
+    if (!*text) continue;
+    FUZZ_CHECK(storable(**text) && !(*text)->empty() && domain::utf8_length(**text) <= 100,
+               "search text");
+    // LIKE pattern: the term's % _ and \ are escaped, nothing else changes.
+    const auto pattern = domain::like_pattern(**text);
+    FUZZ_CHECK(pattern.size() >= 2 && pattern.front() == '%' && pattern.back() == '%', pattern);
+  }
+
+  // The canonical form (cache key prefix, base of the Link URLs), sent back, is the same query.
+  const std::string filters = q.canonical_filters();
+  const std::string canonical = "/api/produits?" + filters + (filters.empty() ? "" : "&") +
+                                "page=" + std::to_string(q.page) +
+                                "&par_page=" + std::to_string(q.par_page);
+  FUZZ_CHECK(parse_query_or_die(canonical, "canonical form").cache_key() == q.cache_key(),
+             "canonical form reads differently: " + canonical);
+
+  // Every Link URL reads back as the same filters, a page within [1, last].
+  for (const long long total :
+       {0LL, 1LL, q.offset() + 1, q.offset() + q.par_page + 1, 1'000'000'000'000LL}) {
+    const auto links = domain::paging_links("/api/produits", q, total);
+    std::size_t pos = 0;
+    int count = 0;
+    while ((pos = links.find('<', pos)) != std::string::npos) {
+      const auto end = links.find('>', pos);
+      FUZZ_CHECK(end != std::string::npos, "unterminated link: " + links);
+      const auto url = links.substr(pos + 1, end - pos - 1);
+      const auto back = parse_query_or_die(url, "Link URL");
+      FUZZ_CHECK(back.canonical_filters() == filters && back.par_page == q.par_page,
+                 "Link URL changes the query: " + url);
+      FUZZ_CHECK(back.page >= 1 &&
+                     static_cast<long long>(back.page - 1) * q.par_page <= std::max(0LL, total - 1),
+                 "Link URL past the last item: " + url);
+      pos = end + 1;
+      ++count;
+    }
+    FUZZ_CHECK(count >= 2 && count <= 4, "first and last links at least: " + links);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto req = parse_http(fuzz::text(data, size));
+  if (!req) return 0;
+
+  constexpr std::string_view item = "/api/produits/";
+  const std::string& path = req->resource();
+  if (path.starts_with(item) && path.find('/', item.size()) == std::string::npos) {
+    check_id(std::string_view(path).substr(item.size()));
+  }
+
+  check_query(req->query());
+
+  const auto type = req->headers().tryGetRaw("Content-Type");
+  fuzz::check_json_body(
+      type ? std::optional<std::string_view>(type->value()) : std::optional<std::string_view>(),
+      req->body());
+  return 0;
+}
