@@ -380,7 +380,7 @@ record load_avg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p "$(dirname "$OUT")"
 cp "$work/summary.env" "$OUT"
 echo
-grep -vE '^(cond_api_bin|git_commit|date)=' "$OUT" | sed 's/^/  /'
+grep -vE '^(cond_api_bin|checkout_commit|date)=' "$OUT" | sed 's/^/  /'
 echo
 say "summary written to ${OUT#"$root"/}"
 if [ ${#failures[@]} -gt 0 ]; then

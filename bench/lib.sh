@@ -47,7 +47,7 @@ machine_conditions() { # key=value lines: cores, load average, CPU busy over 1 s
   echo "machine_cores=$(nproc)"
   echo "machine_load_avg=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "machine_busy_pct_at_start=$(((b1 - b0) * 100 / (hz * $(nproc))))"
-  echo "git_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+  echo "checkout_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(
     [ -z "$(git -C "$root" status --porcelain -- api 2>/dev/null)" ] || echo '+uncommitted-api-changes')"
 }
 
