@@ -22,10 +22,12 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Below the kernel's ephemeral range (32768-60999): a port there can be taken by any client
+# connection's local end between the check and PostgreSQL's bind.
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     if ! ss -Hltn "sport = :$p" | grep -q .; then echo "$p"; return 0; fi
   done
   die "no free TCP port found"
@@ -46,11 +48,23 @@ case "$cmd" in
     fi
     port=${3:-}
     [ -n "$port" ] || { [ -f "$dir/port" ] && port=$(cat "$dir/port"); } || true
-    [ -n "$port" ] || port=$(free_port)
-    echo "$port" >"$dir/port"
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-      start >/dev/null || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+    chosen=
+    [ -n "$port" ] || { port=$(free_port); chosen=1; }
+    # A port we chose can still be taken before PostgreSQL binds it: then choose another (5 tries).
+    for attempt in 1 2 3 4 5; do
+      echo "$port" >"$dir/port"
+      if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+        -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        start >/dev/null; then
+        break
+      fi
+      if [ -n "$chosen" ] && [ "$attempt" -lt 5 ] && tail -n 8 "$dir/server.log" | grep -q "Address already in use"; then
+        port=$(free_port)
+        continue
+      fi
+      tail -n 20 "$dir/server.log" >&2
+      die "PostgreSQL did not start"
+    done
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -19,6 +19,7 @@
 #include "core/http.hpp"
 #include "core/process.hpp"
 #include "core/system.hpp"
+#include "free_port.hpp"
 #include "hermetic_env.hpp"
 
 namespace fs = std::filesystem;
@@ -28,17 +29,7 @@ using json = nlohmann::json;
 
 namespace {
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using boutique::fixture::free_port;
 
 bool wait_gone(pid_t pid, std::chrono::seconds limit) {
   auto end = std::chrono::steady_clock::now() + limit;

@@ -11,8 +11,10 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -151,22 +153,25 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::sec
   return result;
 }
 
+// Below the kernel's ephemeral range (32768-60999 here): a port handed out for port 0 comes from
+// that range, where a client connection's local end can take it before the server binds it (the
+// hostile suite holds thousands of connections while other suites start servers).
 int find_free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw sys_error("socket", errno);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const int err = errno;
+  static std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> dist(20000, 32000);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int port = dist(rng);
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw sys_error("socket", errno);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
-    throw sys_error("bind/getsockname on port 0", err);
+    if (bound) return port;
   }
-  close(fd);
-  return ntohs(addr.sin_port);
+  throw std::runtime_error("no free TCP port in 20000-32000 on 127.0.0.1");
 }
 
 ApiProcess::ApiProcess(ApiConfig config) : config_(std::move(config)) {
