@@ -153,6 +153,18 @@ TEST(ComposeFiles, ComposeConfigNamesTheServicesComposeBuilds) {
     EXPECT_THROW(compose_builds(odd), core::CommandFailed) << odd;
 }
 
+// Found by tests/fuzz (cli_compose): a repeated ports: key under a host-network service kept its
+// second copy (docker-compose v1's YAML reader takes the last one, then refuses host networking
+// with ports).
+TEST(ComposeFiles, EveryRepeatedPortsKeyIsStripped) {
+  const std::string base =
+      "services:\n  backend:\n    network_mode: host\n    ports: [\"5000:5000\"]\n"
+      "    ports: [\"5001:5000\"]\n  frontend:\n    ports: [\"5173:8080\"]\n";
+  YAML::Node stripped = YAML::Load(strip_ports(base, {"backend"}));
+  for (const auto& kv : stripped["services"]["backend"]) EXPECT_NE(kv.first.Scalar(), "ports");
+  EXPECT_TRUE(stripped["services"]["frontend"]["ports"]);
+}
+
 TEST(ComposeFiles, AutoOverrideOnlyWithPodman) {
   fake::TempProject p;
   fake::FakeRunner* r = nullptr;

@@ -65,7 +65,11 @@ std::string strip_ports(const std::string& text, const std::set<std::string>& se
   YAML::Node all = doc["services"];
   if (all && all.IsMap())
     for (auto s : all)
-      if (services.count(s.first.Scalar()) && s.second.IsMap()) s.second.remove("ports");
+      if (services.count(s.first.Scalar()) && s.second.IsMap())
+        // Every ports: key: yaml-cpp keeps a repeated key, and remove() takes one at a time
+        // (found by tests/fuzz, cli_compose; docker-compose v1 reads the last one).
+        while (s.second.remove("ports")) {
+        }
   YAML::Emitter out;
   out << doc;
   return std::string(out.c_str()) + "\n";
