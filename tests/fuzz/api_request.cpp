@@ -1,23 +1,26 @@
-// Fuzz target: a raw HTTP request, parsed by Pistache's own request parser (what the server runs
-// on every read), then decoded the way the handlers do: the path id of /api/produits/:id
-// (http::decode_id), the query string of GET /api/produits (http::decode_query, then
-// domain::parse_produit_query) and the JSON body (http::decode_json_body, then every write route's
-// parser, api_checks.hpp).
-// Invariants: a rejection is a 400 problem (415 for a body without JSON Content-Type); an accepted
-// query is within bounds, and its canonical form (the cache key) and every URL of its Link header,
-// read back through Pistache, are accepted and give the same filters (links: a page that exists).
+// Fuzz target: a raw HTTP request, taken as the server takes it (http::scan_request_head, then
+// Pistache's own request parser on the accepted head and body), then decoded the way the handlers
+// do: the path id of /api/produits/:id (http::decode_id), the query string of GET /api/produits
+// (http::decode_query, then domain::parse_produit_query) and the JSON body (http::decode_json_body,
+// then every write route's parser, api_checks.hpp).
+// Invariants: a refused head is a 4xx problem; a rejection is a 400 problem (415 for a body without
+// JSON Content-Type); an accepted query is within bounds, and its canonical form (the cache key)
+// and every URL of its Link header, read back the same way, are accepted and give the same filters
+// (links: a page that exists).
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <pistache/http.h>
 
 #include "api_checks.hpp"
 #include "domain/produit_query.hpp"
+#include "http/request_head.hpp"
 
 namespace {
 
@@ -26,11 +29,24 @@ using fuzz::storable;
 
 constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/server.cpp
 
-// Pistache's parse of raw bytes; nothing when it would not reach a handler (Pistache answers a
-// malformed request itself, with its own 4xx).
+// What the server does with raw bytes (http::GuardedHandler): scan_request_head first (sizes,
+// syntax, Content-Length framing; a refusal is a 4xx problem), then Pistache's parser gets exactly
+// the accepted head and its body. Nothing when no handler would run: a refusal, an incomplete
+// request, or a typed header Pistache fails to parse (the server answers 400 then).
 std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
+  const auto scan = http::scan_request_head(raw, http::kMaxBodyBytes);
+  if (const auto* problem = std::get_if<http::Problem>(&scan)) {
+    FUZZ_CHECK(problem->status() >= 400 && problem->status() < 500,
+               "head refused with " + std::to_string(problem->status()));
+    fuzz::check_problem(*problem, problem->status());
+    return std::nullopt;
+  }
+  if (std::holds_alternative<http::NeedMore>(scan)) return std::nullopt;
+  const auto& head = std::get<http::AcceptedHead>(scan);
+  if (raw.size() - head.length < head.content_length) return std::nullopt;  // body still to come
   Pistache::Http::RequestParser parser(kMaxRequestBytes);
-  if (!parser.feed(raw.data(), raw.size())) return std::nullopt;
+  const auto taken = head.length + static_cast<std::size_t>(head.content_length);
+  FUZZ_CHECK(parser.feed(raw.data(), taken), "an accepted request does not fit Pistache's buffer");
   try {
     if (parser.parse() != Pistache::Http::Private::State::Done) return std::nullopt;
   } catch (const std::exception&) {
