@@ -35,6 +35,9 @@ class RedemarrageBase : public ApiTest<RedemarrageBase> {
   static void SetUpTestSuite() {
     try {
       stop_cluster(own_cluster());  // left running by an interrupted run?
+      // The port a previous run used may belong to another program by now: let pg-cluster.sh
+      // pick (and, if taken meanwhile, re-pick) a free one; it is kept for this run's restarts.
+      std::filesystem::remove(own_cluster() / "port");
       start_cluster(own_cluster());
       // pg-cluster.sh turns synchronous_commit off for speed; an order acknowledged before a
       // SIGKILL must survive it here. Set before the API opens its first connection.
