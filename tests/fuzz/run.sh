@@ -32,10 +32,11 @@ done
 case "$seconds" in ''|*[!0-9]*) echo "fuzz: --seconds needs a whole number, got '$seconds'" >&2; exit 2 ;; esac
 case "$jobs_max" in ''|*[!0-9]*|0) echo "fuzz: --jobs needs a number >= 1, got '$jobs_max'" >&2; exit 2 ;; esac
 
-build=$(cd "$build" 2>/dev/null && pwd) || {
+if ! abs=$(cd "$build" 2>/dev/null && pwd); then
   echo "fuzz: no build directory '$build': configure it first (cmake --preset fuzz, or make fuzz)" >&2
   exit 2
-}
+fi
+build=$abs
 for t in "${targets[@]}"; do
   if [ ! -x "$build/fuzz/fuzz_$t" ]; then
     echo "fuzz: $build/fuzz/fuzz_$t is missing: cmake --build $build --target fuzz_targets" >&2
