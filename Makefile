@@ -32,7 +32,7 @@ binaries: deps $(BUILD)/CMakeCache.txt
 # and Compose, built and run for real with podman, then the Kubernetes manifests (offline schema +
 # policy validation, and the workloads under podman kube play), then the Ansible playbook (lint,
 # check mode, idempotence).
-test: check-format test-cpp test-asan test-frontend test-containers test-k8s test-ansible
+test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible
 
 test-cpp: build
 	@scripts/install-deps.sh jenkins
@@ -50,7 +50,7 @@ test-asan: deps
 
 # libFuzzer targets (tests/fuzz, docs/reliability.md "Fuzzing"): clang, ASan + UBSan, the fuzz
 # preset's $(FUZZ_BUILD). `make fuzz` runs each target FUZZ_SECONDS (default 600), two at a time;
-# `make test-fuzz` is the short run (not in `make test` yet: a finding of the long runs is being fixed): FUZZ_SMOKE_SECONDS (45) each. A crash or a
+# `make test-fuzz` (in `make test`) is the short run: FUZZ_SMOKE_SECONDS (45) each. A crash or a
 # broken invariant fails either; the input is kept under $(FUZZ_BUILD)/fuzz-work/ and the command
 # that replays it is printed.
 FUZZ_BUILD := build-fuzz
