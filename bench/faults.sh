@@ -92,7 +92,6 @@ record cond_outage_s "$OUTAGE"
 record cond_api_bin "$API_BIN"
 say "$(grep machine_load_avg "$work/summary.env") (2-core machine, shared)"
 
-random_pw() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
 user_pw=$(random_pw)
 admin_pw=$(random_pw)
 
@@ -101,16 +100,6 @@ start_pg() {
   pg_started=1
   pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
   db_url=${pg_url%/*}/boutique_faults
-}
-
-start_api() {
-  api_port=$(free_port)
-  env DATABASE_URL="$db_url" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
-    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
-    "$API_BIN" >>"$work/api.log" 2>>"$work/api.err" &
-  api_pid=$!
-  api=http://127.0.0.1:$api_port
-  wait_http "$api/readyz" "$api_pid" "boutique-api"
 }
 
 login() { # login BASE EMAIL PASSWORD: the bearer token
@@ -129,7 +118,7 @@ ensure_api() {
     sql "$pg_url" "ALTER ROLE postgres SET synchronous_commit = on" >/dev/null
   fi
   if [ -z "$api_pid" ]; then
-    start_api
+    start_api "$db_url" /readyz
     token=$(login "$api" client@boutique.local "$user_pw")
     sql "$db_url" "UPDATE produits SET stock = 1000000000" >/dev/null
     products=$(sql "$db_url" "SELECT string_agg(id::text, ',') FROM produits")

@@ -1,4 +1,4 @@
-# Shared helpers of bench/load.sh and bench/faults.sh (sourced, not run). The caller sets `work`
+# Shared helpers of bench/run.sh, bench/load.sh and bench/faults.sh (sourced, not run). The caller sets `work`
 # (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
 # shellcheck shell=bash disable=SC2154
 
@@ -7,6 +7,8 @@ PY=/usr/bin/python3 # Debian's interpreter: it has psycopg2
 free_port() { # a port the kernel just handed out on 127.0.0.1 (closed again at once)
   "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+random_pw() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -31,6 +33,18 @@ wait_http() { # wait_http URL PID NAME: until URL answers 200, the process is al
     sleep 0.1
   done
   die "$name did not answer $url within 30 s"
+}
+
+start_api() { # start_api DB_URL READY_PATH: boutique-api ($API_BIN) on a free port, demo data,
+  # passwords $admin_pw/$user_pw; sets api_port, api_pid, api; logs appended to $work/api.{log,err}
+  api_port=$(free_port)
+  say "starting $API_BIN on 127.0.0.1:$api_port"
+  env DATABASE_URL="$1" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
+    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
+    "$API_BIN" >>"$work/api.log" 2>>"$work/api.err" &
+  api_pid=$!
+  api=http://127.0.0.1:$api_port
+  wait_http "$api$2" "$api_pid" "boutique-api"
 }
 
 rss_kb() { # rss_kb PID [VmRSS|VmHWM]: resident set (or its peak) in kB, from /proc

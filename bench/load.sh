@@ -95,16 +95,9 @@ pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
 db_url=${pg_url%/*}/boutique_load
 sql "$pg_url" "CREATE DATABASE boutique_load" >/dev/null
 
-api_port=$(free_port)
-user_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-admin_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-say "starting $API_BIN on 127.0.0.1:$api_port"
-env DATABASE_URL="$db_url" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
-  BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
-  "$API_BIN" >"$work/api.log" 2>"$work/api.err" &
-api_pid=$!
-api=http://127.0.0.1:$api_port
-wait_http "$api/readyz" "$api_pid" "boutique-api"
+user_pw=$(random_pw)
+admin_pw=$(random_pw)
+start_api "$db_url" /readyz
 
 token=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
   -d "{\"email\":\"client@boutique.local\",\"password\":\"$user_pw\"}" "$api/api/auth/login" |

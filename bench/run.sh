@@ -53,27 +53,12 @@ for tool in wrk nginx curl ps; do command -v "$tool" >/dev/null 2>&1 || missing+
      cmake --build build-release --target boutique-api) or set BOUTIQUE_API_BIN"
 API_BIN=$(realpath "$API_BIN")
 
-free_port() {   # a port the kernel just handed out on 127.0.0.1 (closed again at once)
-  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # ---------------------------------------------------------------- work dir and cleanup
 work=$(mktemp -d /tmp/boutique-bench.XXXXXX)
 chmod 755 "$work"   # the postgres user and nginx's 'nobody' workers must traverse it
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" perf_pid="" pg_started=0
-
-stop_pid() {   # stop_pid PID: SIGTERM, up to 5 s grace, then SIGKILL; reaps our child
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$pid" 2>/dev/null && { echo "bench: pid $pid ignored SIGTERM, killing it" >&2; kill -KILL "$pid" 2>/dev/null || true; }
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -100,16 +85,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "bench: interrupted" >&2; exit 130' INT
 trap 'echo "bench: terminated" >&2; exit 143' TERM
-
-wait_http() {   # wait_http URL PID NAME: until URL answers 200, the process is alive, at most 30 s
-  local url=$1 pid=$2 name=$3
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
-    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "$name did not answer $url within 30 s"
-}
 
 proc_sum() {   # proc_sum rss|cpu PID...: VmRSS (kB) or user + system CPU (clock ticks), summed
   local what=$1 total=0 pid v
@@ -183,16 +158,9 @@ EOF
 echo "ver_postgresql=$("$PY" -c 'import sys, psycopg2; c = psycopg2.connect(sys.argv[1]); cur = c.cursor(); cur.execute("SHOW server_version"); print(cur.fetchone()[0])' "$db_url")" >>"$work/meta.env"
 
 # ---------------------------------------------------------------- 2. the API (migrates and seeds)
-api_port=$(free_port)
-admin_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-user_pw=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
-say "starting $API_BIN on 127.0.0.1:$api_port"
-env DATABASE_URL="$db_url" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
-  BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
-  "$API_BIN" >"$work/api.log" 2>"$work/api.err" &
-api_pid=$!
-api=http://127.0.0.1:$api_port
-wait_http "$api/api/produits" "$api_pid" "boutique-api"
+admin_pw=$(random_pw)
+user_pw=$(random_pw)
+start_api "$db_url" /api/produits
 
 curl -fsS --max-time 5 -D "$work/api-list.headers" -o "$work/api-list.json" "$api/api/produits"
 content_type=$(awk 'tolower($1) == "content-type:" {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit}' \
