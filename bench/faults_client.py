@@ -24,15 +24,20 @@ def monotonic_ms():
     return time.monotonic() * 1000.0
 
 
+def recv_some(sock, deadline):
+    """The next bytes before the deadline; None on timeout, error or end of stream."""
+    sock.settimeout(max(0.01, deadline - time.monotonic()))
+    try:
+        return sock.recv(65536) or None
+    except (socket.timeout, OSError):
+        return None
+
+
 def read_response(sock, deadline):
     """One HTTP/1.1 response framed by Content-Length; (status, head, body) or None."""
     buf = b""
     while b"\r\n\r\n" not in buf:
-        sock.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            chunk = sock.recv(65536)
-        except (socket.timeout, OSError):
-            return None
+        chunk = recv_some(sock, deadline)
         if not chunk:
             return None
         buf += chunk
@@ -45,11 +50,7 @@ def read_response(sock, deadline):
         if name.strip().lower() == "content-length":
             length = int(value.strip())
     while len(body) < length:
-        sock.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            chunk = sock.recv(65536)
-        except (socket.timeout, OSError):
-            return None
+        chunk = recv_some(sock, deadline)
         if not chunk:
             return None
         body += chunk

@@ -190,13 +190,7 @@ TEST(JenkinsSteps, RunForRealOnTheLocalTarget) {
   // What the build deployed answers, with the credential as the admin password.
   ASSERT_EQ(core::http_get(ws.url(ws.api_port, "/readyz")).status, 200);
   EXPECT_EQ(core::http_get(ws.url(ws.web_port, "/api/produits")).status, 200);
-  auto login =
-      core::http_request({"POST",
-                          ws.url(ws.api_port, "/api/auth/login"),
-                          json{{"email", "admin@boutique.local"}, {"password", password}}.dump(),
-                          {{"Content-Type", "application/json"}},
-                          5s,
-                          {}});
+  auto login = ws.admin_login(password);
   EXPECT_EQ(login.status, 200) << login.body;
 }
 

@@ -182,13 +182,7 @@ TEST(PipelineE2E, LocalGreen) {
   auto info = core::http_get(ws.url(ws.api_port, "/api/info"));
   ASSERT_EQ(info.status, 200) << info.describe();
   EXPECT_EQ(core::http_get(ws.url(ws.web_port, "/")).status, 200);
-  auto login =
-      core::http_request({"POST",
-                          ws.url(ws.api_port, "/api/auth/login"),
-                          json{{"email", "admin@boutique.local"}, {"password", password}}.dump(),
-                          {{"Content-Type", "application/json"}},
-                          5s,
-                          {}});
+  auto login = ws.admin_login(password);
   EXPECT_EQ(login.status, 200) << login.body;
 
   // Validation alone, -o json: passes; stdout is only the JSON

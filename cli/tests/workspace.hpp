@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/http.hpp"
 #include "core/process.hpp"
 #include "core/system.hpp"
 #include "free_port.hpp"
@@ -91,6 +94,18 @@ class Workspace {
   }
   std::string url(int port, const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
+  // POST /api/auth/login as the admin on this workspace's API.
+  core::HttpResponse admin_login(const std::string& password) const {
+    using namespace std::chrono_literals;
+    const std::string body =
+        nlohmann::json{{"email", "admin@boutique.local"}, {"password", password}}.dump();
+    return core::http_request({"POST",
+                               url(api_port, "/api/auth/login"),
+                               body,
+                               {{"Content-Type", "application/json"}},
+                               5s,
+                               {}});
   }
   // The last lines of the stack's logs (for a failing test's output).
   void dump_logs(const std::filesystem::path& state) const {

@@ -405,16 +405,10 @@ TEST_F(Hostile, TenMebibyteBodiesAre413OnEveryWriteRoute) {
   const std::string user = env().user_token();
   const std::string huge = R"({"nom":")" + std::string(10 * kMiB, 'a') + R"("})";
   const std::string nested = std::string(10 * kMiB, '[');
-  struct Target {
-    const char* method;
-    const char* path;
-    std::string bearer;
-  };
-  const std::vector<Target> targets = {
-      {"POST", "/api/auth/login", ""},    {"POST", "/api/utilisateurs", ""},
-      {"POST", "/api/commandes", user},   {"POST", "/api/produits", admin},
-      {"PUT", "/api/produits/1", admin},  {"PATCH", "/api/produits/1", admin},
-      {"POST", "/api/auth/logout", user}, {"GET", "/api/produits", ""}};
+  // Every JSON route, plus one that ignores its body and one that takes none.
+  auto targets = json_body_routes(user, admin);
+  targets.push_back({"POST", "/api/auth/logout", user});
+  targets.push_back({"GET", "/api/produits", ""});
   for (const auto& t : targets) {
     for (const auto* body : {&huge, &nested}) {
       const auto t0 = Clock::now();

@@ -144,16 +144,7 @@ TEST_F(ErreursHttp, MalformedPercentEscapeIs400) {
 TEST_F(ErreursHttp, MalformedJsonIs400) {
   const auto user = env().user_token();
   const auto admin = env().admin_token();
-  struct Target {
-    const char* method;
-    const char* path;
-    std::string bearer;
-  };
-  const std::vector<Target> targets = {
-      {"POST", "/api/auth/login", ""},   {"POST", "/api/utilisateurs", ""},
-      {"POST", "/api/commandes", user},  {"POST", "/api/produits", admin},
-      {"PUT", "/api/produits/1", admin}, {"PATCH", "/api/produits/1", admin}};
-  for (const auto& t : targets) {
+  for (const auto& t : json_body_routes(user, admin)) {
     for (const char* bad : {R"({"email": "a@b.c", "password": )", "pas du json", "{'a': 1}", ""}) {
       const Request req{.method = t.method, .path = t.path, .body = bad, .bearer = t.bearer};
       EXPECT_TRUE(IsProblem(http().send(req), 400))

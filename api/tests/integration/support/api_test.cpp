@@ -35,6 +35,13 @@ std::string tail_lines(const std::string& text, size_t lines) {
   return text.substr(pos);
 }
 
+std::vector<BodyRoute> json_body_routes(const std::string& user_token,
+                                        const std::string& admin_token) {
+  return {{"POST", "/api/auth/login", ""},         {"POST", "/api/utilisateurs", ""},
+          {"POST", "/api/commandes", user_token},  {"POST", "/api/produits", admin_token},
+          {"PUT", "/api/produits/1", admin_token}, {"PATCH", "/api/produits/1", admin_token}};
+}
+
 ApiEnv::ApiEnv(const std::string& suite, SuiteOptions options)
     : suite_(suite),
       options_(std::move(options)),

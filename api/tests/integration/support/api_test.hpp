@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -94,6 +95,16 @@ std::string project_version();
 std::string random_token(size_t length = 20);
 // The last `lines` lines of `text`.
 std::string tail_lines(const std::string& text, size_t lines);
+
+// A route that reads a JSON body, with the bearer token it needs ("" when public).
+struct BodyRoute {
+  const char* method;
+  const char* path;
+  std::string bearer;
+};
+// The six routes that read a JSON body (docs/api.md), each with the token it requires.
+std::vector<BodyRoute> json_body_routes(const std::string& user_token,
+                                        const std::string& admin_token);
 
 template <class Suite>
 class ApiTest : public ::testing::Test {

@@ -104,25 +104,9 @@ std::optional<RawResponse> RawConnection::read_response(std::chrono::millisecond
       error_ = "connection closed after " + std::to_string(buffer_.size()) + " bytes";
       return std::nullopt;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      error_ = "timeout after " + std::to_string(buffer_.size()) + " bytes";
-      return std::nullopt;
-    }
-    pollfd pfd{fd_, POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
-    std::array<char, 16384> chunk{};
-    const ssize_t n = recv(fd_, chunk.data(), chunk.size(), 0);
-    if (n > 0) {
-      buffer_.append(chunk.data(), static_cast<size_t>(n));
-    } else if (n == 0) {
-      eof = true;
-    } else if (errno != EINTR) {
-      error_ = std::string("recv: ") + std::strerror(errno) + " after " +
-               std::to_string(buffer_.size()) + " bytes";
-      return std::nullopt;
-    }
+    const Read got = fill(deadline);
+    if (got == Read::failed) return std::nullopt;
+    eof = got == Read::eof;
   }
 }
 
@@ -139,24 +123,35 @@ std::optional<std::string> RawConnection::read_until(std::string_view pattern,
       buffer_.erase(0, at + pattern.size());
       return head;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      error_ = "timeout after " + std::to_string(buffer_.size()) + " bytes";
-      return std::nullopt;
-    }
-    pollfd pfd{fd_, POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
-    std::array<char, 16384> chunk{};
-    const ssize_t n = recv(fd_, chunk.data(), chunk.size(), 0);
-    if (n > 0) {
-      buffer_.append(chunk.data(), static_cast<size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      error_ = n == 0 ? "connection closed after " + std::to_string(buffer_.size()) + " bytes"
-                      : std::string("recv: ") + std::strerror(errno);
+    const Read got = fill(deadline);
+    if (got == Read::failed) return std::nullopt;
+    if (got == Read::eof) {
+      error_ = "connection closed after " + std::to_string(buffer_.size()) + " bytes";
       return std::nullopt;
     }
   }
+}
+
+RawConnection::Read RawConnection::fill(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    error_ = "timeout after " + std::to_string(buffer_.size()) + " bytes";
+    return Read::failed;
+  }
+  pollfd pfd{fd_, POLLIN, 0};
+  if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return Read::more;
+  std::array<char, 16384> chunk{};
+  const ssize_t n = recv(fd_, chunk.data(), chunk.size(), 0);
+  if (n > 0) {
+    buffer_.append(chunk.data(), static_cast<size_t>(n));
+    return Read::more;
+  }
+  if (n == 0) return Read::eof;
+  if (errno == EINTR) return Read::more;
+  error_ = std::string("recv: ") + std::strerror(errno) + " after " +
+           std::to_string(buffer_.size()) + " bytes";
+  return Read::failed;
 }
 
 bool RawConnection::wait_closed(std::chrono::milliseconds timeout) {

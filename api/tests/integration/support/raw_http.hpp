@@ -40,6 +40,10 @@ class RawConnection {
   bool wait_closed(std::chrono::milliseconds timeout);
 
  private:
+  enum class Read { more, eof, failed };  // failed: error_ says why
+  // Waits for bytes until `deadline` (one poll) and appends what arrives to buffer_.
+  Read fill(std::chrono::steady_clock::time_point deadline);
+
   int fd_ = -1;
   std::string buffer_;
   std::string error_;

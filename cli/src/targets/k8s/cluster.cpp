@@ -58,6 +58,15 @@ const json& at(const json& j, const char* key) {
   return it != j.end() ? *it : empty;
 }
 
+// The message of the status condition `type` that is False for `reason`, when there is one.
+std::optional<std::string> false_condition(const json& status, const char* type,
+                                           const char* reason) {
+  for (const auto& c : at(status, "conditions"))
+    if (str(c, "type") == type && str(c, "status") == "False" && str(c, "reason") == reason)
+      return str(c, "message");
+  return std::nullopt;
+}
+
 struct Class {
   core::ExitCode code;
   bool logs;
@@ -104,12 +113,10 @@ std::vector<Deployment> parse_deployments(const std::string& text) {
     d.ready = count(st, "readyReplicas");
     d.available = count(st, "availableReplicas");
     d.replicas = count(st, "replicas");
-    for (const auto& c : at(st, "conditions"))
-      if (str(c, "type") == "Progressing" && str(c, "status") == "False" &&
-          str(c, "reason") == "ProgressDeadlineExceeded") {
-        d.deadline_exceeded = true;
-        d.progress_message = str(c, "message");
-      }
+    if (auto m = false_condition(st, "Progressing", "ProgressDeadlineExceeded")) {
+      d.deadline_exceeded = true;
+      d.progress_message = *m;
+    }
     out.push_back(std::move(d));
   }
   return out;
@@ -123,12 +130,10 @@ std::vector<Pod> parse_pods(const std::string& text) {
     p.name = str(at(it, "metadata"), "name");
     p.labels = labels(at(at(it, "metadata"), "labels"));
     p.phase = str(st, "phase");
-    for (const auto& c : at(st, "conditions"))
-      if (str(c, "type") == "PodScheduled" && str(c, "status") == "False" &&
-          str(c, "reason") == "Unschedulable") {
-        p.unschedulable = true;
-        p.schedule_message = str(c, "message");
-      }
+    if (auto m = false_condition(st, "PodScheduled", "Unschedulable")) {
+      p.unschedulable = true;
+      p.schedule_message = *m;
+    }
     for (const auto& c : at(st, "containerStatuses")) {
       ContainerStatus cs;
       cs.name = str(c, "name");
