@@ -219,6 +219,37 @@ TEST(Migrations, LatestIsTheHighestNumberedFile) {
     std::ofstream(d.path / "api" / "migrations" / n) << "--";
   EXPECT_EQ(latest_migration(d.path), 10);
   EXPECT_EQ(latest_migration(d.path / "nothing"), 0);
+  std::ofstream(d.path / "api" / "migrations" / "99999999999999999999_huge.sql") << "--";
+  EXPECT_EQ(latest_migration(d.path), 10);
+}
+
+TEST(Migrations, ReportReadsTheApiInfoBody) {
+  auto r = migration_report(
+      R"({"database":{"status":"up","migration_version":3,"migration_expected":4}})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->have, 3);
+  EXPECT_EQ(r->want, 4);
+  r = migration_report(R"({"database":{"migration_version":"7","migration_expected":null}})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->have, 7);
+  EXPECT_EQ(r->want, 0);
+}
+
+// Whatever answers on the API's port, `boutique status` reports a failed check, never exit 70.
+TEST(Migrations, ReportOfAnUnexpectedBodyNeverThrows) {
+  for (const char* body : {"", "not json", "[]", "42", R"({"database":[1,2]})",
+                           R"({"database":"up"})", R"({"database":null})"})
+    EXPECT_FALSE(migration_report(body)) << body;
+  for (const char* body :
+       {R"({"database":{"migration_version":-1,"migration_expected":1e300}})",
+        R"({"database":{"migration_version":18446744073709551615,"migration_expected":"12abc"}})",
+        R"({"database":{"migration_version":[3],"migration_expected":{"v":4}}})",
+        R"({"database":{"migration_version":"99999999999999999999","migration_expected":true}})"}) {
+    auto r = migration_report(body);
+    ASSERT_TRUE(r) << body;
+    EXPECT_EQ(r->have, 0) << body;
+    EXPECT_EQ(r->want, 0) << body;
+  }
 }
 
 TEST(Ports, FreeAndTakenPortsAndTheirOwner) {

@@ -3,6 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cstdint>
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -24,9 +28,38 @@ int latest_migration(const fs::path& root) {
     if (e.path().extension() != ".sql") continue;
     std::size_t i = 0;
     while (i < n.size() && std::isdigit(static_cast<unsigned char>(n[i]))) ++i;
-    if (i > 0) best = std::max(best, std::stoi(n.substr(0, i)));
+    if (i > 0 && i < 10) best = std::max(best, std::stoi(n.substr(0, i)));
   }
   return best;
+}
+
+namespace {
+
+int version_of(const nlohmann::json& v) {
+  constexpr std::int64_t max = std::numeric_limits<int>::max();
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= max ? v.get<int>() : 0;
+  if (v.is_number_integer()) {
+    auto n = v.get<std::int64_t>();
+    return n >= 0 && n <= max ? static_cast<int>(n) : 0;
+  }
+  if (!v.is_string()) return 0;
+  const auto& s = v.get_ref<const std::string&>();
+  int n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  return ec == std::errc() && end == s.data() + s.size() && n >= 0 ? n : 0;
+}
+
+}  // namespace
+
+std::optional<MigrationReport> migration_report(std::string_view info_body) {
+  auto j = nlohmann::json::parse(info_body, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  auto db = j.find("database");
+  if (db == j.end() || !db->is_object()) return std::nullopt;
+  MigrationReport r;
+  if (auto v = db->find("migration_version"); v != db->end()) r.have = version_of(*v);
+  if (auto v = db->find("migration_expected"); v != db->end()) r.want = version_of(*v);
+  return r;
 }
 
 Api::Api(core::Context& ctx, const Layout& layout) : ctx_(ctx), layout_(layout) {}
@@ -104,19 +137,13 @@ std::vector<core::Check> Api::checks() {
   core::Check mig{"api", "migrations", false, "port closed", "see `boutique logs api`"};
   if (listening) {
     auto r = core::http_get(base_url() + "/api/info", 2s);
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (!r.ok() || j.is_discarded() || !j.contains("database")) {
+    auto report = r.ok() ? migration_report(r.body) : std::nullopt;
+    if (!report) {
       mig.detail = "GET /api/info -> " + r.describe();
     } else {
       // Expected: what the running binary says it needs, else the newest file in api/migrations.
-      const auto& db = j["database"];
-      auto as_int = [](const nlohmann::json& v) {
-        return v.is_number_integer() ? v.get<int>()
-               : v.is_string()       ? std::atoi(v.get<std::string>().c_str())
-                                     : 0;
-      };
-      int have = as_int(db.value("migration_version", nlohmann::json()));
-      int want = as_int(db.value("migration_expected", nlohmann::json()));
+      int have = report->have;
+      int want = report->want;
       const char* from = "reported by the API";
       if (want == 0) {
         want = latest_migration(layout_.root);
