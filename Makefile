@@ -50,12 +50,12 @@ test-asan: deps
 
 # libFuzzer targets (tests/fuzz, docs/reliability.md "Fuzzing"): clang, ASan + UBSan, the fuzz
 # preset's $(FUZZ_BUILD). `make fuzz` runs each target FUZZ_SECONDS (default 600), two at a time;
-# `make test-fuzz` (in `make test`) is the short run: FUZZ_SMOKE_SECONDS (45) each. A crash or a
+# `make test-fuzz` (in `make test`) is the short run: FUZZ_SMOKE_SECONDS (60) each. A crash or a
 # broken invariant fails either; the input is kept under $(FUZZ_BUILD)/fuzz-work/ and the command
 # that replays it is printed.
 FUZZ_BUILD := build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_SMOKE_SECONDS ?= 45
+FUZZ_SMOKE_SECONDS ?= 60
 .PHONY: fuzz fuzz-deps fuzz-build test-fuzz
 
 fuzz-deps:

@@ -2,11 +2,14 @@
 // Pistache's own request parser on the accepted head and body), then decoded the way the handlers
 // do: the path id of /api/produits/:id (http::decode_id), the query string of GET /api/produits
 // (http::decode_query, then domain::parse_produit_query) and the JSON body (http::decode_json_body,
-// then every write route's parser, api_checks.hpp).
+// then every write route's parser, api_checks.hpp), and the headers the handlers read
+// (Authorization: http::decode_bearer; Idempotency-Key: http::decode_idempotency_key).
 // Invariants: a refused head is a 4xx problem; a rejection is a 400 problem (415 for a body without
 // JSON Content-Type); an accepted query is within bounds, and its canonical form (the cache key)
 // and every URL of its Link header, read back the same way, are accepted and give the same filters
-// (links: a page that exists).
+// (links: a page that exists); a bearer token is exactly what follows "Bearer " less trailing
+// spaces, and nothing else is one; an Idempotency-Key is accepted iff 1-200 visible ASCII
+// characters, unchanged, else a 400 problem.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -20,6 +23,7 @@
 
 #include "api_checks.hpp"
 #include "domain/produit_query.hpp"
+#include "http/request.hpp"
 #include "http/request_head.hpp"
 
 namespace {
@@ -152,6 +156,42 @@ void check_query(const Pistache::Http::Uri::Query& raw) {
   }
 }
 
+// A copy: tryGetRaw returns the header by value.
+std::optional<std::string> header_of(const Pistache::Http::Request& req, const char* name) {
+  const auto raw = req.headers().tryGetRaw(name);
+  return raw ? std::optional<std::string>(raw->value()) : std::nullopt;
+}
+
+void check_headers(const Pistache::Http::Request& req) {
+  const auto auth_copy = header_of(req, "Authorization");
+  const auto auth = auth_copy ? std::optional<std::string_view>(*auth_copy) : std::nullopt;
+  const auto token = http::decode_bearer(auth);
+  if (token) {
+    FUZZ_CHECK(auth && auth->starts_with("Bearer ") && auth->size() > 7, "token without Bearer");
+    auto rest = auth->substr(7);
+    FUZZ_CHECK(rest.starts_with(*token) &&
+                   rest.substr(token->size()).find_first_not_of(' ') == std::string_view::npos,
+               "token is not the rest of the header less trailing spaces");
+    FUZZ_CHECK(token->empty() || token->back() != ' ', "token ends with a space");
+  } else {
+    FUZZ_CHECK(!auth || !auth->starts_with("Bearer ") || auth->size() == 7,
+               "Bearer header without a token");
+  }
+
+  const auto key_copy = header_of(req, "Idempotency-Key");
+  const auto key_header = key_copy ? std::optional<std::string_view>(*key_copy) : std::nullopt;
+  bool valid = key_header && !key_header->empty() && key_header->size() <= 200;
+  if (key_header)
+    for (const char c : *key_header) valid = valid && c >= 0x21 && c <= 0x7E;
+  try {
+    const auto key = http::decode_idempotency_key(key_header);
+    FUZZ_CHECK(key ? valid && *key == *key_header : !key_header, "Idempotency-Key accepted");
+  } catch (const http::Problem& p) {
+    fuzz::check_problem(p, 400);
+    FUZZ_CHECK(key_header && !valid, "Idempotency-Key refused");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -165,6 +205,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   check_query(req->query());
+  check_headers(*req);
 
   const auto type = req->headers().tryGetRaw("Content-Type");
   fuzz::check_json_body(

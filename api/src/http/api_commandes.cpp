@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "db/commandes_repo.hpp"
 #include "domain/json_text.hpp"
 #include "http/api.hpp"
@@ -13,13 +11,10 @@ namespace {
 
 std::optional<db::IdempotencyKey> idempotency_key(
     const Request& req, const std::vector<domain::LigneDemandee>& lignes) {
-  const auto key = req.header("Idempotency-Key");
+  const auto header = req.header("Idempotency-Key");
+  const auto key =
+      decode_idempotency_key(header ? std::optional<std::string_view>(*header) : std::nullopt);
   if (!key) return std::nullopt;
-  const bool printable =
-      std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
-  if (key->empty() || key->size() > 200 || !printable) {
-    throw bad_request("Idempotency-Key : 1 à 200 caractères ASCII visibles");
-  }
   return db::IdempotencyKey{*key, security::token_digest(domain::canonical_lignes(lignes))};
 }
 

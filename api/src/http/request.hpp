@@ -25,6 +25,12 @@ nlohmann::json decode_json_body(std::optional<std::string_view> content_type,
                                 const std::string& body);
 // A positive integer (400 naming `name` otherwise).
 std::int64_t decode_id(std::string_view raw, const char* name);
+// The token of an Authorization header "Bearer <token>" (trailing spaces dropped); nullopt when the
+// header is absent or of another scheme. Never throws: what the token is worth is the database's
+// answer.
+std::optional<std::string> decode_bearer(std::optional<std::string_view> authorization);
+// An Idempotency-Key header: 1 to 200 visible ASCII characters (400 otherwise); nullopt if absent.
+std::optional<std::string> decode_idempotency_key(std::optional<std::string_view> header);
 
 class Request {
  public:
