@@ -3,9 +3,11 @@
 // steps): a temporary directory the postgres and www-data users can traverse, holding what
 // `boutique up` reads from a checkout (the API's migrations, the nginx template) but no frontend
 // sources (`up` then serves its generated page instead of running npm), free ports, and the
-// environment that points `boutique` at them. The destructor stops whatever is left running.
+// environment that points `boutique` at them. The destructor stops whatever is left running
+// (`down`, else SIGKILL of the pid files' processes).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -56,16 +58,36 @@ class Workspace {
   ~Workspace() {
     // Best effort, even after a failure: nothing may be left running. Never throws (a destructor
     // that throws aborts the test and leaves the directory behind).
+    bool down = false;
     try {
-      run({"down", "--volumes", "--yes"});
+      down = run({"down", "--volumes", "--yes"}).exit_code == 0;
     } catch (const std::exception& e) {
       std::cerr << "cleaning up " << base << ": " << e.what() << "\n";
     }
+    if (!down) kill_what_is_left();
     std::error_code ec;
     std::filesystem::remove_all(base, ec);
   }
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
+
+  // When `down` failed: SIGKILL the API, nginx and PostgreSQL of the pid files under the default
+  // state dir (<root>/.boutique), so that no test leaves a server behind.
+  void kill_what_is_left() const {
+    const auto state = root / ".boutique";
+    auto pg_home = state / "pg";
+    if (auto recorded = core::read_text(state / "pg-home")) {
+      while (!recorded->empty() && recorded->back() == '\n') recorded->pop_back();
+      if (!recorded->empty()) pg_home = *recorded;
+    }
+    for (const auto& file :
+         {state / "run/api.pid", state / "run/web.pid", pg_home / "data/postmaster.pid"}) {
+      const auto pid = core::read_pid_file(file);
+      if (!pid || *pid <= 1 || !core::process_alive(*pid)) continue;
+      std::cerr << "cleaning up " << base << ": SIGKILL " << *pid << " (" << file << ")\n";
+      ::kill(*pid, SIGKILL);
+    }
+  }
 
   // <root>/<rel> -> <source tree>/<rel>
   void link(const std::string& rel) {

@@ -7,11 +7,11 @@
 //   <state>/secrets/          db_password, admin_password
 //   <state>/run/              api.pid, web.pid
 //   <state>/logs/             api.log, web.log (nginx errors), web-access.log
-//   <state>/web/              nginx.conf, boutique.conf, tmp/, placeholder/ (page until the UI
-//   exists) <pg home>/                data/, sock/, postgresql.log: <state>/pg, unless the
-//   `postgres` user
-//                             cannot reach the state dir (then /var/lib/boutique/pg-<hash>,
-//                             recorded in <state>/pg-home)
+//   <state>/web/              nginx.conf, boutique.conf, tmp/, placeholder/ (the page shown
+//                             until the UI is built)
+//   <pg home>/                data/, sock/, postgresql.log. <pg home> is <state>/pg, unless
+//                             the `postgres` user cannot reach the state dir: then
+//                             /var/lib/boutique/pg-<hash>, recorded in <state>/pg-home
 #include <filesystem>
 #include <optional>
 #include <string>
