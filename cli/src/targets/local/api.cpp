@@ -139,7 +139,8 @@ std::vector<core::Check> Api::checks() {
     auto r = core::http_get(base_url() + "/api/info", 2s);
     auto report = r.ok() ? migration_report(r.body) : std::nullopt;
     if (!report) {
-      mig.detail = "GET /api/info -> " + r.describe();
+      mig.detail = "GET /api/info -> " + r.describe() +
+                   (r.ok() ? ", but not the API's answer (no `database` object)" : "");
     } else {
       // Expected: what the running binary says it needs, else the newest file in api/migrations.
       int have = report->have;
