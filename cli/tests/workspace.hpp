@@ -26,6 +26,7 @@
 #include "core/system.hpp"
 #include "free_port.hpp"
 #include "hermetic_env.hpp"
+#include "targets/local/layout.hpp"
 
 namespace boutique::fixture {
 
@@ -74,14 +75,9 @@ class Workspace {
   // When `down` failed: SIGKILL the API, nginx and PostgreSQL of the pid files under the default
   // state dir (<root>/.boutique), so that no test leaves a server behind.
   void kill_what_is_left() const {
-    const auto state = root / ".boutique";
-    auto pg_home = state / "pg";
-    if (auto recorded = core::read_text(state / "pg-home")) {
-      while (!recorded->empty() && recorded->back() == '\n') recorded->pop_back();
-      if (!recorded->empty()) pg_home = *recorded;
-    }
-    for (const auto& file :
-         {state / "run/api.pid", state / "run/web.pid", pg_home / "data/postmaster.pid"}) {
+    const auto layout = targets::local::Layout::at(root, root / ".boutique");
+    for (const auto& file : {layout.run() / "api.pid", layout.run() / "web.pid",
+                             layout.pg_data() / "postmaster.pid"}) {
       const auto pid = core::read_pid_file(file);
       if (!pid || *pid <= 1 || !core::process_alive(*pid)) continue;
       std::cerr << "cleaning up " << base << ": SIGKILL " << *pid << " (" << file << ")\n";

@@ -11,9 +11,13 @@ namespace fs = std::filesystem;
 namespace boutique::targets::local {
 
 Layout Layout::from(const core::Config& cfg) {
+  return at(cfg.root(), fs::absolute(cfg.path("local.state_dir")).lexically_normal());
+}
+
+Layout Layout::at(const fs::path& root, const fs::path& state) {
   Layout l;
-  l.root = cfg.root();
-  l.state = fs::absolute(cfg.path("local.state_dir")).lexically_normal();
+  l.root = root;
+  l.state = state;
   l.pg_home = l.state / "pg";
   if (auto ext = core::read_text(l.pg_home_file())) {
     std::string p = *ext;

@@ -27,6 +27,8 @@ struct Layout {
   bool pg_external = false;
 
   static Layout from(const core::Config& cfg);
+  // The layout of the state dir `state` (absolute) of the checkout `root`.
+  static Layout at(const std::filesystem::path& root, const std::filesystem::path& state);
 
   std::filesystem::path marker() const { return state / ".boutique-state"; }
   std::filesystem::path lock() const { return state / "lock"; }
