@@ -11,9 +11,7 @@ namespace {
 
 std::optional<db::IdempotencyKey> idempotency_key(
     const Request& req, const std::vector<domain::LigneDemandee>& lignes) {
-  const auto header = req.header("Idempotency-Key");
-  const auto key =
-      decode_idempotency_key(header ? std::optional<std::string_view>(*header) : std::nullopt);
+  const auto key = decode_idempotency_key(req.header("Idempotency-Key"));
   if (!key) return std::nullopt;
   return db::IdempotencyKey{*key, security::token_digest(domain::canonical_lignes(lignes))};
 }

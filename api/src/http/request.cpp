@@ -63,30 +63,29 @@ std::int64_t Request::id_param(const char* name) const {
   return decode_id(req_.param(std::string(":") + name).as<std::string>(), name);
 }
 
-std::optional<std::string> decode_bearer(std::optional<std::string_view> authorization) {
+std::optional<std::string> decode_bearer(const std::optional<std::string>& authorization) {
   constexpr std::string_view prefix = "Bearer ";
   if (!authorization || authorization->size() <= prefix.size() ||
       !authorization->starts_with(prefix)) {
     return std::nullopt;
   }
   auto token = authorization->substr(prefix.size());
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  return std::string(token);
+  while (!token.empty() && token.back() == ' ') token.pop_back();
+  return token;
 }
 
-std::optional<std::string> decode_idempotency_key(std::optional<std::string_view> header) {
+std::optional<std::string> decode_idempotency_key(const std::optional<std::string>& header) {
   if (!header) return std::nullopt;
   const bool printable =
       std::all_of(header->begin(), header->end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
   if (header->empty() || header->size() > 200 || !printable) {
     throw bad_request("Idempotency-Key : 1 à 200 caractères ASCII visibles");
   }
-  return std::string(*header);
+  return header;
 }
 
 std::optional<std::string> Request::bearer_token() const {
-  const auto auth = header("Authorization");
-  return decode_bearer(auth ? std::optional<std::string_view>(*auth) : std::nullopt);
+  return decode_bearer(header("Authorization"));
 }
 
 }  // namespace boutique::http

@@ -28,9 +28,9 @@ std::int64_t decode_id(std::string_view raw, const char* name);
 // The token of an Authorization header "Bearer <token>" (trailing spaces dropped); nullopt when the
 // header is absent or of another scheme. Never throws: what the token is worth is the database's
 // answer.
-std::optional<std::string> decode_bearer(std::optional<std::string_view> authorization);
+std::optional<std::string> decode_bearer(const std::optional<std::string>& authorization);
 // An Idempotency-Key header: 1 to 200 visible ASCII characters (400 otherwise); nullopt if absent.
-std::optional<std::string> decode_idempotency_key(std::optional<std::string_view> header);
+std::optional<std::string> decode_idempotency_key(const std::optional<std::string>& header);
 
 class Request {
  public:
