@@ -407,8 +407,8 @@ TEST_F(Hostile, TenMebibyteBodiesAre413OnEveryWriteRoute) {
   const std::string nested = std::string(10 * kMiB, '[');
   // Every JSON route, plus one that ignores its body and one that takes none.
   auto targets = json_body_routes(user, admin);
-  targets.push_back({"POST", "/api/auth/logout", user});
-  targets.push_back({"GET", "/api/produits", ""});
+  targets.push_back({"POST", "/api/auth/logout", user, ""});
+  targets.push_back({"GET", "/api/produits", "", ""});
   for (const auto& t : targets) {
     for (const auto* body : {&huge, &nested}) {
       const auto t0 = Clock::now();
@@ -451,28 +451,15 @@ TEST_F(Hostile, TruncatedJsonOnEveryWriteRouteIs400) {
   const auto before = snapshot();
   const std::string admin = env().admin_token();
   const std::string user = env().user_token();
-  struct Target {
-    const char* method;
-    const char* path;
-    std::string bearer;
-    std::string body;  // a valid body (for this route) to cut
-  };
-  const std::vector<Target> targets = {
-      {"POST", "/api/auth/login", "", R"({"email":"nobody@example.com","password":"0123456789"})"},
-      {"POST", "/api/utilisateurs", "",
-       R"({"nom":"Trunc","email":"trunc@example.com","password":"0123456789"})"},
-      {"POST", "/api/commandes", user, R"({"lignes":[{"produit_id":1,"quantite":1}]})"},
-      {"POST", "/api/produits", admin, R"({"nom":"T","categorie":"C","prix":"1.00","stock":1})"},
-      {"PUT", "/api/produits/1", admin, R"({"nom":"T","categorie":"C","prix":"1.00","stock":1})"},
-      {"PATCH", "/api/produits/1", admin, R"({"prix":"2.50","stock":[1,{"a":null}]})"}};
   size_t sent = 0;
-  for (const auto& t : targets) {
-    for (size_t cut = 1; cut < t.body.size(); ++cut) {
+  for (const auto& t : json_body_routes(user, admin)) {
+    const std::string& body = t.valid_body;  // cut short at every byte
+    for (size_t cut = 1; cut < body.size(); ++cut) {
       const Request req{
-          .method = t.method, .path = t.path, .body = t.body.substr(0, cut), .bearer = t.bearer};
+          .method = t.method, .path = t.path, .body = body.substr(0, cut), .bearer = t.bearer};
       const Response r = http().send(req);
       ++sent;
-      EXPECT_TRUE(IsProblem(r, 400)) << t.method << " " << t.path << " " << t.body.substr(0, cut);
+      EXPECT_TRUE(IsProblem(r, 400)) << t.method << " " << t.path << " " << body.substr(0, cut);
     }
   }
   std::printf("[hostile] truncated JSON bodies: %zu requests, all 400\n", sent);

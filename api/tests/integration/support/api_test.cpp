@@ -37,9 +37,15 @@ std::string tail_lines(const std::string& text, size_t lines) {
 
 std::vector<BodyRoute> json_body_routes(const std::string& user_token,
                                         const std::string& admin_token) {
-  return {{"POST", "/api/auth/login", ""},         {"POST", "/api/utilisateurs", ""},
-          {"POST", "/api/commandes", user_token},  {"POST", "/api/produits", admin_token},
-          {"PUT", "/api/produits/1", admin_token}, {"PATCH", "/api/produits/1", admin_token}};
+  const std::string produit = R"({"nom":"T","categorie":"C","prix":"1.00","stock":1})";
+  return {
+      {"POST", "/api/auth/login", "", R"({"email":"nobody@example.com","password":"0123456789"})"},
+      {"POST", "/api/utilisateurs", "",
+       R"({"nom":"Trunc","email":"trunc@example.com","password":"0123456789"})"},
+      {"POST", "/api/commandes", user_token, R"({"lignes":[{"produit_id":1,"quantite":1}]})"},
+      {"POST", "/api/produits", admin_token, produit},
+      {"PUT", "/api/produits/1", admin_token, produit},
+      {"PATCH", "/api/produits/1", admin_token, R"({"prix":"2.50","stock":[1,{"a":null}]})"}};
 }
 
 ApiEnv::ApiEnv(const std::string& suite, SuiteOptions options)

@@ -96,11 +96,13 @@ std::string random_token(size_t length = 20);
 // The last `lines` lines of `text`.
 std::string tail_lines(const std::string& text, size_t lines);
 
-// A route that reads a JSON body, with the bearer token it needs ("" when public).
+// A route that reads a JSON body, with the bearer token it needs ("" when public) and a body it
+// accepts (JSON-wise: a login may still be refused).
 struct BodyRoute {
   const char* method;
   const char* path;
   std::string bearer;
+  std::string valid_body;
 };
 // The six routes that read a JSON body (docs/api.md), each with the token it requires.
 std::vector<BodyRoute> json_body_routes(const std::string& user_token,
