@@ -1,5 +1,5 @@
-# Shared helpers of bench/run.sh, bench/load.sh and bench/faults.sh (sourced, not run). The caller sets `work`
-# (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
+# Shared helpers of bench/run.sh, bench/load.sh and bench/faults.sh (sourced, not run). The caller
+# sets `work` (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
 # shellcheck shell=bash disable=SC2154
 
 PY=/usr/bin/python3 # Debian's interpreter: it has psycopg2
