@@ -8,8 +8,15 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc)
 BOUTIQUE := $(BUILD)/bin/boutique
 ASAN_BUILD ?= build-asan
+# The project's pinned Node.js and npm (scripts/install-deps.sh node) come first for every recipe:
+# the UI's build and tests, the manifests' validators and `boutique up` all use them.
+export PATH := $(CURDIR)/frontend/toolchain/node/bin:$(PATH)
 
-.PHONY: all deps build binaries test test-cpp test-asan test-frontend test-containers test-k8s test-ansible check-format format up down status bench install clean
+# Every target installs what it uses before using it: `scripts/install-deps.sh GROUP...` in its
+# recipe (idempotent, well under a second when nothing is missing). tests/fresh/run.sh reads these
+# lines from `make -n test bench` and runs each in a fresh Debian 12 container.
+
+.PHONY: all deps build binaries test test-cpp test-asan test-frontend test-containers test-k8s test-ansible test-fresh check-format format up down status bench install clean
 
 all: build
 
@@ -31,8 +38,9 @@ binaries: deps $(BUILD)/CMakeCache.txt
 # Groovy), the UI (type check, lint, unit tests, build, Playwright E2E), then the container images
 # and Compose, built and run for real with podman, then the Kubernetes manifests (offline schema +
 # policy validation, and the workloads under podman kube play), then the Ansible playbook (lint,
-# check mode, idempotence).
-test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible
+# check mode, idempotence), and last the fresh-machine test: `make up` and every install step above
+# in fresh Debian 12 containers (tests/fresh/run.sh, docs/fresh-machine.md).
+test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible test-fresh
 
 test-cpp: build
 	@scripts/install-deps.sh jenkins
@@ -74,23 +82,33 @@ test-fuzz: fuzz-build
 	tests/fuzz/run.sh --build $(FUZZ_BUILD) --seconds $(FUZZ_SMOKE_SECONDS)
 
 test-frontend: build
-	@scripts/install-deps.sh ui
+	@scripts/install-deps.sh ui node
 	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api frontend/scripts/test-all.sh
 
 # run.sh first: it installs podman & co. and the local base image the CLI's container test needs.
 test-containers: build
+	@scripts/install-deps.sh containers run node
 	tests/containers/run.sh
 	BOUTIQUE_CONTAINER_TESTS=1 ctest --test-dir $(BUILD) --output-on-failure --timeout 900 -L containers
 
 test-k8s: test-containers
+	@scripts/install-deps.sh k8s node
 	manifests/tests/run.sh
 	manifests/tests/kube-play.sh
 
 # ansible-lint (production), --syntax-check, --check, then two real runs: the second must change nothing.
 test-ansible:
+	@scripts/install-deps.sh ansible
 	playbooks/tests/run.sh
 
+# A fresh Debian 12 in podman containers: `make up` on the first try, then every install step of
+# `make test` and `make bench` and the tools they bring (≈ 15 min; docs/fresh-machine.md).
+test-fresh:
+	@scripts/install-deps.sh containers
+	tests/fresh/run.sh
+
 check-format:
+	@scripts/install-deps.sh build
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
 	  [ -z "$$files" ] || clang-format --dry-run -Werror $$files
 
@@ -98,6 +116,7 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format -i
 
 up: binaries
+	@scripts/install-deps.sh node
 	$(BOUTIQUE) up
 
 down:

@@ -2,7 +2,9 @@
 # Installs the Debian packages Boutique needs, and only those that are missing.
 # Idempotent: a second run installs nothing and takes well under a second.
 # Usage: scripts/install-deps.sh [--list] [GROUP...]
-#   groups: build run test fuzz bench containers k8s ui ansible jenkins (default: build run)
+#   groups: build run node test fuzz bench containers k8s ui ansible jenkins (default: build run)
+#   node also installs the project's pinned Node.js and npm (frontend/toolchain/install.sh, from the
+#   npm registry: Debian 12's nodejs is 18, too old for the UI's tools); see docs/frontend.md.
 #   --list: print the groups' packages, one per line, and install nothing (playbooks/ reads this,
 #           so the playbook and this script install the same sets).
 # Works as root or through sudo. Exit 1 when apt-get fails.
@@ -21,9 +23,12 @@ declare -A GROUPS_PKGS=(
   # podman kube play (manifests/tests/kube-play.sh): its pods' infra container runs catatonit.
   # kubectl is not here: Debian 12's kubernetes-client (1.20) is too old for the kustomizations.
   [k8s]="podman runc catatonit"
+  # The UI's build and tests: curl fetches the pinned Node.js (see the top of this file).
+  [node]="curl ca-certificates"
   [ui]="chromium"
-  # playbooks/ (docs/ansible.md): ansible-core 2.14 and ansible-lint 6.13.
-  [ansible]="ansible-core ansible-lint"
+  # playbooks/ (docs/ansible.md): ansible-core 2.14, ansible-lint 6.13, and Debian's ansible for its
+  # collections: the tests read the json stdout callback of ansible.posix.
+  [ansible]="ansible-core ansible ansible-lint"
   # The Jenkinsfile's tests (docs/jenkins.md): Groovy 2.4 evaluates it; default-jre-headless gives
   # groovy its /usr/lib/jvm/default-java.
   [jenkins]="groovy default-jre-headless"
@@ -59,7 +64,18 @@ for p in "${wanted[@]}"; do
   [ "$status" = "install ok installed" ] || missing+=("$p")
 done
 
+# What a group needs beyond Debian's packages, run after apt (each step is idempotent itself).
+post_install() {
+  local g
+  for g in "${groups[@]}"; do
+    case "$g" in
+      node) "$(dirname "$0")/../frontend/toolchain/install.sh" ;;
+    esac
+  done
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  post_install
   exit 0
 fi
 
@@ -82,8 +98,14 @@ if [ ! -e "$policy_rc" ]; then
   "${SUDO[@]}" chmod 755 "$policy_rc"
   policy_added=1
 fi
-cleanup() { [ "$policy_added" = 1 ] && "${SUDO[@]}" rm -f "$policy_rc"; }
+# An if, not `[ … ] && …`: under set -e a false test as the trap's last command is the script's
+# exit status, so a machine that already had policy-rc.d (Debian's images do) failed after a
+# successful install.
+cleanup() {
+  if [ "$policy_added" = 1 ]; then "${SUDO[@]}" rm -f "$policy_rc"; fi
+}
 trap cleanup EXIT
 
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+post_install

@@ -152,7 +152,7 @@ TEST(Tags, BaseImagesOfTheProjectDockerfiles) {
   auto web = core::read_text(fs::path(BOUTIQUE_SOURCE_DIR) / "frontend" / "Dockerfile");
   ASSERT_TRUE(api && web);
   EXPECT_EQ(base_images(*api), std::vector<std::string>{"debian:bookworm-slim"});
-  EXPECT_EQ(base_images(*web), std::vector<std::string>{"debian:bookworm-slim"});  // ${NODE_IMAGE}
+  EXPECT_EQ(base_images(*web), std::vector<std::string>{"debian:bookworm-slim"});
   EXPECT_EQ(base_images("FROM --platform=linux/amd64 alpine:3 AS a\nFROM a\nFROM scratch\n"),
             std::vector<std::string>{"alpine:3"});
 }

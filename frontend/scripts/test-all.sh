@@ -10,6 +10,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 repo_root=$(cd .. && pwd)
+# The project's pinned Node.js and npm (docs/frontend.md, "Node.js"), installed when missing.
+toolchain/install.sh
+export PATH="$PWD/toolchain/node/bin:$PATH"
 run_e2e=1
 [ "${1:-}" = "--no-e2e" ] && run_e2e=0
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Sourced by run.sh and kube-play.sh: kubectl and node ≥ 20 present, node_modules following
-# package-lock.json (npm ci writes node_modules/.package-lock.json). Runs in manifests/tests/.
+# Sourced by run.sh and kube-play.sh: kubectl present, the project's pinned Node.js first on PATH
+# (installed when missing, docs/frontend.md "Node.js"), node_modules following package-lock.json
+# (npm ci writes node_modules/.package-lock.json). Runs in manifests/tests/.
+../../frontend/toolchain/install.sh
+export PATH="$(cd ../../frontend/toolchain/node/bin && pwd):$PATH"
 if ! command -v kubectl >/dev/null; then
   echo "manifests/tests: kubectl not found. It renders the overlays (kubectl kustomize, no cluster needed)." >&2
   echo "  Install a kubectl ≥ 1.27 (Debian 12's kubernetes-client 1.20 is too old for these kustomizations)." >&2

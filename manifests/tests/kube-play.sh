@@ -19,22 +19,8 @@ WEB_IMAGE=localhost/boutique-frontend:$TAG
 # image's uid 999 and directory modes (podman/postgres/Containerfile).
 PG_IMAGE=localhost/boutique-k8stest/postgres:15
 
-t0=$(date +%s)
-step_t=$t0
-passed=0
-log() { printf '%s\n' "$*"; }
-ok() {
-  local now
-  now=$(date +%s)
-  passed=$((passed + 1))
-  log "ok $passed - $* ($((now - step_t)) s)"
-  step_t=$now
-}
-fail() {
-  log "FAIL - $*"
-  diagnostics
-  exit 1
-}
+# shellcheck source=../../tests/lib/checks.sh
+. "$ROOT/tests/lib/checks.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "manifests/tests/kube-play.sh: needs root (rootful podman)" >&2; exit 1; }
 "$ROOT/scripts/install-deps.sh" containers k8s

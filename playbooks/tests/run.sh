@@ -29,9 +29,7 @@ py=/usr/bin/python3
 fail() { echo "playbooks/tests: FAIL: $*" >&2; exit 1; }
 step() { echo "== $* ($(( SECONDS ))s)"; }
 
-for tool in ansible-playbook ansible-lint; do
-  command -v "$tool" >/dev/null || fail "$tool not found: run scripts/install-deps.sh ansible"
-done
+"$repo/scripts/install-deps.sh" ansible
 case "$work" in
   "$repo" | "$repo/"*) fail "BOUTIQUE_ANSIBLE_TEST_DIR must be outside the checkout ($work)" ;;
 esac

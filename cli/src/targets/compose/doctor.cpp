@@ -122,12 +122,13 @@ void doctor_checks(core::Context& ctx, std::vector<core::Check>& out) {
     for (const auto& def : image_defs(ctx.config, choice->kind)) {
       if (def.target != "web-dist") continue;
       bool stale = local::ui_needs_build(def.context);
-      bool npm = !core::find_program("npm").empty();
-      out.push_back({"web UI", "host build (web-dist)", !stale || npm,
-                     stale ? (npm ? "frontend/dist stale or missing: `build` runs npm first"
-                                  : "frontend/dist stale or missing and npm is not installed")
+      std::string why;
+      bool node = local::find_node(*ctx.runner, def.context, why).has_value();
+      out.push_back({"web UI", "host build (web-dist)", !stale || node,
+                     stale ? (node ? "frontend/dist stale or missing: `build` runs npm first"
+                                   : "frontend/dist stale or missing and " + why)
                            : "frontend/dist up to date",
-                     "apt-get install nodejs npm (Vite needs node >= 20)"});
+                     local::kNodeHint});
     }
   }
 }

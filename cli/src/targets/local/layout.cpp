@@ -46,6 +46,11 @@ void Layout::create() const {
     core::write_text(marker(), "This directory is managed by `boutique` (local target).\n");
 }
 
+fs::path Layout::relocated_web() const {
+  std::size_t h = std::hash<std::string>{}(state.string());
+  return fs::path("/var/lib/boutique") / fmt::format("web-{:016x}", h);
+}
+
 void Layout::relocate_pg_home() {
   std::size_t h = std::hash<std::string>{}(state.string());
   pg_home = fs::path("/var/lib/boutique") / fmt::format("pg-{:016x}", h);

@@ -12,6 +12,8 @@
 //   <pg home>/                data/, sock/, postgresql.log. <pg home> is <state>/pg, unless
 //                             the `postgres` user cannot reach the state dir: then
 //                             /var/lib/boutique/pg-<hash>, recorded in <state>/pg-home
+//   /var/lib/boutique/web-<hash>/  a copy of the built UI, only as root when the nginx workers'
+//                             account cannot read the checkout (a clone under /root)
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -40,6 +42,8 @@ struct Layout {
   std::filesystem::path pg_sock() const { return pg_home / "sock"; }
   std::filesystem::path pg_log() const { return pg_home / "postgresql.log"; }
   std::filesystem::path pg_home_file() const { return state / "pg-home"; }
+  // Where the UI is served from when the nginx workers cannot reach the checkout (see above).
+  std::filesystem::path relocated_web() const;
 
   // Creates the directories above (not pg home) and the marker.
   void create() const;

@@ -202,6 +202,7 @@ void LocalTarget::remove_volumes() {
         "check local.state_dir");
   auto step = ctx_.progress->step("Deleting data");
   if (layout_.pg_external) fs::remove_all(layout_.pg_home);
+  fs::remove_all(layout_.relocated_web());
   fs::remove_all(layout_.state);
   step.done(layout_.state.string());
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <regex>
 
 #include <fmt/format.h>
@@ -126,21 +127,65 @@ bool ui_needs_build(const fs::path& frontend) {
   return false;
 }
 
+std::optional<NodeToolchain> find_node(core::ProcessRunner& runner, const fs::path& frontend,
+                                       std::string& why) {
+  auto version_of = [&runner](const fs::path& node) -> std::string {
+    try {
+      auto r = runner.run({{node.string(), "--version"}, {}, {}, 10s, {}});
+      return r.ok() ? r.out.substr(0, r.out.find('\n')) : std::string();
+    } catch (const core::Error&) {
+      return {};
+    }
+  };
+  const fs::path pinned = frontend / "toolchain" / "node" / "bin";
+  if (::access((pinned / "node").c_str(), X_OK) == 0 && fs::exists(pinned / "npm")) {
+    std::string v = version_of(pinned / "node");
+    if (!v.empty()) return NodeToolchain{pinned, v, true};
+  }
+  const fs::path node = core::find_program("node");
+  if (node.empty()) {
+    why = "no Node.js: neither the project's (frontend/toolchain/node) nor one on PATH";
+    return std::nullopt;
+  }
+  const std::string v = version_of(node);
+  static const std::regex kVersion(R"(^v(\d+)\.(\d+)\.)");
+  std::smatch m;
+  if (!std::regex_search(v, m, kVersion) ||
+      std::pair(std::stoi(m[1]), std::stoi(m[2])) < std::pair(20, 19)) {
+    why = fmt::format("{} is Node.js {}, the UI's tools need >= 20.19 (Debian 12's nodejs is 18)",
+                      node.string(), v.empty() ? "of unknown version" : v);
+    return std::nullopt;
+  }
+  if (!fs::exists(node.parent_path() / "npm") && core::find_program("npm").empty()) {
+    why = fmt::format("{} ({}) has no npm beside it or on PATH", node.string(), v);
+    return std::nullopt;
+  }
+  fs::path bin = node.parent_path();
+  if (!fs::exists(bin / "npm")) bin = core::find_program("npm").parent_path();
+  return NodeToolchain{bin, v, false};
+}
+
 bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
   if (!ui_needs_build(frontend)) return false;
-  if (core::find_program("npm").empty())
+  std::string why;
+  auto node = find_node(*ctx.runner, frontend, why);
+  if (!node)
     throw core::MissingPrerequisite(
-        "the web UI must be built (frontend/dist is missing or stale) but npm is not installed",
-        "apt-get install nodejs npm (Vite needs node >= 20)");
-  auto step = ctx.progress->step("Building the web UI (npm ci && npm run build)");
+        "the web UI must be built (frontend/dist is missing or stale) but " + why, kNodeHint);
+  const char* path = std::getenv("PATH");
+  std::map<std::string, std::string> env{
+      {"PATH", node->bin_dir.string() + (path && *path ? std::string(":") + path : "")}};
+  auto step =
+      ctx.progress->step(fmt::format("Building the web UI (npm ci && npm run build, node {}{})",
+                                     node->version, node->pinned ? ", pinned" : ""));
   for (std::vector<std::string> argv :
-       {std::vector<std::string>{"npm", "ci", "--no-audit", "--no-fund"},
-        std::vector<std::string>{"npm", "run", "build"}}) {
+       {std::vector<std::string>{node->npm().string(), "ci", "--no-audit", "--no-fund"},
+        std::vector<std::string>{node->npm().string(), "run", "build"}}) {
     if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
         newest_mtime(frontend / "package-lock.json") <=
             fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
       continue;  // dependencies already installed and up to date
-    core::require_ok(ctx.runner->run({argv, {}, frontend, 15min, {}}), argv,
+    core::require_ok(ctx.runner->run({argv, env, frontend, 15min, {}}), argv,
                      "fix the frontend build (cd frontend && npm run build), then retry");
   }
   step.done();
@@ -176,12 +221,12 @@ std::vector<std::string> Web::nginx_argv() const {
 
 void Web::preflight() const {
   nginx();
-  if (ctx_.config.path("local.web_root").empty() && ui_needs_build(layout_.root / "frontend") &&
-      core::find_program("npm").empty())
+  const fs::path frontend = layout_.root / "frontend";
+  if (!ctx_.config.path("local.web_root").empty() || !ui_needs_build(frontend)) return;
+  std::string why;
+  if (!find_node(*ctx_.runner, frontend, why))
     throw core::MissingPrerequisite(
-        "the web UI must be built (frontend/dist is missing or stale) "
-        "but npm is not installed",
-        "apt-get install nodejs npm (Vite needs node >= 20)");
+        "the web UI must be built (frontend/dist is missing or stale) but " + why, kNodeHint);
 }
 
 void Web::prepare_ui() {
@@ -202,6 +247,41 @@ void Web::prepare_ui() {
   if (!fs::exists(web_root_ / "index.html"))
     throw core::ConfigError(fmt::format("web root {} has no index.html", web_root_.string()),
                             "build the frontend, or fix local.web_root");
+  if (configured.empty()) relocate_if_unreadable();
+}
+
+// As root, nginx's workers run as local.web_user. A checkout under a directory other accounts
+// cannot traverse (a clone in /root; a Debian 12 home is 0700) hides the built UI from them: serve
+// a copy from /var/lib/boutique instead, as PostgreSQL's data moves there for the same reason.
+// An explicit local.web_root is left alone (check_readable_by_workers says what is wrong).
+void Web::relocate_if_unreadable() {
+  if (!core::is_root()) return;
+  const std::string user = ctx_.config.str("local.web_user");
+  if (!core::lookup_user(user)) return;  // check_readable_by_workers reports it
+  auto r = ctx_.runner->run(
+      {{"runuser", "-u", user, "--", "test", "-r", (web_root_ / "index.html").string()},
+       {},
+       {},
+       10s,
+       {}});
+  if (r.ok()) return;
+  const fs::path copy = layout_.relocated_web();
+  const fs::path tmp = copy.string() + ".new";
+  fs::remove_all(tmp);
+  fs::create_directories(copy.parent_path());
+  fs::permissions(copy.parent_path(), fs::perms::others_exec, fs::perm_options::add);
+  fs::copy(web_root_, tmp, fs::copy_options::recursive);
+  fs::permissions(tmp, fs::perms(0755));
+  for (const auto& e : fs::recursive_directory_iterator(tmp))
+    fs::permissions(e.path(), e.is_directory() ? fs::perms(0755) : fs::perms(0644));
+  fs::remove_all(copy);
+  fs::rename(tmp, copy);
+  ctx_.progress->warn(fmt::format(
+      "nginx's workers ('{}') cannot read {}: the UI is served from a copy in {} (refreshed at "
+      "each up; `down --volumes` removes it). To serve the checkout itself: chmod o+x on its "
+      "parent directories, or clone it elsewhere.",
+      user, web_root_.string(), copy.string()));
+  web_root_ = copy;
 }
 
 void Web::check_readable_by_workers() {
