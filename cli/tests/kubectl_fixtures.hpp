@@ -53,8 +53,10 @@ class ScriptedKubectl final : public core::ProcessRunner {
     ran.push_back(cmd.argv);
     commands.push_back(cmd);
     EXPECT_GT(cmd.timeout.count(), 0) << "no timeout: " << core::display(cmd.argv);
-    // Offline and local: the real programs (kubectl kustomize renders, git gives the tag).
-    if (cmd.argv[0] == "git" || (cmd.argv.size() > 1 && cmd.argv[1] == "kustomize"))
+    // Offline and local: the real programs (kubectl kustomize or kustomize build renders, git
+    // gives the tag).
+    if (cmd.argv[0] == "git" || cmd.argv[0] == "kustomize" ||
+        (cmd.argv.size() > 1 && cmd.argv[1] == "kustomize"))
       return real_.run(cmd);
     if (cmd.argv.size() >= 3 && cmd.argv[0] == "kubectl" && cmd.argv[1] == "--context") {
       std::vector<std::string> rest(cmd.argv.begin() + 3, cmd.argv.end());

@@ -128,7 +128,7 @@ ok "images built: $API_IMAGE, $WEB_IMAGE, $PG_IMAGE (postgres:15 stand-in)"
 db_port=$(free_port)
 api_port=$(free_port)
 web_port=$(free_port)
-kubectl kustomize "$ROOT/manifests/overlays/minikube" >"$work/rendered.yaml"
+render "$ROOT/manifests/overlays/minikube" >"$work/rendered.yaml"
 node "$HERE/podman/translate.mjs" --in "$work/rendered.yaml" --out "$work/out" --prefix "$prefix" \
   --db-port "$db_port" --api-port "$api_port" --web-port "$web_port" \
   --image boutique-api="$API_IMAGE" --image boutique-frontend="$WEB_IMAGE" --image postgres="$PG_IMAGE" ||

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Validate rendered Kubernetes manifests offline.
 //   node manifests/tests/validate.mjs [--profile base|minikube|prod] [--json] PATH...
-// PATH: a kustomization directory (rendered with `kubectl kustomize`), a rendered YAML file, or "-"
+// PATH: a kustomization directory (rendered with `kubectl kustomize`, else the standalone kustomize), a rendered YAML file, or "-"
 // for stdin (e.g. `boutique render --overlay prod | node validate.mjs --profile prod -`). Without
 // --profile, manifests/overlays/<name> uses the profile <name>, anything else "base".
 // Exit 0: valid; 1: errors (one line each: [rule] Kind/name: message); 2: usage or render failure.

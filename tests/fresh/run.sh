@@ -10,7 +10,8 @@
 #         answers and proxies /api/info, `make down`.
 #   deps  the test side of the install path: every install step that `make test` and `make bench`
 #         run — read from `make -n`, so a target added with its own install step is covered —
-#         passes on the first try in a fresh container; then the tools those targets use answer.
+#         passes on the first try in a fresh container; then the tools those targets use answer,
+#         and the manifests' validation passes without kubectl (none in Debian 12).
 #
 # Needs root (rootful podman, host network only). The commit under test is cloned from this
 # checkout: uncommitted changes are not part of it. Ports 5000 and 5173 of the host must be free
@@ -84,7 +85,7 @@ start() {
 inside() {
   local c=$1 logf=$work/$2
   shift 2
-  podman exec -w /root/boutique "$c" bash -c "$*" >"$logf" 2>&1
+  podman exec -w /root/boutique -e NO_COLOR=1 "$c" bash -c "$*" >"$logf" 2>&1
 }
 
 # clone CONTAINER: what a new user does first.
@@ -184,6 +185,15 @@ part_deps() {
     { tail -n 20 "$work/callback.log"; fail "ansible-playbook with the json stdout callback"; }
   grep -q '"stats"' "$work/callback.log" || fail "the json callback printed no stats"
   ok "deps: ${#tools[@]} tools answer, ansible-playbook runs with the json stdout callback"
+
+  # No kubectl here (Debian 12 has none recent enough): the manifests' validation must pass with
+  # the standalone kustomize its install step brings (docs/kubernetes.md, "Validation").
+  inside "$c" kubectl.log 'command -v kubectl' && fail "this fresh container has a kubectl: $(cat "$work/kubectl.log")"
+  if ! inside "$c" manifests.log manifests/tests/run.sh; then
+    tail -n 40 "$work/manifests.log"
+    fail "manifests/tests/run.sh without kubectl"
+  fi
+  ok "deps: manifests/tests/run.sh passes without kubectl ($(grep -E '^ℹ (pass|skipped) ' "$work/manifests.log" | tr '\n' ' '| sed 's/ℹ //g'))"
 }
 
 case "$parts" in

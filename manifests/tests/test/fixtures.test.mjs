@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onPath } from '../lib/render.mjs';
 import { schemaErrors, unknownFields } from '../lib/schema.mjs';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'kubectl');
@@ -39,7 +40,8 @@ test('every object in the JSON fixtures matches the Kubernetes 1.32 API (schemas
   assert.ok(n > 100, `${n} objects checked`);
 });
 
-test('fixtures are in step with the manifests and kubectl (re-recorded, compared)', () => {
+// Re-recording needs the real kubectl (against a stub API server): not on a machine without it.
+test('fixtures are in step with the manifests and kubectl (re-recorded, compared)', { skip: !onPath('kubectl') && 'no kubectl on this machine: the recordings cannot be re-made here' }, () => {
   execFileSync(process.execPath, [join(DIR, 'record.mjs'), '--check'], { encoding: 'utf8', stdio: 'pipe' });
 });
 

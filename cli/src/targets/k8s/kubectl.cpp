@@ -108,6 +108,14 @@ std::string wrapper_kustomization(const std::string& overlay_rel,
   return y;
 }
 
+std::vector<std::string> kustomize_argv(const fs::path& dir) {
+  if (!core::find_program("kubectl").empty()) return {"kubectl", "kustomize", dir.string()};
+  if (!core::find_program("kustomize").empty()) return {"kustomize", "build", dir.string()};
+  throw core::MissingPrerequisite(
+      "rendering the manifests needs kubectl (its built-in kustomize) or a standalone kustomize",
+      "install kubectl >= 1.27 or kustomize >= 4.5 (docs/kubernetes.md)");
+}
+
 std::string render(core::Context& ctx, const fs::path& overlay, const std::string& tag) {
   if (!fs::exists(overlay / "kustomization.yaml"))
     throw core::ConfigError(fmt::format("no kustomization.yaml in overlay {}", overlay.string()),
@@ -126,9 +134,10 @@ std::string render(core::Context& ctx, const fs::path& overlay, const std::strin
   const std::string rel = fs::relative(fs::weakly_canonical(overlay), dir).string();
   core::write_text(dir / "kustomization.yaml",
                    wrapper_kustomization(rel, image_overrides(ctx.config, overlay, tag)));
-  std::vector<std::string> argv = {"kubectl", "kustomize", dir.string()};
+  const std::vector<std::string> argv = kustomize_argv(dir);
   auto r = ctx.runner->run({argv, {}, {}, 60s, {}});
-  core::require_ok(r, argv, "check the overlay: kubectl kustomize " + overlay.string());
+  core::require_ok(r, argv,
+                   fmt::format("check the overlay: {} {} {}", argv[0], argv[1], overlay.string()));
   return r.out;
 }
 

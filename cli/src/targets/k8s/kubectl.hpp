@@ -52,7 +52,11 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg,
 // The wrapping kustomization.yaml: `resources: [overlay_rel]` + `images:`.
 std::string wrapper_kustomization(const std::string& overlay_rel,
                                   const std::vector<ImageOverride>& images);
-// `kubectl kustomize` of the wrapper (offline): the final YAML.
+// The command that renders the kustomization in `dir` (offline, no cluster): `kubectl kustomize`
+// when kubectl is on PATH, else `kustomize build` (a standalone kustomize, >= 4.5: the project's
+// manifests render the same with both). MissingPrerequisite when neither is.
+std::vector<std::string> kustomize_argv(const std::filesystem::path& dir);
+// The wrapper rendered with kustomize_argv (offline): the final YAML.
 std::string render(core::Context& ctx, const std::filesystem::path& overlay,
                    const std::string& tag);
 // The tag of this build (images.tag, else the commit): compose::plan_tag's rule.
