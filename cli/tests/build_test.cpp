@@ -5,11 +5,11 @@
 
 #include "compose_support.hpp"
 #include "core/errors.hpp"
-#include "targets/compose/builder.hpp"
+#include "images/builder.hpp"
 
 namespace fs = std::filesystem;
 using namespace boutique;
-using namespace boutique::targets::compose;
+using namespace boutique::images;
 using fake::recorded;
 
 namespace {

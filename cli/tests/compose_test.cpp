@@ -10,6 +10,7 @@
 
 namespace fs = std::filesystem;
 using namespace boutique;
+using namespace boutique::images;
 using namespace boutique::targets::compose;
 using fake::recorded;
 

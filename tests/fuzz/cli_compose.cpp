@@ -22,13 +22,14 @@
 #include "core/errors.hpp"
 #include "core/process.hpp"
 #include "fuzz_check.hpp"
-#include "targets/compose/engine.hpp"
-#include "targets/compose/images.hpp"
+#include "images/engine.hpp"
+#include "images/plan.hpp"
 #include "targets/compose/project.hpp"
 
 namespace {
 
 using namespace boutique;
+using namespace boutique::images;
 using namespace boutique::targets::compose;
 
 // Every command "prints" the fuzz input and ends with exit_code.

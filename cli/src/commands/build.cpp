@@ -1,7 +1,7 @@
 #include "commands/build.hpp"
 
 #include "core/interrupt.hpp"
-#include "targets/compose/builder.hpp"
+#include "images/builder.hpp"
 
 namespace boutique::commands {
 
@@ -25,13 +25,12 @@ CLI::App* setup_build(CLI::App& app, BuildOptions& opts) {
 
 int run_build(const BuildOptions& opts, core::Context& ctx) {
   core::catch_interrupts();  // Ctrl-C stops the build being run (exit 8)
-  auto choice = targets::compose::choose_engine(*ctx.runner, ctx.config.str("images.engine"),
-                                                ctx.config.value("images.engine").origin);
-  targets::compose::Engine engine(*ctx.runner, choice.kind);
-  targets::compose::Builder builder(ctx, engine);
+  auto choice = images::choose_engine(*ctx.runner, ctx.config.str("images.engine"),
+                                      ctx.config.value("images.engine").origin);
+  images::Engine engine(*ctx.runner, choice.kind);
+  images::Builder builder(ctx, engine);
   auto report = builder.build({opts.components, opts.force, opts.push});
-  ctx.print(
-      targets::compose::render_build_report(report, ctx.format == core::Format::json, ctx.color));
+  ctx.print(images::render_build_report(report, ctx.format == core::Format::json, ctx.color));
   return 0;
 }
 

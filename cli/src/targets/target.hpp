@@ -1,7 +1,7 @@
 #pragma once
 // Where the stack runs. `boutique up/down/status/logs` talk to this interface only; local runs
 // plain processes, compose runs the images with Compose, k8s applies the kustomize overlay
-// (targets/k8s). Images are built by compose::Builder (`boutique build`), which k8s reuses.
+// (targets/k8s). Images are built by images::Builder (`boutique build`), which k8s reuses.
 #include <memory>
 #include <optional>
 #include <string>

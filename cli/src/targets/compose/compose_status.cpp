@@ -29,14 +29,14 @@ core::Check probe_check(const Probe& p, const std::string& hint) {
 }  // namespace
 
 std::vector<core::Check> ComposeTarget::status() {
-  Engine eng(*ctx_.runner, engine());
+  images::Engine eng(*ctx_.runner, engine());
   const std::string project = project_name(ctx_.config);
   const auto t0 = Clock::now();
   const auto containers = eng.containers(project);
   std::vector<core::Check> out;
   for (const std::string comp : {"db", "api", "web"}) {
     const std::string service = service_of(comp);
-    const Container* c = find_service(containers, service);
+    const images::Container* c = images::find_service(containers, service);
     const std::string hint = fmt::format("boutique up --target compose; boutique logs {}", comp);
     if (!c) {
       out.push_back({comp, "container", false,
@@ -78,7 +78,7 @@ void ComposeTarget::wait_healthy(const std::vector<std::string>& services,
   auto step =
       ctx_.progress->step(probes.empty() ? std::string("Waiting for the containers")
                                          : fmt::format("Waiting for {}", fmt::join(urls, ", ")));
-  Engine eng(*ctx_.runner, engine());
+  images::Engine eng(*ctx_.runner, engine());
   const std::string project = project_name(ctx_.config);
   auto last_ps = Clock::now() - 1h;
   std::string last_answer;
@@ -99,7 +99,7 @@ void ComposeTarget::wait_healthy(const std::vector<std::string>& services,
       const auto all = eng.containers(project);
       bool all_running = true;
       for (const auto& s : services) {
-        const Container* c = find_service(all, s);
+        const images::Container* c = images::find_service(all, s);
         if (c && c->running()) continue;
         all_running = false;
         if (!c) continue;  // not created yet

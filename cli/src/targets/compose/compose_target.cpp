@@ -12,7 +12,7 @@
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 #include "core/system.hpp"
-#include "targets/compose/builder.hpp"
+#include "images/builder.hpp"
 #include "targets/confirm.hpp"
 #include "targets/local/common.hpp"
 #include "targets/local/layout.hpp"
@@ -32,10 +32,10 @@ std::string ComposeTarget::web_url() const {
   return fmt::format("http://127.0.0.1:{}", ctx_.config.integer("ports.web"));
 }
 
-EngineKind ComposeTarget::engine() {
+images::EngineKind ComposeTarget::engine() {
   if (!engine_)
-    engine_ = choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
-                            ctx_.config.value("images.engine").origin);
+    engine_ = images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
+                                    ctx_.config.value("images.engine").origin);
   return engine_->kind;
 }
 
@@ -51,13 +51,14 @@ const ComposeProgram& ComposeTarget::program() {
 }
 
 const std::string& ComposeTarget::tag() {
-  if (!tag_) tag_ = plan_tag(ctx_.config, git_info(*ctx_.runner, ctx_.config.root())).tag;
+  if (!tag_)
+    tag_ = images::plan_tag(ctx_.config, images::git_info(*ctx_.runner, ctx_.config.root())).tag;
   return *tag_;
 }
 
 void ComposeTarget::connect(bool start, bool& started) {
   started = false;
-  if (engine() == EngineKind::docker) return;  // DOCKER_HOST or the default socket, as set
+  if (engine() == images::EngineKind::docker) return;  // DOCKER_HOST or the default socket, as set
   std::optional<fs::path> sock;
   if (start)
     sock = socket_.ensure(started, 30s);
@@ -123,10 +124,10 @@ std::string ComposeTarget::admin_password() {
 }
 
 // Services the override builds itself (the postgres stand-in here): built by Compose when their
-// image is missing; ours come from the Builder.
+// image is missing; ours come from the images::Builder.
 void ComposeTarget::build_other_services() {
   auto r = compose_ok({"config"}, 60s, "check " + ctx_.config.str("compose.file"));
-  Engine eng(*ctx_.runner, engine());
+  images::Engine eng(*ctx_.runner, engine());
   for (const auto& [service, image] : compose_builds(r.out)) {
     if (!image.empty() && eng.image_size(image)) continue;
     auto step = ctx_.progress->step(fmt::format("Building {} (compose build {})", image, service));
@@ -141,7 +142,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   for (const auto& p : parts) services.push_back(service_of(p));
   const auto timeout =
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
-  Engine eng(*ctx_.runner, engine());
+  images::Engine eng(*ctx_.runner, engine());
   program();
   local::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
   core::FileLock lock(dir_ / "lock", dir_.string());
@@ -151,7 +152,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   const auto before = eng.containers(project_name(ctx_.config));
   if (!files_) files_ = prepare_files(ctx_.config, engine(), dir_);
   for (const auto& p : parts) {
-    const Container* c = find_service(before, service_of(p));
+    const images::Container* c = images::find_service(before, service_of(p));
     if ((c && c->running()) || (p == "db" && !files_->host_network)) continue;
     static const std::map<std::string, std::array<const char*, 3>> port_of = {
         {"db", {"ports.db", "BOUTIQUE_DB_PORT", "PostgreSQL"}},
@@ -162,11 +163,11 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   }
 
   // The images of this commit: built when missing (the rules of `boutique build`).
-  BuildRequest req;
+  images::BuildRequest req;
   for (const char* c : {"api", "web"})
     if (std::count(parts.begin(), parts.end(), c)) req.components.push_back(c);
   if (!req.components.empty()) {
-    Builder builder(ctx_, eng);
+    images::Builder builder(ctx_, eng);
     for (const auto& img : builder.build(req).images)
       if (!img.built) ctx_.progress->info(fmt::format("{}: up to date", img.ref));
   }
@@ -177,8 +178,8 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
 
   bool started_socket = false;
   connect(true, started_socket);
-  bool any_running =
-      std::any_of(before.begin(), before.end(), [](const Container& c) { return c.running(); });
+  bool any_running = std::any_of(before.begin(), before.end(),
+                                 [](const images::Container& c) { return c.running(); });
   try {
     build_other_services();
     std::vector<std::string> args = {"up", "-d", "--no-build"};
@@ -201,7 +202,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
     throw;
   }
   for (const auto& p : parts) {
-    const Container* c = find_service(before, service_of(p));
+    const images::Container* c = images::find_service(before, service_of(p));
     (c && c->running() ? sum.already : sum.started).push_back(p);
   }
   if (std::count(parts.begin(), parts.end(), "web"))
@@ -222,7 +223,7 @@ void ComposeTarget::down(const DownOptions& opts) {
         opts.yes);
   std::optional<core::FileLock> lock;
   if (fs::exists(dir_)) lock.emplace(dir_ / "lock", dir_.string());
-  Engine eng(*ctx_.runner, engine());
+  images::Engine eng(*ctx_.runner, engine());
   const auto containers = eng.containers(project);
   if (!containers.empty() || opts.volumes) {
     program();

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "targets/compose/engine.hpp"
+#include "images/engine.hpp"
 #include "targets/compose/podman_socket.hpp"
 #include "targets/compose/project.hpp"
 #include "targets/target.hpp"
@@ -31,7 +31,7 @@ class ComposeTarget final : public Target {
   std::string web_url() const;
 
  private:
-  EngineKind engine();
+  images::EngineKind engine();
   const ComposeProgram& program();
   const std::string& tag();
   // DOCKER_HOST for Compose: podman's socket (started when `start`), nothing for docker.
@@ -50,7 +50,7 @@ class ComposeTarget final : public Target {
   core::Context& ctx_;
   std::filesystem::path dir_;  // <state>/compose
   PodmanSocket socket_;
-  std::optional<EngineChoice> engine_;
+  std::optional<images::EngineChoice> engine_;
   std::optional<ComposeProgram> program_;
   std::optional<std::string> tag_;
   std::optional<ComposeFiles> files_;

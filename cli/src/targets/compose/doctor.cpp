@@ -9,7 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/system.hpp"
-#include "targets/compose/images.hpp"
+#include "images/plan.hpp"
 #include "targets/compose/podman_socket.hpp"
 #include "targets/compose/project.hpp"
 #include "targets/local/layout.hpp"
@@ -41,13 +41,13 @@ void podman_checks(core::Context& ctx, std::vector<core::Check>& out) {
                                sock.own_socket().string()),
                    ""});
   }
-  Engine eng(*ctx.runner, EngineKind::podman);
+  images::Engine eng(*ctx.runner, images::EngineKind::podman);
   std::string runnable;
   std::vector<std::string> seen;
-  for (const auto& def : image_defs(ctx.config, EngineKind::podman)) {
+  for (const auto& def : images::image_defs(ctx.config, images::EngineKind::podman)) {
     auto text = core::read_text(def.dockerfile);
     if (!text) continue;
-    for (const auto& base : base_images(*text)) {
+    for (const auto& base : images::base_images(*text)) {
       if (std::find(seen.begin(), seen.end(), base) != seen.end()) continue;
       seen.push_back(base);
       bool has = eng.image_size(base).has_value();
@@ -78,16 +78,16 @@ void podman_checks(core::Context& ctx, std::vector<core::Check>& out) {
 void doctor_checks(core::Context& ctx, std::vector<core::Check>& out) {
   const bool has_docker = !core::find_program("docker").empty();
   const bool has_podman = !core::find_program("podman").empty();
-  std::optional<EngineChoice> choice;
+  std::optional<images::EngineChoice> choice;
   try {
-    choice = choose_engine(*ctx.runner, ctx.config.str("images.engine"),
-                           ctx.config.value("images.engine").origin);
+    choice = images::choose_engine(*ctx.runner, ctx.config.str("images.engine"),
+                                   ctx.config.value("images.engine").origin);
     out.push_back({"engine", "chosen", true,
                    fmt::format("{} ({})", to_string(choice->kind), choice->why), ""});
   } catch (const core::Error& e) {
     out.push_back({"engine", "chosen", false, e.what(), e.hint()});
   }
-  const bool podman = choice && choice->kind == EngineKind::podman;
+  const bool podman = choice && choice->kind == images::EngineKind::podman;
   out.push_back({"docker", "found", has_docker,
                  has_docker ? core::find_program("docker").string() : "not found",
                  "install Docker (docker.io)", choice && !podman});
@@ -112,14 +112,14 @@ void doctor_checks(core::Context& ctx, std::vector<core::Check>& out) {
   }
   if (podman) podman_checks(ctx, out);
   try {
-    auto plan = plan_tag(ctx.config, git_info(*ctx.runner, ctx.config.root()));
+    auto plan = images::plan_tag(ctx.config, images::git_info(*ctx.runner, ctx.config.root()));
     out.push_back({"images", "tag", true,
                    plan.tag + (plan.dirty ? " (uncommitted changes: always rebuilt)" : ""), ""});
   } catch (const core::Error& e) {
     out.push_back({"images", "tag", false, e.what(), e.hint()});
   }
   if (choice) {
-    for (const auto& def : image_defs(ctx.config, choice->kind)) {
+    for (const auto& def : images::image_defs(ctx.config, choice->kind)) {
       if (def.target != "web-dist") continue;
       bool stale = local::ui_needs_build(def.context);
       std::string why;

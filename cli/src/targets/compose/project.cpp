@@ -38,11 +38,11 @@ std::optional<ComposeProgram> find_compose(core::ProcessRunner& runner) {
   return std::nullopt;
 }
 
-std::optional<fs::path> override_file(const core::Config& cfg, EngineKind engine) {
+std::optional<fs::path> override_file(const core::Config& cfg, images::EngineKind engine) {
   const std::string& v = cfg.str("compose.override");
   if (v == "none" || v.empty()) return std::nullopt;
   if (v == "auto") {
-    if (engine != EngineKind::podman) return std::nullopt;
+    if (engine != images::EngineKind::podman) return std::nullopt;
     return cfg.root() / "tests" / "containers" / "compose.test.yaml";
   }
   fs::path p(v);
@@ -106,7 +106,8 @@ std::vector<ComposeBuild> compose_builds(const std::string& text) {
   return out;
 }
 
-ComposeFiles prepare_files(const core::Config& cfg, EngineKind engine, const fs::path& dir) {
+ComposeFiles prepare_files(const core::Config& cfg, images::EngineKind engine,
+                           const fs::path& dir) {
   const fs::path base = cfg.path("compose.file");
   auto read = [&](const fs::path& p, const char* key) {
     auto text = core::read_text(p);

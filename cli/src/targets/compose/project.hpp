@@ -10,7 +10,7 @@
 
 #include "core/config.hpp"
 #include "core/process.hpp"
-#include "targets/compose/engine.hpp"
+#include "images/engine.hpp"
 
 namespace boutique::targets::compose {
 
@@ -24,7 +24,8 @@ std::optional<ComposeProgram> find_compose(core::ProcessRunner& runner);
 
 // The override compose.override names: none, a path, or (auto) with podman the host-network
 // override the container tests use, tests/containers/compose.test.yaml.
-std::optional<std::filesystem::path> override_file(const core::Config& cfg, EngineKind engine);
+std::optional<std::filesystem::path> override_file(const core::Config& cfg,
+                                                   images::EngineKind engine);
 
 // Services an override file puts on the host network (`network_mode: host`).
 std::set<std::string> host_network_services(const std::string& override_yaml);
@@ -38,7 +39,7 @@ struct ComposeFiles {
 };
 // compose.file (copied to `dir` without the host-network services' ports when needed) and the
 // override. Throws ConfigError when a file is missing.
-ComposeFiles prepare_files(const core::Config& cfg, EngineKind engine,
+ComposeFiles prepare_files(const core::Config& cfg, images::EngineKind engine,
                            const std::filesystem::path& dir);
 
 // What `compose config` (the resolved Compose file) says Compose builds itself: the services with

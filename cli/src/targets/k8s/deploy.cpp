@@ -6,7 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
-#include "targets/compose/images.hpp"
+#include "images/plan.hpp"
 #include "targets/k8s/cluster.hpp"
 #include "targets/k8s/k8s_target.hpp"
 
@@ -59,7 +59,7 @@ void K8sTarget::load_images(const std::string& tag) {
   }
   const std::string registry = ctx_.config.str("images.registry");
   for (const char* key : {"images.api", "images.web"}) {
-    const std::string ref = compose::image_ref(registry, ctx_.config.str(key), tag);
+    const std::string ref = images::image_ref(registry, ctx_.config.str(key), tag);
     auto step = ctx_.progress->step("Loading " + ref + " into minikube");
     std::vector<std::string> argv = {"minikube", "-p", kubectl_.context(), "image", "load", ref};
     auto r = ctx_.runner->run({argv, {}, {}, 600s, {}});

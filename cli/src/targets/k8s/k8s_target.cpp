@@ -6,7 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/http.hpp"
-#include "targets/compose/builder.hpp"
+#include "images/builder.hpp"
 #include "targets/confirm.hpp"
 
 using namespace std::chrono_literals;
@@ -35,10 +35,10 @@ K8sTarget::K8sTarget(core::Context& ctx)
       kubectl_(*ctx.runner, ctx.config.str("k8s.context"), ctx.config.str("k8s.namespace")) {}
 
 UpSummary K8sTarget::up(const UpOptions& opts) {
-  auto choice = compose::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
-                                       ctx_.config.value("images.engine").origin);
-  compose::Engine engine(*ctx_.runner, choice.kind);
-  compose::Builder(ctx_, engine).build({});
+  auto choice = images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
+                                      ctx_.config.value("images.engine").origin);
+  images::Engine engine(*ctx_.runner, choice.kind);
+  images::Builder(ctx_, engine).build({});
   DeployOptions d;
   if (opts.timeout_s) d.timeout = std::chrono::seconds(*opts.timeout_s);
   deploy(d);

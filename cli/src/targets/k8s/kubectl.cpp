@@ -8,7 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/system.hpp"
-#include "targets/compose/images.hpp"
+#include "images/plan.hpp"
 #include "targets/k8s/cluster.hpp"
 
 namespace fs = std::filesystem;
@@ -142,8 +142,7 @@ std::string render(core::Context& ctx, const fs::path& overlay, const std::strin
 }
 
 std::string build_tag(core::Context& ctx) {
-  using namespace targets::compose;
-  return plan_tag(ctx.config, git_info(*ctx.runner, ctx.config.root())).tag;
+  return images::plan_tag(ctx.config, images::git_info(*ctx.runner, ctx.config.root())).tag;
 }
 
 namespace {

@@ -59,7 +59,7 @@ std::vector<std::string> kustomize_argv(const std::filesystem::path& dir);
 // The wrapper rendered with kustomize_argv (offline): the final YAML.
 std::string render(core::Context& ctx, const std::filesystem::path& overlay,
                    const std::string& tag);
-// The tag of this build (images.tag, else the commit): compose::plan_tag's rule.
+// The tag of this build (images.tag, else the commit): images::plan_tag's rule.
 std::string build_tag(core::Context& ctx);
 
 // Multi-document YAML without the documents whose top-level `kind:` is one of `kinds`.

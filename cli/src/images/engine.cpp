@@ -1,4 +1,4 @@
-#include "targets/compose/engine.hpp"
+#include "images/engine.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,7 @@
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 
 const char* to_string(EngineKind k) {
   return k == EngineKind::docker ? "docker" : "podman";
@@ -201,4 +201,4 @@ std::string human_size(long long bytes) {
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
 }
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "core/context.hpp"
-#include "targets/compose/engine.hpp"
-#include "targets/compose/images.hpp"
+#include "images/engine.hpp"
+#include "images/plan.hpp"
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 
 struct BuildRequest {
   std::vector<std::string> components;  // api, web; empty: both
@@ -55,4 +55,4 @@ class Builder {
 // One row per image: IMAGE, RESULT, SIZE, TAGS (or JSON with -o json).
 std::string render_build_report(const BuildReport& r, bool json, bool color);
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images

@@ -1,4 +1,4 @@
-#include "targets/compose/images.hpp"
+#include "images/plan.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,7 +12,7 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 
 std::optional<GitInfo> git_info(core::ProcessRunner& runner, const fs::path& root) {
   auto git = [&](std::vector<std::string> args) {
@@ -115,4 +115,4 @@ std::vector<std::string> base_images(const std::string& text) {
   return out;
 }
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images

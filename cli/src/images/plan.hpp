@@ -8,9 +8,9 @@
 
 #include "core/config.hpp"
 #include "core/process.hpp"
-#include "targets/compose/engine.hpp"
+#include "images/engine.hpp"
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 
 struct GitInfo {
   std::string sha;     // git rev-parse --short=12 HEAD
@@ -49,4 +49,4 @@ std::vector<std::string> all_refs(const core::Config& cfg, const std::string& na
 // Base images a Dockerfile starts from (FROM lines that are not an earlier stage nor an ${ARG}).
 std::vector<std::string> base_images(const std::string& dockerfile_text);
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images

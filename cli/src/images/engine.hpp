@@ -9,7 +9,7 @@
 
 #include "core/process.hpp"
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 
 enum class EngineKind { docker, podman };
 const char* to_string(EngineKind k);
@@ -78,4 +78,4 @@ class Engine {
 // "89.9 MB" (10^6, as podman and docker print sizes).
 std::string human_size(long long bytes);
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images

@@ -1,4 +1,4 @@
-#include "targets/compose/builder.hpp"
+#include "images/builder.hpp"
 
 #include <boutique/build_info.hpp>
 
@@ -16,7 +16,7 @@
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-namespace boutique::targets::compose {
+namespace boutique::images {
 namespace {
 
 // The end of a failed build: the step that ran (stdout) and the error (stderr). BuildKit writes
@@ -42,7 +42,7 @@ std::string build_hint(const core::Result& r, const fs::path& log) {
 
 void Builder::prepare_context(const ImageDef& def) {
   if (def.target == "web-dist") {
-    local::build_ui_if_stale(ctx_, def.context);
+    targets::local::build_ui_if_stale(ctx_, def.context);
     if (!fs::exists(def.context / "dist" / "index.html"))
       throw core::MissingPrerequisite(
           fmt::format("{} has no built UI (dist/index.html), needed by the web-dist target",
@@ -92,7 +92,7 @@ BuiltImage Builder::build_one(const ImageDef& def, const TagPlan& plan, bool for
   spec.args = {{"VERSION", build::version()}, {"REVISION", plan.revision}};
   if (!plan.source.empty()) spec.args["SOURCE"] = plan.source;
   const auto argv = engine_.build_argv(spec);
-  auto layout = local::Layout::from(ctx_.config);
+  auto layout = targets::local::Layout::from(ctx_.config);
   layout.create();
   const fs::path log = layout.logs() / ("build-" + def.component + ".log");
   auto step = ctx_.progress->step(fmt::format("Building {} ({})", img.ref, engine_.program()));
@@ -179,4 +179,4 @@ std::string render_build_report(const BuildReport& r, bool json, bool color) {
   return out;
 }
 
-}  // namespace boutique::targets::compose
+}  // namespace boutique::images
