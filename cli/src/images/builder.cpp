@@ -12,6 +12,7 @@
 #include "core/system.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/web.hpp"
+#include "ui/build.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -42,7 +43,7 @@ std::string build_hint(const core::Result& r, const fs::path& log) {
 
 void Builder::prepare_context(const ImageDef& def) {
   if (def.target == "web-dist") {
-    targets::local::build_ui_if_stale(ctx_, def.context);
+    ui::build_ui_if_stale(ctx_, def.context);
     if (!fs::exists(def.context / "dist" / "index.html"))
       throw core::MissingPrerequisite(
           fmt::format("{} has no built UI (dist/index.html), needed by the web-dist target",

@@ -12,6 +12,7 @@
 #include "targets/local/layout.hpp"
 #include "targets/local/postgres.hpp"
 #include "targets/local/web.hpp"
+#include "ui/build.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -84,8 +85,8 @@ void local_checks(core::Context& ctx, std::vector<core::Check>& out) {
   const fs::path frontend = layout.root / "frontend";
   const bool ui = fs::exists(frontend / "package.json");
   std::string why;
-  auto node = local::find_node(*ctx.runner, frontend, why);
-  core::Check c{"node", "found", node.has_value(), "", local::kNodeHint, ui};
+  auto node = ui::find_node(*ctx.runner, frontend, why);
+  core::Check c{"node", "found", node.has_value(), "", ui::kNodeHint, ui};
   if (node)
     c.detail = fmt::format("{} ({}{})", node->version, node->bin_dir.string(),
                            node->pinned ? ", the project's pinned toolchain" : "");

@@ -14,6 +14,7 @@
 #include "targets/compose/project.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/web.hpp"
+#include "ui/build.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -121,14 +122,14 @@ void doctor_checks(core::Context& ctx, std::vector<core::Check>& out) {
   if (choice) {
     for (const auto& def : images::image_defs(ctx.config, choice->kind)) {
       if (def.target != "web-dist") continue;
-      bool stale = local::ui_needs_build(def.context);
+      bool stale = ui::ui_needs_build(def.context);
       std::string why;
-      bool node = local::find_node(*ctx.runner, def.context, why).has_value();
+      bool node = ui::find_node(*ctx.runner, def.context, why).has_value();
       out.push_back({"web UI", "host build (web-dist)", !stale || node,
                      stale ? (node ? "frontend/dist stale or missing: `build` runs npm first"
                                    : "frontend/dist stale or missing and " + why)
                            : "frontend/dist up to date",
-                     local::kNodeHint});
+                     ui::kNodeHint});
     }
   }
 }

@@ -1,0 +1,109 @@
+#include "ui/build.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <regex>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace boutique::ui {
+namespace {
+
+fs::file_time_type newest_mtime(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return fs::file_time_type::min();
+  if (!fs::is_directory(p, ec)) return fs::last_write_time(p, ec);
+  auto best = fs::file_time_type::min();
+  for (const auto& e : fs::recursive_directory_iterator(p, ec))
+    if (e.is_regular_file(ec)) best = std::max(best, e.last_write_time(ec));
+  return best;
+}
+
+}  // namespace
+
+bool ui_needs_build(const fs::path& frontend) {
+  if (!fs::exists(frontend / "package.json")) return false;
+  fs::path index = frontend / "dist" / "index.html";
+  if (!fs::exists(index)) return true;
+  auto built = fs::last_write_time(index);
+  for (const char* src : {"src", "public", "index.html", "package.json", "package-lock.json",
+                          "vite.config.ts", "vite.config.js", "tsconfig.json", "tsconfig.app.json"})
+    if (newest_mtime(frontend / src) > built) return true;
+  return false;
+}
+
+std::optional<NodeToolchain> find_node(core::ProcessRunner& runner, const fs::path& frontend,
+                                       std::string& why) {
+  auto version_of = [&runner](const fs::path& node) -> std::string {
+    try {
+      auto r = runner.run({{node.string(), "--version"}, {}, {}, 10s, {}});
+      return r.ok() ? r.out.substr(0, r.out.find('\n')) : std::string();
+    } catch (const core::Error&) {
+      return {};
+    }
+  };
+  const fs::path pinned = frontend / "toolchain" / "node" / "bin";
+  if (::access((pinned / "node").c_str(), X_OK) == 0 && fs::exists(pinned / "npm")) {
+    std::string v = version_of(pinned / "node");
+    if (!v.empty()) return NodeToolchain{pinned, v, true};
+  }
+  const fs::path node = core::find_program("node");
+  if (node.empty()) {
+    why = "no Node.js: neither the project's (frontend/toolchain/node) nor one on PATH";
+    return std::nullopt;
+  }
+  const std::string v = version_of(node);
+  static const std::regex kVersion(R"(^v(\d+)\.(\d+)\.)");
+  std::smatch m;
+  if (!std::regex_search(v, m, kVersion) ||
+      std::pair(std::stoi(m[1]), std::stoi(m[2])) < std::pair(20, 19)) {
+    why = fmt::format("{} is Node.js {}, the UI's tools need >= 20.19 (Debian 12's nodejs is 18)",
+                      node.string(), v.empty() ? "of unknown version" : v);
+    return std::nullopt;
+  }
+  if (!fs::exists(node.parent_path() / "npm") && core::find_program("npm").empty()) {
+    why = fmt::format("{} ({}) has no npm beside it or on PATH", node.string(), v);
+    return std::nullopt;
+  }
+  fs::path bin = node.parent_path();
+  if (!fs::exists(bin / "npm")) bin = core::find_program("npm").parent_path();
+  return NodeToolchain{bin, v, false};
+}
+
+bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
+  if (!ui_needs_build(frontend)) return false;
+  std::string why;
+  auto node = find_node(*ctx.runner, frontend, why);
+  if (!node)
+    throw core::MissingPrerequisite(
+        "the web UI must be built (frontend/dist is missing or stale) but " + why, kNodeHint);
+  const char* path = std::getenv("PATH");
+  std::map<std::string, std::string> env{
+      {"PATH", node->bin_dir.string() + (path && *path ? std::string(":") + path : "")}};
+  auto step =
+      ctx.progress->step(fmt::format("Building the web UI (npm ci && npm run build, node {}{})",
+                                     node->version, node->pinned ? ", pinned" : ""));
+  for (std::vector<std::string> argv :
+       {std::vector<std::string>{node->npm().string(), "ci", "--no-audit", "--no-fund"},
+        std::vector<std::string>{node->npm().string(), "run", "build"}}) {
+    if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
+        newest_mtime(frontend / "package-lock.json") <=
+            fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
+      continue;  // dependencies already installed and up to date
+    core::require_ok(ctx.runner->run({argv, env, frontend, 15min, {}}), argv,
+                     "fix the frontend build (cd frontend && npm run build), then retry");
+  }
+  step.done();
+  return true;
+}
+
+}  // namespace boutique::ui
