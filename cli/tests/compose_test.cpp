@@ -218,3 +218,39 @@ TEST(ComposeStatus, RowsFromContainersHealthAndHttpProbes) {
   auto xml = core::render_junit(checks, "boutique.status.compose");
   EXPECT_NE(xml.find("classname=\"boutique.status.compose.web\""), std::string::npos);
 }
+
+// `boutique config --show-secrets --target compose` shows compose's own admin password (not the
+// local target's) and the database password compose.yaml gets: the environment, else the
+// project's .env, else the file's default.
+TEST(ComposeSecrets, ItsOwnAdminPasswordAndComposesDatabasePassword) {
+  fake::TempProject p;
+  fake::FakeRunner* f = nullptr;
+  auto c = fake::compose_context(p.root, f);
+  fs::create_directories(p.root / "state" / "secrets");
+  core::write_text(p.root / "state" / "secrets" / "admin_password", "local-one\n");
+  ComposeTarget target(c);
+  auto secret = [&](const std::string& key) {
+    for (const auto& s : target.secrets())
+      if (s.key == key) return s;
+    ADD_FAILURE() << "no secret " << key;
+    return state::Secret{};
+  };
+  ::unsetenv("POSTGRES_PASSWORD");
+  ::unsetenv("BOUTIQUE_ADMIN_PASSWORD");
+  EXPECT_EQ(secret("admin.password").value, "");  // none yet: the local one is not compose's
+  const std::string made =
+      state::ensure_secret(p.root / "state" / "compose" / "admin_password", std::nullopt);
+  EXPECT_EQ(secret("admin.password").value, made);
+  EXPECT_EQ(secret("admin.password").origin,
+            (p.root / "state" / "compose" / "admin_password").string());
+  EXPECT_EQ(secret("database.password").value, "boutique");
+  EXPECT_EQ(secret("database.password").source, "default");
+  core::write_text(p.root / ".env",
+                   "# compose\nPOSTGRES_USER=u\nPOSTGRES_PASSWORD='from-dotenv'\n");
+  EXPECT_EQ(secret("database.password").value, "from-dotenv");
+  EXPECT_EQ(secret("database.password").source, ".env");
+  ::setenv("POSTGRES_PASSWORD", "from-env", 1);
+  EXPECT_EQ(secret("database.password").value, "from-env");
+  EXPECT_EQ(secret("database.password").source, "env");
+  ::unsetenv("POSTGRES_PASSWORD");
+}

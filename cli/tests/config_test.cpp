@@ -7,12 +7,16 @@
 
 #include "commands/deploy.hpp"
 #include "core/config.hpp"
+#include "core/env_file.hpp"
 #include "core/errors.hpp"
+#include "core/system.hpp"
 
 using boutique::core::Config;
 using boutique::core::ConfigError;
 using boutique::core::LoadInputs;
 using boutique::core::Source;
+namespace core = boutique::core;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -209,4 +213,19 @@ TEST(DeployTimeout, DurationsInSecondsMinutesHours) {
   EXPECT_EQ(parse_duration("1h"), 3600);
   for (const char* bad : {"", "m", "0", "-5m", "5x", "5 m", "2d"})
     EXPECT_THROW(parse_duration(bad), boutique::core::ConfigError) << bad;
+}
+
+TEST(EnvFile, LastAssignmentOfTheKeyQuotesAndExportStripped) {
+  char tmpl[] = "/tmp/boutique-envfile-XXXXXX";
+  const fs::path dir = ::mkdtemp(tmpl);
+  const fs::path f = dir / ".env";
+  core::write_text(f,
+                   "# a comment\n  POSTGRES_PASSWORD=first\nexport POSTGRES_USER=\"u s\"\r\n"
+                   "POSTGRES_PASSWORD='second'\nPOSTGRES_PASSWORDX=no\nEMPTY=\n");
+  EXPECT_EQ(core::env_file_value(f, "POSTGRES_PASSWORD").value(), "second");
+  EXPECT_EQ(core::env_file_value(f, "POSTGRES_USER").value(), "u s");
+  EXPECT_EQ(core::env_file_value(f, "EMPTY").value(), "");
+  EXPECT_FALSE(core::env_file_value(f, "POSTGRES_DB"));
+  EXPECT_FALSE(core::env_file_value(dir / "absent", "POSTGRES_USER"));
+  fs::remove_all(dir);
 }

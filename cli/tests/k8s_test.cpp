@@ -370,3 +370,17 @@ TEST_F(K8s, DownKeepsTheClaimUnlessVolumes) {
   }
   EXPECT_FALSE(ran(del));
 }
+
+// `boutique config --show-secrets --target k8s`: the minikube overlay's database password is the
+// base's development Secret; prod's comes from the platform, so there is none to show.
+TEST_F(K8s, SecretsComeFromTheManifestsNotTheLocalState) {
+  scenario("healthy");
+  K8sTarget target(*ctx);
+  auto secrets = target.secrets();
+  ASSERT_EQ(secrets.size(), 2u);
+  EXPECT_EQ(secrets[0].key, "admin.password");
+  EXPECT_EQ(secrets[0].value, "");
+  EXPECT_EQ(secrets[1].key, "database.password");
+  EXPECT_EQ(secrets[1].value, "boutique-dev-only");
+  EXPECT_EQ(secrets[1].source, "manifest");
+}

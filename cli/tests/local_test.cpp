@@ -164,14 +164,17 @@ TEST(Secrets, GeneratedOnceStoredPrivately) {
   TempDir d;
   Layout l;
   l.state = d.path;
-  std::string a = ensure_secret(l, "admin_password", std::nullopt);
+  std::string a = state::ensure_secret(l.secrets() / "admin_password", std::nullopt);
   EXPECT_EQ(a.size(), 24u);
-  EXPECT_EQ(ensure_secret(l, "admin_password", std::string("other")), a);  // kept
+  EXPECT_EQ(state::ensure_secret(l.secrets() / "admin_password", std::string("other")), a);  // kept
   struct stat st {};
   ASSERT_EQ(::stat((l.secrets() / "admin_password").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_EQ(ensure_secret(l, "preset", std::string("given")), "given");
-  EXPECT_EQ(read_secret(l, "preset").value(), "given");
+  EXPECT_EQ(::stat(l.secrets().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(state::ensure_secret(l.secrets() / "preset", std::string("given")), "given");
+  EXPECT_EQ(state::read_secret(l.secrets() / "preset").value(), "given");
+  EXPECT_FALSE(state::read_secret(l.secrets() / "absent"));
 }
 
 mode_t mode_of(const fs::path& p) {
@@ -185,7 +188,7 @@ TEST(StateDir, PrivateModes) {
   Layout l;
   l.state = d.path / "state";
   l.create();
-  ensure_secret(l, "db_password", std::nullopt);
+  state::ensure_secret(l.secrets() / "db_password", std::nullopt);
   // As root, `postgres` and the nginx workers must traverse the state dir and web/: 0711.
   const mode_t shared = core::is_root() ? 0711 : 0700;
   EXPECT_EQ(mode_of(l.state), shared);

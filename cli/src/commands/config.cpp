@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/output.hpp"
-#include "targets/local/layout.hpp"
+#include "targets/target.hpp"
 
 namespace boutique::commands {
 namespace {
@@ -17,31 +17,12 @@ struct Row {
 
 constexpr const char* kRedacted = "******** (--show-secrets)";
 
-// Secrets are not settings: they come from the environment or the local state dir.
-std::vector<Row> secret_rows(const core::Context& ctx, bool show) {
-  auto layout = targets::local::Layout::from(ctx.config);
+// Secrets are not settings: each target says where its own come from (its state, the environment,
+// a file the stack reads).
+std::vector<Row> secret_rows(core::Context& ctx, bool show) {
   std::vector<Row> rows;
-  auto add = [&](const std::string& key, const char* env, const std::string& file) {
-    Row r{key, "", "", ""};
-    const char* e = env ? std::getenv(env) : nullptr;
-    auto stored = targets::local::read_secret(layout, file);
-    if (stored) {
-      r.value = *stored;
-      r.source = "state";
-      r.origin = (layout.secrets() / file).string();
-    } else if (e && *e) {
-      r.value = e;
-      r.source = "env";
-      r.origin = env;
-    } else {
-      r.source = "state";
-      r.origin = "generated at the first `boutique up`";
-    }
-    if (!show && !r.value.empty()) r.value = kRedacted;
-    rows.push_back(r);
-  };
-  add("admin.password", "BOUTIQUE_ADMIN_PASSWORD", "admin_password");
-  add("database.password", nullptr, "db_password");
+  for (const auto& s : targets::make_target(ctx)->secrets())
+    rows.push_back({s.key, !show && !s.value.empty() ? kRedacted : s.value, s.source, s.origin});
   return rows;
 }
 

@@ -10,7 +10,7 @@
 #include "core/errors.hpp"
 #include "core/output.hpp"
 #include "core/system.hpp"
-#include "targets/local/layout.hpp"
+#include "state/state_dir.hpp"
 #include "targets/local/web.hpp"
 #include "ui/build.hpp"
 
@@ -93,9 +93,11 @@ BuiltImage Builder::build_one(const ImageDef& def, const TagPlan& plan, bool for
   spec.args = {{"VERSION", build::version()}, {"REVISION", plan.revision}};
   if (!plan.source.empty()) spec.args["SOURCE"] = plan.source;
   const auto argv = engine_.build_argv(spec);
-  auto layout = targets::local::Layout::from(ctx_.config);
-  layout.create();
-  const fs::path log = layout.logs() / ("build-" + def.component + ".log");
+  // The build's log in the state directory's logs/, beside the local target's.
+  const fs::path state = state::state_dir(ctx_.config);
+  state::create_state_dir(state, core::is_root());
+  state::make_private_dir(state / "logs", false);
+  const fs::path log = state / "logs" / ("build-" + def.component + ".log");
   auto step = ctx_.progress->step(fmt::format("Building {} ({})", img.ref, engine_.program()));
   const auto t0 = Clock::now();
   auto r = ctx_.runner->run({argv, {}, ctx_.config.root(), std::chrono::minutes(60), {}});

@@ -11,7 +11,6 @@
 #include "targets/local/api.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/postgres.hpp"
-#include "targets/local/web.hpp"
 #include "ui/build.hpp"
 
 namespace fs = std::filesystem;

@@ -9,6 +9,7 @@
 
 #include "core/context.hpp"
 #include "core/output.hpp"
+#include "state/state_dir.hpp"
 
 namespace boutique::targets {
 
@@ -44,6 +45,9 @@ class Target {
   virtual void down(const DownOptions& opts) = 0;
   virtual std::vector<core::Check> status() = 0;
   virtual void logs(const LogsOptions& opts) = 0;
+  // The passwords this target keeps or hands to the stack, and where each comes from
+  // (`boutique config --show-secrets`).
+  virtual std::vector<state::Secret> secrets() const = 0;
 };
 
 // The parts asked for on the command line (empty: all), in db, api, web order; the API implies

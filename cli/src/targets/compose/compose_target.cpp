@@ -9,13 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "core/env_file.hpp"
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 #include "core/system.hpp"
 #include "images/builder.hpp"
+#include "state/state_dir.hpp"
 #include "targets/confirm.hpp"
 #include "targets/local/common.hpp"
-#include "targets/local/layout.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -23,7 +24,7 @@ using namespace std::chrono_literals;
 namespace boutique::targets::compose {
 
 ComposeTarget::ComposeTarget(core::Context& ctx)
-    : ctx_(ctx), dir_(local::Layout::from(ctx.config).state / "compose"), socket_(ctx, dir_) {}
+    : ctx_(ctx), dir_(state::state_dir(ctx.config) / "compose"), socket_(ctx, dir_) {}
 
 std::string ComposeTarget::api_url() const {
   return fmt::format("http://127.0.0.1:{}", ctx_.config.integer("ports.api"));
@@ -109,18 +110,30 @@ core::Result ComposeTarget::compose_ok(const std::vector<std::string>& args,
   return r;
 }
 
-std::string ComposeTarget::admin_password() {
-  const fs::path file = dir_ / "admin_password";
-  if (auto v = core::read_text(file)) {
-    std::string s = *v;
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    if (!s.empty()) return s;
+std::vector<state::Secret> ComposeTarget::secrets() const {
+  std::vector<state::Secret> out{
+      state::stored_or_env("admin.password", dir_ / "admin_password", "BOUTIQUE_ADMIN_PASSWORD",
+                           "generated at the first `boutique up --target compose`")};
+  // compose.yaml's ${POSTGRES_PASSWORD:-boutique}: the environment, else the project's .env
+  // (Compose reads it: --project-directory is the project root), else the file's default.
+  const char* env = std::getenv("POSTGRES_PASSWORD");
+  const fs::path dotenv = ctx_.config.root() / ".env";
+  if (env && *env) {
+    out.push_back({"database.password", env, "env", "POSTGRES_PASSWORD"});
+  } else if (auto v = core::env_file_value(dotenv, "POSTGRES_PASSWORD")) {
+    out.push_back({"database.password", *v, ".env", dotenv.string() + " (POSTGRES_PASSWORD)"});
+  } else {
+    out.push_back({"database.password", "boutique", "default",
+                   ctx_.config.str("compose.file") + " (${POSTGRES_PASSWORD:-boutique})"});
   }
+  return out;
+}
+
+std::string ComposeTarget::admin_password() {
   const char* env = std::getenv("BOUTIQUE_ADMIN_PASSWORD");
-  std::string value = env && *env ? env : core::random_secret(24);
-  local::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
-  core::write_text(file, value + "\n", fs::perms::owner_read | fs::perms::owner_write);
-  return value;
+  // The directory is private (0700): admin_password, podman.sock (root-equivalent).
+  return state::ensure_secret(dir_ / "admin_password",
+                              env && *env ? std::optional<std::string>(env) : std::nullopt);
 }
 
 // Services the override builds itself (the postgres stand-in here): built by Compose when their
@@ -144,7 +157,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
   images::Engine eng(*ctx_.runner, engine());
   program();
-  local::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
+  state::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
   core::FileLock lock(dir_ / "lock", dir_.string());
   core::catch_interrupts();
 

@@ -10,10 +10,9 @@
 #include "core/errors.hpp"
 #include "core/system.hpp"
 #include "images/plan.hpp"
+#include "state/state_dir.hpp"
 #include "targets/compose/podman_socket.hpp"
 #include "targets/compose/project.hpp"
-#include "targets/local/layout.hpp"
-#include "targets/local/web.hpp"
 #include "ui/build.hpp"
 
 namespace fs = std::filesystem;
@@ -23,7 +22,7 @@ namespace boutique::targets::compose {
 namespace {
 
 void podman_checks(core::Context& ctx, std::vector<core::Check>& out) {
-  const fs::path dir = local::Layout::from(ctx.config).state / "compose";
+  const fs::path dir = state::state_dir(ctx.config) / "compose";
   PodmanSocket sock(ctx, dir);
   if (PodmanSocket::answers(PodmanSocket::kSystemSocket)) {
     out.push_back(

@@ -11,7 +11,7 @@
 #include "core/http.hpp"
 #include "core/interrupt.hpp"
 #include "core/system.hpp"
-#include "targets/local/layout.hpp"
+#include "state/state_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -54,7 +54,7 @@ fs::path PodmanSocket::ensure(bool& started, std::chrono::seconds deadline) {
   if (auto s = current()) return *s;
   if (pid()) stop(5s);  // alive but not answering: start afresh
   // podman.sock is root-equivalent when podman runs as root: owner only.
-  local::make_private_dir(dir_, false);
+  state::make_private_dir(dir_, false);
   const fs::path sock = own_socket();
   std::error_code ec;
   fs::remove(sock, ec);

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "state/state_dir.hpp"
 
 namespace boutique::targets::local {
 
@@ -32,7 +33,7 @@ struct Layout {
   // The layout of the state dir `state` (absolute) of the checkout `root`.
   static Layout at(const std::filesystem::path& root, const std::filesystem::path& state);
 
-  std::filesystem::path marker() const { return state / ".boutique-state"; }
+  std::filesystem::path marker() const { return state::marker(state); }
   std::filesystem::path lock() const { return state / "lock"; }
   std::filesystem::path secrets() const { return state / "secrets"; }
   std::filesystem::path run() const { return state / "run"; }
@@ -50,15 +51,5 @@ struct Layout {
   // Moves PostgreSQL's home out of the state dir (and records it), for an unreachable state dir.
   void relocate_pg_home();
 };
-
-// Creates `dir` (and its parents) and sets its mode to 0700, or 0711 when other accounts must
-// traverse it (never list it).
-void make_private_dir(const std::filesystem::path& dir, bool others_traverse);
-
-// Secrets kept in <state>/secrets with mode 0600.
-std::optional<std::string> read_secret(const Layout& l, const std::string& name);
-// Returns the stored secret; stores `preset` (or a new random one) when there is none yet.
-std::string ensure_secret(const Layout& l, const std::string& name,
-                          const std::optional<std::string>& preset);
 
 }  // namespace boutique::targets::local

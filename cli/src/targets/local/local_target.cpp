@@ -40,11 +40,19 @@ LocalTarget::LocalTarget(core::Context& ctx)
       api_(ctx, layout_),
       web_(ctx, layout_) {}
 
+std::vector<state::Secret> LocalTarget::secrets() const {
+  const std::string later = "generated at the first `boutique up`";
+  return {
+      state::stored_or_env("admin.password", layout_.secrets() / "admin_password",
+                           "BOUTIQUE_ADMIN_PASSWORD", later),
+      state::stored_or_env("database.password", layout_.secrets() / "db_password", nullptr, later)};
+}
+
 std::string LocalTarget::admin_password() {
   const char* env = std::getenv("BOUTIQUE_ADMIN_PASSWORD");
   std::optional<std::string> preset;
   if (env && *env) preset = env;
-  std::string stored = ensure_secret(layout_, "admin_password", preset);
+  std::string stored = state::ensure_secret(layout_.secrets() / "admin_password", preset);
   if (preset && *preset != stored)
     ctx_.progress->warn(fmt::format(
         "BOUTIQUE_ADMIN_PASSWORD differs from the admin password stored at the first `up` ({}): "
@@ -73,7 +81,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
   std::vector<std::pair<std::string, std::function<void()>>> rollback;
   const auto grace = std::chrono::seconds(ctx_.config.integer("local.stop_timeout"));
   try {
-    std::string db_password = ensure_secret(layout_, "db_password", std::nullopt);
+    std::string db_password = state::ensure_secret(layout_.secrets() / "db_password", std::nullopt);
     sum.admin_email = ctx_.config.str("admin.email");
     sum.admin_password = admin_password();
     sum.demo_accounts = ctx_.config.boolean("local.seed_demo");
