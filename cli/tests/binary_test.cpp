@@ -76,6 +76,20 @@ TEST_F(Binary, ConfigShowsSourcesAndRedactsSecrets) {
   EXPECT_NE(shown.out.find("tres-secret"), std::string::npos);
 }
 
+TEST_F(Binary, ConfigNotesOldSettingNames) {
+  write("boutique.yaml", "local:\n  stop_timeout: 3\n  bind: 127.0.0.1\n");
+  auto r = run({"config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("boutique.yaml:2: local.stop_timeout is now stop_timeout"),
+            std::string::npos)
+      << r.out;
+  auto j = nlohmann::json::parse(run({"config", "-o", "json"}).out);
+  EXPECT_EQ(j["settings"]["stop_timeout"]["value"], "3");
+  ASSERT_EQ(j["deprecated"].size(), 1u);
+  EXPECT_EQ(j["deprecated"][0]["name"], "local.stop_timeout");
+  EXPECT_EQ(j["deprecated"][0]["use"], "stop_timeout");
+}
+
 TEST_F(Binary, BadConfigExitsTwoNamingTheLine) {
   write("boutique.yaml", "ports:\n  api: 5000\n  wbe: 1\n");
   auto r = run({"status"});

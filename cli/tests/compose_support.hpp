@@ -65,7 +65,7 @@ inline core::Context compose_context(const std::filesystem::path& root, FakeRunn
   in.cwd = root;
   in.discover = false;
   in.getenv = [](const std::string&) { return std::nullopt; };
-  flags.emplace("local.state_dir", (root / "state").string());
+  flags.emplace("state_dir", (root / "state").string());
   in.flags = flags;
   auto r = std::make_unique<FakeRunner>();
   runner = r.get();

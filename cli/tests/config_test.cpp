@@ -48,9 +48,9 @@ TEST(Config, DefaultsWhenEmpty) {
   EXPECT_EQ(c.integer("ports.api"), 5000);
   EXPECT_EQ(c.integer("ports.web"), 5173);
   EXPECT_EQ(c.str("target"), "local");
-  EXPECT_TRUE(c.boolean("local.seed_demo"));
+  EXPECT_TRUE(c.boolean("seed_demo"));
   EXPECT_EQ(c.value("ports.api").source, Source::defaults);
-  EXPECT_EQ(c.path("local.state_dir"), std::filesystem::path("/project/.boutique"));
+  EXPECT_EQ(c.path("state_dir"), std::filesystem::path("/project/.boutique"));
 }
 
 TEST(Config, ReadsNestedValuesAndRecordsTheLine) {
@@ -88,13 +88,13 @@ TEST(Config, UnknownNestedKeyNamesFullKeyAndLine) {
 TEST(Config, EveryKeyAndValueAtEveryLevelIsReadWithItsLine) {
   auto c = Config::from_text(
       "project: shop\ntarget: compose\nports:\n  api: 6000\n  web: 6001\n  db: 6002\n"
-      "local:\n  seed_demo: no\n  log_format: json\n",
+      "seed_demo: no\nlocal:\n  log_format: json\n",
       "boutique.yaml", inputs());
   EXPECT_EQ(c.str("project"), "shop");
   EXPECT_EQ(c.str("target"), "compose");
   EXPECT_EQ(c.integer("ports.db"), 6002);
   EXPECT_EQ(c.value("ports.db").origin, "boutique.yaml:6");
-  EXPECT_FALSE(c.boolean("local.seed_demo"));
+  EXPECT_FALSE(c.boolean("seed_demo"));
   EXPECT_EQ(c.value("local.log_format").origin, "boutique.yaml:9");
   EXPECT_NE(error_of("port:\n  api: 1\n").find("boutique.yaml:1: unknown key 'port'"),
             std::string::npos);
@@ -148,8 +148,8 @@ TEST(Config, ScalarWhereSectionExpected) {
 }
 
 TEST(Config, BooleanWrongType) {
-  auto e = error_of("local:\n  seed_demo: peut-etre\n");
-  EXPECT_NE(e.find("boutique.yaml:2:14"), std::string::npos) << e;
+  auto e = error_of("seed_demo: peut-etre\n");
+  EXPECT_NE(e.find("boutique.yaml:1:12"), std::string::npos) << e;
   EXPECT_NE(e.find("boolean"), std::string::npos) << e;
 }
 
@@ -193,13 +193,13 @@ TEST(Config, LoadFindsFileAndUsesItsDirectoryAsRoot) {
   auto dir =
       std::filesystem::temp_directory_path() / ("boutique-cfg-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "boutique.yaml") << "local:\n  state_dir: state\n";
+  std::ofstream(dir / "boutique.yaml") << "state_dir: state\n";
   LoadInputs in = inputs();
   in.cwd = dir;
   auto c = Config::load(in);
   ASSERT_TRUE(c.file());
   EXPECT_EQ(c.root(), dir);
-  EXPECT_EQ(c.path("local.state_dir"), dir / "state");
+  EXPECT_EQ(c.path("state_dir"), dir / "state");
   in.file = dir / "missing.yaml";
   EXPECT_THROW(Config::load(in), ConfigError);
   std::filesystem::remove_all(dir);
@@ -228,4 +228,27 @@ TEST(EnvFile, LastAssignmentOfTheKeyQuotesAndExportStripped) {
   EXPECT_FALSE(core::env_file_value(f, "POSTGRES_DB"));
   EXPECT_FALSE(core::env_file_value(dir / "absent", "POSTGRES_USER"));
   fs::remove_all(dir);
+}
+
+// Settings every target uses lost their `local.` prefix; the old names still work, and
+// `boutique config` notes where they are used.
+TEST(Config, FormerLocalNamesAreReadAndNoted) {
+  auto c = Config::from_text("local:\n  state_dir: st\n  stop_timeout: 3\n  bind: 0.0.0.0\n",
+                             "boutique.yaml", inputs());
+  EXPECT_EQ(c.integer("stop_timeout"), 3);
+  EXPECT_EQ(c.path("state_dir"), std::filesystem::path("/project/st"));
+  EXPECT_EQ(c.value("state_dir").origin, "boutique.yaml:2");
+  ASSERT_EQ(c.deprecated().size(), 2u);
+  EXPECT_EQ(c.deprecated()[0].old_key, "local.state_dir");
+  EXPECT_EQ(c.deprecated()[0].key, "state_dir");
+  EXPECT_EQ(c.deprecated()[0].origin, "boutique.yaml:2");
+  EXPECT_EQ(c.deprecated()[1].key, "stop_timeout");
+  EXPECT_TRUE(Config::from_text("state_dir: st\n", "boutique.yaml", inputs()).deprecated().empty());
+  // Flags and the environment name settings by their keys and variables: old keys still resolve.
+  EXPECT_FALSE(Config::from_text("", "boutique.yaml", inputs({}, {{"local.seed_demo", "no"}}))
+                   .boolean("seed_demo"));
+  // Both names in one file: which one meant what is unclear, so it is an error.
+  auto e = error_of("state_dir: a\nlocal:\n  state_dir: b\n");
+  EXPECT_NE(e.find("boutique.yaml:3: local.state_dir sets state_dir again"), std::string::npos)
+      << e;
 }

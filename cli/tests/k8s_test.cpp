@@ -42,7 +42,7 @@ struct K8s : ::testing::Test {
     in.cwd = BOUTIQUE_SOURCE_DIR;
     in.discover = false;
     in.getenv = [](const std::string&) { return std::nullopt; };
-    in.flags = {{"images.tag", kTag}, {"local.state_dir", state.string()}};
+    in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}};
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
     kubectl->script(

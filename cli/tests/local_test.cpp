@@ -38,7 +38,7 @@ core::Context fake_context(std::unique_ptr<core::ProcessRunner> runner, const fs
   in.cwd = state;
   in.discover = false;
   in.getenv = [](const std::string&) { return std::nullopt; };
-  in.flags = {{"local.state_dir", state.string()}};
+  in.flags = {{"state_dir", state.string()}};
   core::Context ctx{core::Config::load(in), std::move(runner),
                     std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)};
   return ctx;

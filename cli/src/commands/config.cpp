@@ -47,13 +47,18 @@ int run_config(const ConfigOptions& opts, core::Context& ctx) {
   auto secrets = secret_rows(ctx, opts.show_secrets);
   rows.insert(rows.end(), secrets.begin(), secrets.end());
   const std::string file = ctx.config.file() ? ctx.config.file()->string() : "";
+  const auto& deprecated = ctx.config.deprecated();
   if (ctx.format == core::Format::json) {
     nlohmann::json settings = nlohmann::json::object();
     for (const auto& r : rows)
       settings[r.key] = {{"value", r.value}, {"source", r.source}, {"origin", r.origin}};
+    nlohmann::json old = nlohmann::json::array();
+    for (const auto& d : deprecated)
+      old.push_back({{"name", d.old_key}, {"use", d.key}, {"origin", d.origin}});
     ctx.print(nlohmann::json{{"file", file.empty() ? nlohmann::json() : nlohmann::json(file)},
                              {"root", ctx.config.root().string()},
-                             {"settings", settings}}
+                             {"settings", settings},
+                             {"deprecated", old}}
                   .dump(2) +
               "\n");
     return 0;
@@ -68,6 +73,11 @@ int run_config(const ConfigOptions& opts, core::Context& ctx) {
       fmt::format("config file: {}\nproject root: {}\n\n",
                   file.empty() ? "(none: built-in defaults)" : file, ctx.config.root().string());
   out += core::render_table({"KEY", "VALUE", "SOURCE", "FROM"}, cells, ctx.color);
+  if (!deprecated.empty()) {
+    out += "\nOld setting names (they still work; rename them):\n";
+    for (const auto& d : deprecated)
+      out += fmt::format("  {}: {} is now {}\n", d.origin, d.old_key, d.key);
+  }
   ctx.print(out);
   return 0;
 }

@@ -11,7 +11,7 @@ CLI::App* setup_down(CLI::App& app, DownOptions& opts) {
   sub->add_flag("-y,--yes", opts.yes, "Do not ask before deleting data (non-interactive use)");
   sub->footer(
       "Local: each part gets SIGTERM (PostgreSQL: SIGINT, fast shutdown), then SIGKILL after\n"
-      "local.stop_timeout seconds. Compose: `compose down`, then the podman API service that\n"
+      "stop_timeout seconds. Compose: `compose down`, then the podman API service that\n"
       "boutique started is stopped; --volumes also deletes the project's volumes. k8s: deletes\n"
       "the rendered objects except the PVC and the Namespace (--volumes: everything).\n\n"
       "Examples:\n  boutique down\n  boutique down --volumes --yes\n  boutique down --target "

@@ -17,7 +17,7 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
       ->check(CLI::IsMember({"db", "api", "web"}));
   sub->add_option("--timeout", opts.timeout_s,
                   "Seconds to wait for each part to be healthy "
-                  "(default: local.health_timeout)")
+                  "(default: health_timeout)")
       ->check(CLI::Range(1, 3600));
   sub->footer(
       "Idempotent: parts already running are left alone, dead ones are restarted. If a port is\n"
@@ -85,7 +85,7 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   if (sum.demo_accounts)
     out += fmt::format("\nSign in as admin: {} / {}\n", sum.admin_email, sum.admin_password);
   else
-    out += "\nNo demo accounts (local.seed_demo is false): create users through the API.\n";
+    out += "\nNo demo accounts (seed_demo is false): create users through the API.\n";
   out += "Logs: boutique logs [api|db|web]   Checks: boutique status   Stop: boutique down\n";
   ctx.print(out);  // the result: printed with --quiet too (only progress is silenced)
   return 0;

@@ -66,8 +66,14 @@ const std::vector<Setting>& Config::settings() {
       {"k8s.namespace", "BOUTIQUE_K8S_NAMESPACE", Kind::string, "boutique", "namespace"},
       {"k8s.overlay", "BOUTIQUE_K8S_OVERLAY", Kind::path, "manifests/overlays/minikube",
        "kustomize overlay"},
-      {"local.state_dir", "BOUTIQUE_STATE_DIR", Kind::path, ".boutique",
-       "data, logs, pid files and secrets of the local target"},
+      {"state_dir", "BOUTIQUE_STATE_DIR", Kind::path, ".boutique",
+       "data, logs, pid files and secrets (every target's, under its own subdirectory)"},
+      {"health_timeout", "BOUTIQUE_HEALTH_TIMEOUT", Kind::integer, "60",
+       "seconds `up` waits for each part to be healthy"},
+      {"stop_timeout", "BOUTIQUE_STOP_TIMEOUT", Kind::integer, "10",
+       "seconds `down` waits after SIGTERM before SIGKILL"},
+      {"seed_demo", "BOUTIQUE_SEED_DEMO", Kind::boolean, "true",
+       "load the demo catalogue and accounts into an empty database"},
       {"local.bind", "BOUTIQUE_LOCAL_BIND", Kind::string, "127.0.0.1",
        "address the API and web UI listen on"},
       {"local.api_binary", "BOUTIQUE_API_BINARY", Kind::path, "",
@@ -76,21 +82,33 @@ const std::vector<Setting>& Config::settings() {
        "static files to serve (empty: frontend/dist, built when needed)"},
       {"local.web_user", "BOUTIQUE_WEB_USER", Kind::string, "www-data",
        "account nginx workers run as when started as root"},
-      {"local.health_timeout", "BOUTIQUE_HEALTH_TIMEOUT", Kind::integer, "60",
-       "seconds `up` waits for each part to be healthy"},
-      {"local.stop_timeout", "BOUTIQUE_STOP_TIMEOUT", Kind::integer, "10",
-       "seconds `down` waits after SIGTERM before SIGKILL"},
-      {"local.seed_demo", "BOUTIQUE_SEED_DEMO", Kind::boolean, "true",
-       "load the demo catalogue and accounts into an empty database"},
       {"local.log_format", "BOUTIQUE_LOG_FORMAT", Kind::string, "text",
        "API log format: text|json"},
   };
   return table;
 }
 
-const Setting& Config::setting(std::string_view key) {
+const std::vector<Alias>& Config::aliases() {
+  // Every target uses these: their names lost the `local.` prefix.
+  static const std::vector<Alias> table = {
+      {"local.state_dir", "state_dir"},
+      {"local.health_timeout", "health_timeout"},
+      {"local.stop_timeout", "stop_timeout"},
+      {"local.seed_demo", "seed_demo"},
+  };
+  return table;
+}
+
+const Setting* Config::find_setting(std::string_view key) {
+  for (const auto& a : aliases())
+    if (a.old_key == key) key = a.key;
   for (const auto& s : settings())
-    if (s.key == key) return s;
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+const Setting& Config::setting(std::string_view key) {
+  if (const Setting* s = find_setting(key)) return *s;
   throw std::logic_error(fmt::format("unknown setting '{}'", key));
 }
 
@@ -210,6 +228,7 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
   if (!doc.IsMap())
     throw ConfigError(fmt::format("{}: the top level must be a mapping of settings",
                                   mark_str(filename, doc.Mark(), true)));
+  std::set<std::string> set_here;  // keys set by this file, to refuse a key and its old name
   // Walk one mapping level; `prefix` is "" at the top, "ports" inside ports:.
   std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& map,
                                                                         const std::string& prefix) {
@@ -235,9 +254,13 @@ void Config::apply_yaml(const std::string& text, const std::string& filename) {
         walk(v, key);
         continue;
       }
-      const Setting* s = nullptr;
-      for (const auto& cand : settings())
-        if (cand.key == key) s = &cand;
+      const Setting* s = find_setting(key);
+      if (s && !set_here.insert(std::string(s->key)).second)
+        throw ConfigError(fmt::format("{}: {} sets {} again (an old and a new name of one setting)",
+                                      mark_str(filename, k.Mark(), false), shown(key), s->key),
+                          fmt::format("keep only {}", s->key));
+      if (s && s->key != key)
+        deprecated_.push_back({key, std::string(s->key), mark_str(filename, k.Mark(), false)});
       if (!s)
         throw ConfigError(
             fmt::format("{}: unknown key '{}'{}", mark_str(filename, k.Mark(), false), shown(key),
@@ -268,7 +291,7 @@ void Config::apply_env_and_flags(const LoadInputs& in) {
       set(s, *v, Source::env, std::string(s.env), fmt::format("environment {}", s.env));
   }
   for (const auto& [key, text] : in.flags) {
-    const Setting& s = setting(key);
+    const Setting& s = setting(key);  // an old name too (aliases())
     set(s, text, Source::flag, "command line", "command line");
   }
 }
@@ -301,7 +324,7 @@ void Config::validate() const {
   if (str("admin.email").find('@') == std::string::npos)
     throw ConfigError(fmt::format("{}: not an email address: '{}'", where("admin.email"),
                                   shown(str("admin.email"))));
-  for (auto key : {"local.health_timeout", "local.stop_timeout"})
+  for (auto key : {"health_timeout", "stop_timeout"})
     if (integer(key) < 1)
       throw ConfigError(fmt::format("{}: must be at least 1 second", where(key)));
   if (str("local.log_format") != "text" && str("local.log_format") != "json")
@@ -334,8 +357,8 @@ void Config::validate() const {
   if (!str("images.registry").empty() && str("images.registry").back() == '/')
     throw ConfigError(fmt::format("{}: no trailing '/' (e.g. registry.example.com/boutique)",
                                   where("images.registry")));
-  if (str("local.state_dir").empty())
-    throw ConfigError(fmt::format("{}: must not be empty", where("local.state_dir")));
+  if (str("state_dir").empty())
+    throw ConfigError(fmt::format("{}: must not be empty", where("state_dir")));
 }
 
 Config Config::from_text(const std::string& yaml, const std::string& filename,

@@ -25,6 +25,14 @@ struct Setting {
   std::string_view help;
 };
 
+// A setting's former name, still read (with a note in `boutique config`).
+struct Alias {
+  std::string_view old_key, key;
+};
+struct Deprecated {
+  std::string old_key, key, origin;  // origin: where the old name was written (boutique.yaml:3)
+};
+
 struct Value {
   std::string text;
   Source source = Source::defaults;
@@ -44,6 +52,9 @@ class Config {
  public:
   static const std::vector<Setting>& settings();
   static const Setting& setting(std::string_view key);  // throws std::logic_error if unknown
+  static const std::vector<Alias>& aliases();
+  // The setting of `key` or of an old name of it; nullptr when unknown.
+  static const Setting* find_setting(std::string_view key);
 
   static Config load(const LoadInputs& in);
   // Parses YAML text as if read from `filename` (errors name that file); then env and flags.
@@ -61,6 +72,8 @@ class Config {
   const std::filesystem::path& root() const { return root_; }
   const std::optional<std::filesystem::path>& file() const { return file_; }
   std::vector<std::pair<const Setting*, const Value*>> all() const;
+  // Old names (aliases()) the config file used.
+  const std::vector<Deprecated>& deprecated() const { return deprecated_; }
 
  private:
   void apply_defaults();
@@ -73,6 +86,7 @@ class Config {
   std::map<std::string, Value, std::less<>> values_;
   std::filesystem::path root_;
   std::optional<std::filesystem::path> file_;
+  std::vector<Deprecated> deprecated_;
 };
 
 // Parses a boolean written as true/false, yes/no, on/off, 1/0 (case-insensitive).

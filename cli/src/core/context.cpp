@@ -23,7 +23,7 @@ Context make_context(const GlobalOptions& g) {
   LoadInputs in;
   if (!g.config_file.empty()) in.file = g.config_file;
   if (!g.target.empty()) in.flags["target"] = g.target;
-  if (!g.state_dir.empty()) in.flags["local.state_dir"] = g.state_dir;
+  if (!g.state_dir.empty()) in.flags["state_dir"] = g.state_dir;
   if (!g.engine.empty()) in.flags["images.engine"] = g.engine;
   Context ctx{Config::load(in), nullptr, nullptr};
   if (g.output == "json")

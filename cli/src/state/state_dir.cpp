@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 namespace boutique::state {
 
 fs::path state_dir(const core::Config& cfg) {
-  return fs::absolute(cfg.path("local.state_dir")).lexically_normal();
+  return fs::absolute(cfg.path("state_dir")).lexically_normal();
 }
 
 void make_private_dir(const fs::path& dir, bool others_traverse) {

@@ -10,7 +10,7 @@
 
 namespace boutique::state {
 
-// The configured state directory (local.state_dir), absolute and normalised.
+// The configured state directory (state_dir), absolute and normalised.
 std::filesystem::path state_dir(const core::Config& cfg);
 
 // The marker `down --volumes` requires before deleting a state directory it did not create.

@@ -15,7 +15,7 @@ namespace boutique::targets {
 
 struct UpOptions {
   std::vector<std::string> components;  // empty: all (db, api, web)
-  std::optional<int> timeout_s;         // overrides local.health_timeout
+  std::optional<int> timeout_s;         // overrides health_timeout
 };
 
 struct UpSummary {
@@ -23,7 +23,7 @@ struct UpSummary {
   std::vector<std::string> already;                       // parts that were already up
   std::vector<std::pair<std::string, std::string>> urls;  // label, URL
   std::string admin_email, admin_password;
-  bool demo_accounts = true;  // false: local.seed_demo is off, the API creates no admin account
+  bool demo_accounts = true;  // false: seed_demo is off, the API creates no admin account
 };
 
 struct DownOptions {

@@ -118,7 +118,7 @@ void ComposeTarget::wait_healthy(const std::vector<std::string>& services,
           fmt::format("the stack was not healthy before the deadline (last answer: {})",
                       last_answer.empty() ? "containers not running" : last_answer),
           "boutique status --target compose; boutique logs --target compose; raise "
-          "local.health_timeout or `up --timeout`");
+          "health_timeout or `up --timeout`");
     }
     std::this_thread::sleep_for(250ms);
   }

@@ -80,7 +80,7 @@ std::map<std::string, std::string> ComposeTarget::compose_env() {
       {"CT_API_PORT", c.str("ports.api")},
       {"CT_WEB_PORT", c.str("ports.web")},
       {"CT_PG_PORT", c.str("ports.db")},
-      {"BOUTIQUE_SEED_DEMO", c.boolean("local.seed_demo") ? "1" : "0"},
+      {"BOUTIQUE_SEED_DEMO", c.boolean("seed_demo") ? "1" : "0"},
       {"BOUTIQUE_ADMIN_EMAIL", c.str("admin.email")},
   };
   if (!admin_password_.empty()) env["BOUTIQUE_ADMIN_PASSWORD"] = admin_password_;
@@ -154,7 +154,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   std::vector<std::string> services;
   for (const auto& p : parts) services.push_back(service_of(p));
   const auto timeout =
-      std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
+      std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("health_timeout")));
   images::Engine eng(*ctx_.runner, engine());
   program();
   state::make_private_dir(dir_, false);  // admin_password, podman.sock (root-equivalent)
@@ -187,7 +187,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   UpSummary sum;
   sum.admin_email = ctx_.config.str("admin.email");
   sum.admin_password = admin_password_ = admin_password();
-  sum.demo_accounts = ctx_.config.boolean("local.seed_demo");
+  sum.demo_accounts = ctx_.config.boolean("seed_demo");
 
   bool started_socket = false;
   connect(true, started_socket);
@@ -206,7 +206,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
     if (!any_running) {  // roll back what this run started; the data volume is kept
       ctx_.progress->info("rolling back: compose down (started by this run; data kept)");
       try {
-        compose({"down", "--timeout", ctx_.config.str("local.stop_timeout")}, 2min);
+        compose({"down", "--timeout", ctx_.config.str("stop_timeout")}, 2min);
         if (started_socket) socket_.stop(5s);
       } catch (const std::exception& e) {
         ctx_.progress->warn(std::string("rollback: ") + e.what());
@@ -242,7 +242,7 @@ void ComposeTarget::down(const DownOptions& opts) {
     program();
     bool started = false;
     connect(true, started);
-    std::vector<std::string> args = {"down", "--timeout", ctx_.config.str("local.stop_timeout")};
+    std::vector<std::string> args = {"down", "--timeout", ctx_.config.str("stop_timeout")};
     if (opts.volumes) args.push_back("--volumes");
     auto step = ctx_.progress->step(fmt::format("Stopping the Compose project {}{}", project,
                                                 opts.volumes ? " and deleting its volumes" : ""));
@@ -252,7 +252,7 @@ void ComposeTarget::down(const DownOptions& opts) {
     ctx_.progress->info(fmt::format("nothing to stop: no container of project {}", project));
   }
   if (auto p = socket_.pid()) {
-    socket_.stop(std::chrono::seconds(ctx_.config.integer("local.stop_timeout")));
+    socket_.stop(std::chrono::seconds(ctx_.config.integer("stop_timeout")));
     ctx_.progress->info(fmt::format("stopped podman's API service (pid {})", *p));
   }
   if (opts.volumes) {

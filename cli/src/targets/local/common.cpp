@@ -38,7 +38,7 @@ void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string
     if (Clock::now() >= deadline)
       throw core::TimeoutError(
           fmt::format("{} was not ready before the deadline (last answer: {})", what, last_error()),
-          fmt::format("see {} ; raise local.health_timeout or `boutique up --timeout` if the "
+          fmt::format("see {} ; raise health_timeout or `boutique up --timeout` if the "
                       "machine is slow",
                       log.string()));
     std::this_thread::sleep_for(50ms);

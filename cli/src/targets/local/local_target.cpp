@@ -65,7 +65,7 @@ std::string LocalTarget::admin_password() {
 UpSummary LocalTarget::up(const UpOptions& opts) {
   const auto parts = resolve_components(opts.components);
   const auto timeout =
-      std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("local.health_timeout")));
+      std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("health_timeout")));
   // Everything that can be missing is checked before anything starts.
   if (wants(parts, "db")) db_.bindir();
   if (wants(parts, "web")) web_.preflight();
@@ -79,12 +79,12 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
 
   UpSummary sum;
   std::vector<std::pair<std::string, std::function<void()>>> rollback;
-  const auto grace = std::chrono::seconds(ctx_.config.integer("local.stop_timeout"));
+  const auto grace = std::chrono::seconds(ctx_.config.integer("stop_timeout"));
   try {
     std::string db_password = state::ensure_secret(layout_.secrets() / "db_password", std::nullopt);
     sum.admin_email = ctx_.config.str("admin.email");
     sum.admin_password = admin_password();
-    sum.demo_accounts = ctx_.config.boolean("local.seed_demo");
+    sum.demo_accounts = ctx_.config.boolean("seed_demo");
     if (wants(parts, "db")) {
       if (auto p = db_.pid()) {
         sum.already.push_back(fmt::format("db (pid {})", *p));
@@ -118,7 +118,7 @@ UpSummary LocalTarget::up(const UpOptions& opts) {
             {"DATABASE_URL", db_.url(db_password)},
             {"PORT", std::to_string(api_.port())},
             {"BOUTIQUE_BIND", ctx_.config.str("local.bind")},
-            {"BOUTIQUE_SEED_DEMO", ctx_.config.boolean("local.seed_demo") ? "1" : "0"},
+            {"BOUTIQUE_SEED_DEMO", ctx_.config.boolean("seed_demo") ? "1" : "0"},
             {"BOUTIQUE_ADMIN_EMAIL", sum.admin_email},
             {"BOUTIQUE_ADMIN_PASSWORD", sum.admin_password},
             {"BOUTIQUE_LOG_FORMAT", ctx_.config.str("local.log_format")},
@@ -180,7 +180,7 @@ void LocalTarget::down(const DownOptions& opts) {
   }
   std::optional<core::FileLock> lock;
   lock.emplace(layout_.lock(), layout_.state.string());
-  const auto grace = std::chrono::seconds(ctx_.config.integer("local.stop_timeout"));
+  const auto grace = std::chrono::seconds(ctx_.config.integer("stop_timeout"));
   auto stop = [&](const char* label, auto pid, auto fn) {
     if (!pid) return;
     auto step = ctx_.progress->step(fmt::format("Stopping {} (pid {})", label, *pid));
@@ -207,7 +207,7 @@ void LocalTarget::remove_volumes() {
         fmt::format("{} has no {} marker: not deleting a directory boutique "
                     "did not create",
                     layout_.state.string(), layout_.marker().filename().string()),
-        "check local.state_dir");
+        "check state_dir");
   auto step = ctx_.progress->step("Deleting data");
   if (layout_.pg_external) fs::remove_all(layout_.pg_home);
   fs::remove_all(layout_.relocated_web());

@@ -108,7 +108,7 @@ void Postgres::prepare() {
         ctx_.progress->warn(fmt::format(
             "user 'postgres' cannot reach {} ({} is not traversable by others): PostgreSQL's data "
             "lives in {} instead (`boutique down --volumes` removes it too). To keep it in the "
-            "state dir: chmod o+x {}, or set local.state_dir to a reachable place.",
+            "state dir: chmod o+x {}, or set state_dir to a reachable place.",
             layout_.state.string(), blocker.string(), layout_.pg_home.string(), blocker.string()));
       }
     }
@@ -121,7 +121,7 @@ void Postgres::prepare() {
   if (layout_.pg_sock().string().size() + 20 > 107)
     throw core::ConfigError(fmt::format("socket path {} is too long for a unix socket (max 107)",
                                         layout_.pg_sock().string()),
-                            "use a shorter local.state_dir");
+                            "use a shorter state_dir");
 
   const fs::path version_file = layout_.pg_data() / "PG_VERSION";
   if (fs::exists(version_file)) {

@@ -218,7 +218,7 @@ void Web::check_readable_by_workers() {
                       ? ""
                       : fmt::format(" ({} is not traversable by others)", blocker.string())),
       blocker.empty() ? "make the web root readable by that user, or set local.web_user"
-                      : fmt::format("chmod o+x {} , or set local.state_dir / local.web_root to a "
+                      : fmt::format("chmod o+x {} , or set state_dir / local.web_root to a "
                                     "reachable place, or local.web_user",
                                     blocker.string()));
 }
