@@ -1,7 +1,7 @@
 #include "commands/doctor.hpp"
 
 #include "commands/common.hpp"
-#include "targets/doctor.hpp"
+#include "targets/target.hpp"
 
 namespace boutique::commands {
 
@@ -16,9 +16,9 @@ CLI::App* setup_doctor(CLI::App& app, DoctorOptions& /*opts*/) {
 }
 
 int run_doctor(const DoctorOptions& /*opts*/, core::Context& ctx) {
-  const std::string target = ctx.config.str("target");
-  auto checks = targets::doctor_checks(target, ctx);
-  print_checks(ctx, checks, target);
+  auto target = targets::make_target(ctx);
+  auto checks = target->prerequisites();
+  print_checks(ctx, checks, target->name());
   return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::missing_prereq);
 }
 

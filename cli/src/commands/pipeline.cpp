@@ -16,7 +16,6 @@
 #include "core/interrupt.hpp"
 #include "core/stages.hpp"
 #include "core/system.hpp"
-#include "targets/doctor.hpp"
 #include "targets/target.hpp"
 
 namespace fs = std::filesystem;
@@ -78,7 +77,7 @@ std::string run_stage(core::StageId id, const core::StagePlan& plan, core::Conte
       run_build(BuildOptions{}, ctx);
       return "images of this commit ready";
     case core::StageId::infrastructure_check: {
-      auto checks = targets::doctor_checks(target, ctx);
+      auto checks = targets::make_target(ctx)->prerequisites();
       print_checks(ctx, checks, target);
       if (!core::all_ok(checks))
         throw core::MissingPrerequisite(failed_checks(checks), first_hint(checks));

@@ -5,7 +5,6 @@
 
 #include "commands/common.hpp"
 #include "core/output.hpp"
-#include "targets/doctor.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::commands {
@@ -36,7 +35,7 @@ namespace {
 
 // Kubernetes: doctor -> build -> deploy (K8sTarget::up) -> status, the checks as the result.
 int up_k8s(targets::Target& target, const targets::UpOptions& o, core::Context& ctx) {
-  auto tools = targets::doctor_checks("k8s", ctx);
+  auto tools = target.prerequisites();
   if (!core::all_ok(tools)) {
     ctx.progress->warn(core::render_checks_table(tools, false));
     throw core::MissingPrerequisite("a tool the k8s target needs is missing or the cluster is down",

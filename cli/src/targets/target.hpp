@@ -45,6 +45,8 @@ class Target {
   virtual void down(const DownOptions& opts) = 0;
   virtual std::vector<core::Check> status() = 0;
   virtual void logs(const LogsOptions& opts) = 0;
+  // The tools this target needs, found or not, with the one-line fix (`boutique doctor`).
+  virtual std::vector<core::Check> prerequisites() = 0;
   // The passwords this target keeps or hands to the stack, and where each comes from
   // (`boutique config --show-secrets`).
   virtual std::vector<state::Secret> secrets() const = 0;

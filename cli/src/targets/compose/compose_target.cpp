@@ -15,6 +15,7 @@
 #include "core/system.hpp"
 #include "images/builder.hpp"
 #include "state/state_dir.hpp"
+#include "targets/compose/doctor.hpp"
 #include "targets/confirm.hpp"
 #include "targets/local/common.hpp"
 
@@ -108,6 +109,12 @@ core::Result ComposeTarget::compose_ok(const std::vector<std::string>& args,
   shown.insert(shown.end(), args.begin(), args.end());
   core::require_ok(r, shown, hint);
   return r;
+}
+
+std::vector<core::Check> ComposeTarget::prerequisites() {
+  std::vector<core::Check> out;
+  doctor_checks(ctx_, out);
+  return out;
 }
 
 std::vector<state::Secret> ComposeTarget::secrets() const {

@@ -26,6 +26,7 @@ class ComposeTarget final : public Target {
   void down(const DownOptions& opts) override;
   std::vector<core::Check> status() override;
   void logs(const LogsOptions& opts) override;
+  std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
 
   std::string api_url() const;

@@ -42,6 +42,7 @@ class K8sTarget final : public Target {
   void down(const DownOptions& opts) override;
   std::vector<core::Check> status() override;
   void logs(const LogsOptions& opts) override;
+  std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
 
   DeployReport deploy(const DeployOptions& opts);

@@ -16,6 +16,7 @@ class LocalTarget final : public Target {
   void down(const DownOptions& opts) override;
   std::vector<core::Check> status() override;
   void logs(const LogsOptions& opts) override;
+  std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
 
  private:
