@@ -16,6 +16,7 @@
 #include "commands/render.hpp"
 #include "commands/status.hpp"
 #include "commands/up.hpp"
+#include "commands/urls.hpp"
 #include "commands/version.hpp"
 #include "core/context.hpp"
 #include "core/errors.hpp"

@@ -16,8 +16,4 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx);
 // "300", "300s", "5m", "1h" -> seconds; ConfigError otherwise.
 int parse_duration(const std::string& text);
 
-struct UrlsOptions {};
-CLI::App* setup_urls(CLI::App& app, UrlsOptions& opts);
-int run_urls(const UrlsOptions& opts, core::Context& ctx);
-
 }  // namespace boutique::commands
