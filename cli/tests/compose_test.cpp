@@ -213,6 +213,10 @@ TEST(ComposeStatus, RowsFromContainersHealthAndHttpProbes) {
   EXPECT_NE(row("web", "container").detail.find("Exited (3)"), std::string::npos);
   EXPECT_FALSE(row("api", "readyz").ok);
   EXPECT_NE(row("web", "proxy /api/info").detail.find("127.0.0.1:7/api/info"), std::string::npos);
+  // The stack's HTTP rows, as on every target (probes/stack.hpp).
+  EXPECT_FALSE(row("api", "healthz").ok);
+  EXPECT_FALSE(row("api", "migrations").ok);
+  EXPECT_FALSE(row("web", "index.html").ok);
   EXPECT_FALSE(core::all_ok(checks));
   // The same rows render as JUnit, one testcase each.
   auto xml = core::render_junit(checks, "boutique.status.compose");

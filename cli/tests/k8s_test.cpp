@@ -384,3 +384,22 @@ TEST_F(K8s, SecretsComeFromTheManifestsNotTheLocalState) {
   EXPECT_EQ(secrets[1].value, "boutique-dev-only");
   EXPECT_EQ(secrets[1].source, "manifest");
 }
+
+// The stack's HTTP rows (probes/stack.hpp) are the same on every target: here from the NodePort
+// URLs, with hints for the k8s target.
+TEST_F(K8s, StatusHasTheStacksHttpRows) {
+  scenario("healthy");
+  auto checks = K8sTarget(*ctx).status();
+  for (const auto& [comp, check] :
+       std::vector<std::pair<std::string, std::string>>{{"api", "healthz"},
+                                                        {"api", "readyz"},
+                                                        {"api", "migrations"},
+                                                        {"web", "index.html"},
+                                                        {"web", "proxy /api/info"}}) {
+    auto it = std::find_if(checks.begin(), checks.end(), [&](const core::Check& c) {
+      return c.component == comp && c.check == check;
+    });
+    ASSERT_NE(it, checks.end()) << comp << " " << check;
+    EXPECT_TRUE(contains(it->hint, "--target k8s")) << it->hint;
+  }
+}

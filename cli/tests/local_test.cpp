@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/system.hpp"
 #include "fake_runner.hpp"
+#include "probes/stack.hpp"
 #include "targets/local/api.hpp"
 #include "targets/local/postgres.hpp"
 #include "targets/local/web.hpp"
@@ -220,19 +221,20 @@ TEST(Migrations, LatestIsTheHighestNumberedFile) {
   fs::create_directories(d.path / "api" / "migrations");
   for (const char* n : {"001_schema.sql", "002_x.sql", "010_y.sql", "README.md"})
     std::ofstream(d.path / "api" / "migrations" / n) << "--";
-  EXPECT_EQ(latest_migration(d.path), 10);
-  EXPECT_EQ(latest_migration(d.path / "nothing"), 0);
+  EXPECT_EQ(probes::latest_migration(d.path), 10);
+  EXPECT_EQ(probes::latest_migration(d.path / "nothing"), 0);
   std::ofstream(d.path / "api" / "migrations" / "99999999999999999999_huge.sql") << "--";
-  EXPECT_EQ(latest_migration(d.path), 10);
+  EXPECT_EQ(probes::latest_migration(d.path), 10);
 }
 
 TEST(Migrations, ReportReadsTheApiInfoBody) {
-  auto r = migration_report(
+  auto r = probes::migration_report(
       R"({"database":{"status":"up","migration_version":3,"migration_expected":4}})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->have, 3);
   EXPECT_EQ(r->want, 4);
-  r = migration_report(R"({"database":{"migration_version":"7","migration_expected":null}})");
+  r = probes::migration_report(
+      R"({"database":{"migration_version":"7","migration_expected":null}})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->have, 7);
   EXPECT_EQ(r->want, 0);
@@ -242,13 +244,13 @@ TEST(Migrations, ReportReadsTheApiInfoBody) {
 TEST(Migrations, ReportOfAnUnexpectedBodyNeverThrows) {
   for (const char* body : {"", "not json", "[]", "42", R"({"database":[1,2]})",
                            R"({"database":"up"})", R"({"database":null})"})
-    EXPECT_FALSE(migration_report(body)) << body;
+    EXPECT_FALSE(probes::migration_report(body)) << body;
   for (const char* body :
        {R"({"database":{"migration_version":-1,"migration_expected":1e300}})",
         R"({"database":{"migration_version":18446744073709551615,"migration_expected":"12abc"}})",
         R"({"database":{"migration_version":[3],"migration_expected":{"v":4}}})",
         R"({"database":{"migration_version":"99999999999999999999","migration_expected":true}})"}) {
-    auto r = migration_report(body);
+    auto r = probes::migration_report(body);
     ASSERT_TRUE(r) << body;
     EXPECT_EQ(r->have, 0) << body;
     EXPECT_EQ(r->want, 0) << body;

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/http.hpp"
 #include "core/interrupt.hpp"
+#include "probes/stack.hpp"
 #include "targets/compose/compose_target.hpp"
 
 using namespace std::chrono_literals;
@@ -20,11 +21,6 @@ namespace {
 struct Probe {
   std::string component, check, url;
 };
-
-core::Check probe_check(const Probe& p, const std::string& hint) {
-  auto r = core::http_get(p.url, 3s);
-  return {p.component, p.check, r.ok(), fmt::format("GET {} -> {}", p.url, r.describe()), hint};
-}
 
 }  // namespace
 
@@ -50,13 +46,9 @@ std::vector<core::Check> ComposeTarget::status() {
     auto [ok, detail] = eng.health(*c);
     out.push_back({comp, "healthcheck", ok, detail, "boutique logs " + comp});
   }
-  out.push_back(probe_check({"api", "healthz", api_url() + "/healthz"}, "boutique logs api"));
-  out.push_back(
-      probe_check({"api", "readyz", api_url() + "/readyz"},
-                  "the API cannot use its database: boutique logs api; boutique logs db"));
-  out.push_back(probe_check({"web", "index.html", web_url() + "/"}, "boutique logs web"));
-  out.push_back(probe_check({"web", "proxy /api/info", web_url() + "/api/info"},
-                            "the web UI cannot reach the API: boutique logs web"));
+  const probes::StackUrls urls{api_url(), web_url(), "", ""};
+  for (auto rows : {probes::api_checks(urls, ctx_.config.root()), probes::web_checks(urls)})
+    out.insert(out.end(), rows.begin(), rows.end());
   const double each =
       std::chrono::duration<double>(Clock::now() - t0).count() / static_cast<double>(out.size());
   for (auto& c : out) c.seconds = each;

@@ -8,6 +8,7 @@
 #include "core/errors.hpp"
 #include "core/http.hpp"
 #include "images/builder.hpp"
+#include "probes/stack.hpp"
 #include "targets/confirm.hpp"
 
 using namespace std::chrono_literals;
@@ -137,16 +138,13 @@ std::vector<core::Check> K8sTarget::status() {
       if (component_of(s.name) == "api") api_url = url;
       if (component_of(s.name) == "web") web_url = url;
     }
-  auto probe = [&](const std::string& comp, const std::string& check, const std::string& url,
-                   const std::string& hint) {
-    if (url.empty()) return;
-    auto r = core::http_get(url, 3s);
-    out.push_back({comp, check, r.ok(), fmt::format("GET {} -> {}", url, r.describe()), hint});
-  };
-  probe("api", "readyz", api_url.empty() ? "" : api_url + "/readyz",
-        "the API cannot use its database: boutique logs api --target k8s");
-  probe("web", "index.html", web_url.empty() ? "" : web_url + "/",
-        "boutique logs web --target k8s");
+  const probes::StackUrls urls{
+      api_url, web_url,
+      host.empty() ? "no node address (not minikube): kubectl port-forward, then probe by hand"
+                   : "no NodePort Service for it",
+      " --target k8s"};
+  for (auto rows : {probes::api_checks(urls, ctx_.config.root()), probes::web_checks(urls)})
+    out.insert(out.end(), rows.begin(), rows.end());
   return out;
 }
 

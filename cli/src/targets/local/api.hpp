@@ -37,16 +37,4 @@ class Api {
   const Layout& layout_;
 };
 
-// Highest NNN in <root>/api/migrations/NNN_*.sql (0 when none, or too large to be one).
-int latest_migration(const std::filesystem::path& root);
-
-// The migration versions in a GET /api/info body: `database.migration_version` (have) and
-// `database.migration_expected` (want), each an integer or a decimal string; 0 when absent or not a
-// version. nullopt when the body is not JSON or has no `database` object. Never throws.
-struct MigrationReport {
-  int have = 0;
-  int want = 0;
-};
-std::optional<MigrationReport> migration_report(std::string_view info_body);
-
 }  // namespace boutique::targets::local

@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "core/http.hpp"
 #include "core/system.hpp"
+#include "probes/stack.hpp"
 #include "targets/local/common.hpp"
 #include "ui/build.hpp"
 
@@ -297,20 +298,8 @@ std::vector<core::Check> Web::checks() {
   const std::string host = probe_host(ctx_.config.str("local.bind"));
   bool listening = add_process_and_port(out, "web", "nginx", pid(), host, port(),
                                         "run `boutique up`; see `boutique logs web`");
-  core::HttpResponse idx, info;
-  if (listening) {
-    idx = core::http_get(base_url() + "/", 2s);
-    info = core::http_get(base_url() + "/api/info", 2s);
-  }
-  bool html = idx.ok() && idx.content_type.find("text/html") != std::string::npos;
-  out.push_back({"web", "index.html", html,
-                 listening ? fmt::format("GET / -> {}, {} bytes {}", idx.describe(),
-                                         idx.body.size(), idx.content_type)
-                           : "port closed",
-                 "see `boutique logs web`; the web root must contain index.html"});
-  out.push_back({"web", "proxy /api/info", info.ok(),
-                 listening ? "GET /api/info via nginx -> " + info.describe() : "port closed",
-                 "nginx cannot reach the API: check the api rows above"});
+  auto http = probes::web_checks({"", listening ? base_url() : "", "port closed", ""});
+  out.insert(out.end(), http.begin(), http.end());
   return out;
 }
 
