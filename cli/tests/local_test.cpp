@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/system.hpp"
 #include "fake_runner.hpp"
+#include "probes/ports.hpp"
 #include "probes/stack.hpp"
 #include "targets/local/api.hpp"
 #include "targets/local/postgres.hpp"
@@ -273,7 +274,7 @@ TEST(Ports, FreeAndTakenPortsAndTheirOwner) {
   EXPECT_TRUE(core::port_accepts("127.0.0.1", port, std::chrono::milliseconds(500)));
   EXPECT_NE(core::port_owner(port).find("pid " + std::to_string(::getpid())), std::string::npos);
   try {
-    require_port_free("127.0.0.1", port, "ports.api", "BOUTIQUE_API_PORT", "API");
+    probes::require_port_free("127.0.0.1", port, "ports.api", "BOUTIQUE_API_PORT", "API");
     FAIL();
   } catch (const core::ConflictError& e) {
     EXPECT_NE(std::string(e.what()).find(std::to_string(port)), std::string::npos);

@@ -11,7 +11,6 @@
 #include "core/output.hpp"
 #include "core/system.hpp"
 #include "state/state_dir.hpp"
-#include "targets/local/web.hpp"
 #include "ui/build.hpp"
 
 namespace fs = std::filesystem;

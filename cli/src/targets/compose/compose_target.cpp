@@ -14,10 +14,10 @@
 #include "core/interrupt.hpp"
 #include "core/system.hpp"
 #include "images/builder.hpp"
+#include "probes/ports.hpp"
 #include "state/state_dir.hpp"
 #include "targets/compose/doctor.hpp"
 #include "targets/confirm.hpp"
-#include "targets/local/common.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -179,7 +179,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
         {"api", {"ports.api", "BOUTIQUE_API_PORT", "API"}},
         {"web", {"ports.web", "BOUTIQUE_WEB_PORT", "web UI"}}};
     const auto& [key, env, what] = port_of.at(p);
-    local::require_port_free("127.0.0.1", ctx_.config.integer(key), key, env, what);
+    probes::require_port_free("127.0.0.1", ctx_.config.integer(key), key, env, what);
   }
 
   // The images of this commit: built when missing (the rules of `boutique build`).

@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "core/http.hpp"
 #include "core/system.hpp"
+#include "probes/ports.hpp"
 #include "probes/stack.hpp"
 
 namespace fs = std::filesystem;
@@ -59,7 +60,8 @@ pid_t Api::start(const std::map<std::string, std::string>& env) {
     throw core::MissingPrerequisite(
         fmt::format("the API binary {} is missing (or not executable)", bin.string()),
         "build it: make  (or cmake --build build --target boutique-api), or set local.api_binary");
-  require_port_free(ctx_.config.str("local.bind"), port(), "ports.api", "BOUTIQUE_API_PORT", "API");
+  probes::require_port_free(ctx_.config.str("local.bind"), port(), "ports.api", "BOUTIQUE_API_PORT",
+                            "API");
   pid_t p = ctx_.runner->spawn_detached({{bin.string()}, env, layout_.root, log()});
   core::write_pid_file(pid_file(), p);
   return p;

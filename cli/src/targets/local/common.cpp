@@ -64,17 +64,6 @@ pid_t wait_http_ready(core::Context& ctx, const std::string& what, const std::st
   return *p;
 }
 
-void require_port_free(const std::string& bind, int port, const std::string& setting,
-                       const std::string& env, const std::string& what) {
-  if (core::port_free(bind, port)) return;
-  std::string owner = core::port_owner(port);
-  throw core::ConflictError(
-      fmt::format("port {} ({}, {}) is already in use{}", port, setting, what,
-                  owner.empty() ? "" : " by " + owner),
-      fmt::format("stop that program, or choose another port: {} in boutique.yaml or {}", setting,
-                  env));
-}
-
 bool add_process_and_port(std::vector<core::Check>& out, const std::string& component,
                           const std::string& program, std::optional<pid_t> pid,
                           const std::string& host, int port, const std::string& hint) {

@@ -34,10 +34,6 @@ pid_t wait_http_ready(core::Context& ctx, const std::string& what, const std::st
                       const std::filesystem::path& log,
                       std::chrono::steady_clock::time_point deadline);
 
-// Throws ConflictError naming the port, its setting and the process holding it.
-void require_port_free(const std::string& bind, int port, const std::string& setting,
-                       const std::string& env, const std::string& what);
-
 // Appends the "process" and "port" rows of one part; returns whether the port accepts.
 bool add_process_and_port(std::vector<core::Check>& out, const std::string& component,
                           const std::string& program, std::optional<pid_t> pid,

@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "core/http.hpp"
 #include "core/system.hpp"
+#include "probes/ports.hpp"
 #include "probes/stack.hpp"
 #include "targets/local/common.hpp"
 #include "ui/build.hpp"
@@ -268,8 +269,8 @@ std::optional<pid_t> Web::pid() const {
 
 pid_t Web::start() {
   check_readable_by_workers();
-  require_port_free(ctx_.config.str("local.bind"), port(), "ports.web", "BOUTIQUE_WEB_PORT",
-                    "web UI");
+  probes::require_port_free(ctx_.config.str("local.bind"), port(), "ports.web", "BOUTIQUE_WEB_PORT",
+                            "web UI");
   pid_t p = ctx_.runner->spawn_detached({nginx_argv(), {}, layout_.web(), error_log()});
   // Our own pid file: nginx rewrites its own (web/nginx.pid) and may be caught mid-write.
   core::write_pid_file(pid_file(), p);
