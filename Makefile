@@ -18,7 +18,7 @@ export PATH := $(CURDIR)/frontend/toolchain/node/bin:$(PATH):$(CURDIR)/manifests
 # recipe (idempotent, well under a second when nothing is missing). tests/fresh/run.sh reads these
 # lines from `make -n test bench` and runs each in a fresh Debian 12 container.
 
-.PHONY: all deps build binaries test test-cpp test-asan test-frontend test-containers test-k8s test-ansible test-fresh check-format format up down status bench install clean
+.PHONY: all deps build binaries test test-unit test-cpp test-asan test-frontend test-containers test-k8s test-ansible test-fresh check-format format up down status bench install clean
 
 all: build
 
@@ -43,6 +43,12 @@ binaries: deps $(BUILD)/CMakeCache.txt
 # check mode, idempotence), and last the fresh-machine test: `make up` and every install step above
 # in fresh Debian 12 containers (tests/fresh/run.sh, docs/fresh-machine.md).
 test: check-format test-cpp test-asan test-fuzz test-frontend test-containers test-k8s test-ansible test-fresh
+
+# The fast loop while editing: the tests that need no server (CTest label unit), ≈ 10 s.
+test-unit: build
+	@scripts/install-deps.sh node
+	@manifests/tests/install.sh
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300 -L unit
 
 test-cpp: build
 	@scripts/install-deps.sh jenkins node
