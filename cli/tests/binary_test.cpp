@@ -12,8 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/files.hpp"
+#include "core/pids.hpp"
+#include "core/ports.hpp"
 #include "core/process.hpp"
-#include "core/system.hpp"
 #include "hermetic_env.hpp"
 
 namespace fs = std::filesystem;

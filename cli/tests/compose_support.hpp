@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/context.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 #include "fake_runner.hpp"
 #include "recorded.hpp"
 

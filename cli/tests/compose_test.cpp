@@ -5,7 +5,7 @@
 
 #include "compose_support.hpp"
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 #include "targets/compose/compose_target.hpp"
 
 namespace fs = std::filesystem;

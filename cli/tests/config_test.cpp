@@ -9,7 +9,7 @@
 #include "core/config.hpp"
 #include "core/env_file.hpp"
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 
 using boutique::core::Config;
 using boutique::core::ConfigError;

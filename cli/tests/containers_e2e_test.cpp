@@ -18,8 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/http.hpp"
+#include "core/pids.hpp"
 #include "core/process.hpp"
-#include "core/system.hpp"
 #include "free_port.hpp"
 #include "hermetic_env.hpp"
 

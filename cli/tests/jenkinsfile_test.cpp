@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/files.hpp"
 #include "core/http.hpp"
-#include "core/system.hpp"
 #include "workspace.hpp"
 
 namespace fs = std::filesystem;

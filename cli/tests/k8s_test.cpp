@@ -8,7 +8,6 @@
 
 #include "core/context.hpp"
 #include "core/errors.hpp"
-#include "core/system.hpp"
 #include "fake_runner.hpp"
 #include "kubectl_fixtures.hpp"
 #include "targets/k8s/cluster.hpp"

@@ -13,7 +13,8 @@
 #include <fstream>
 
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/ports.hpp"
+#include "core/users.hpp"
 #include "fake_runner.hpp"
 #include "probes/ports.hpp"
 #include "probes/stack.hpp"

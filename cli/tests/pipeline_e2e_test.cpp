@@ -13,8 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/files.hpp"
 #include "core/http.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
 #include "workspace.hpp"
 
 namespace fs = std::filesystem;

@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/process.hpp"
 #include "core/stages.hpp"
-#include "core/system.hpp"
 
 using namespace boutique;
 using namespace boutique::core;

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/files.hpp"
 #include "core/http.hpp"
+#include "core/pids.hpp"
+#include "core/ports.hpp"
 #include "core/process.hpp"
-#include "core/system.hpp"
 
 using namespace boutique::core;
 using namespace std::chrono_literals;

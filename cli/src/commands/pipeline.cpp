@@ -13,9 +13,9 @@
 #include "commands/up.hpp"
 #include "commands/version.hpp"
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/interrupt.hpp"
 #include "core/stages.hpp"
-#include "core/system.hpp"
 #include "targets/target.hpp"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 
 #include "commands/common.hpp"
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::commands {

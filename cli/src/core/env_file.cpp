@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "core/system.hpp"
+#include "core/files.hpp"
 
 namespace boutique::core {
 

@@ -4,8 +4,6 @@
 #include <map>
 #include <thread>
 
-#include "core/system.hpp"
-
 namespace fs = std::filesystem;
 
 namespace boutique::core {

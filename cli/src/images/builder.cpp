@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/output.hpp"
-#include "core/system.hpp"
+#include "core/users.hpp"
 #include "state/state_dir.hpp"
 #include "ui/build.hpp"
 

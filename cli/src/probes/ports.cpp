@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/ports.hpp"
 
 namespace boutique::probes {
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "core/system.hpp"
+#include "core/files.hpp"
 
 namespace fs = std::filesystem;
 

@@ -11,8 +11,8 @@
 
 #include "core/env_file.hpp"
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/interrupt.hpp"
-#include "core/system.hpp"
 #include "images/builder.hpp"
 #include "probes/ports.hpp"
 #include "state/state_dir.hpp"

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 #include "images/plan.hpp"
 #include "state/state_dir.hpp"
 #include "targets/compose/podman_socket.hpp"

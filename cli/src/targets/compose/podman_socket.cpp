@@ -8,9 +8,10 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/interrupt.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
 #include "state/state_dir.hpp"
 
 namespace fs = std::filesystem;

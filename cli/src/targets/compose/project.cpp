@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

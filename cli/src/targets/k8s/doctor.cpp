@@ -1,7 +1,6 @@
 // `boutique doctor` on the k8s target: kubectl, minikube, the configured context and its cluster.
 #include <fmt/format.h>
 
-#include "core/system.hpp"
 #include "targets/k8s/k8s_target.hpp"
 #include "targets/tool_check.hpp"
 

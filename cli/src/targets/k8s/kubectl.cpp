@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "core/system.hpp"
+#include "core/files.hpp"
 #include "images/plan.hpp"
 #include "targets/k8s/cluster.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "core/errors.hpp"
 #include "core/http.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
 #include "probes/ports.hpp"
 #include "probes/stack.hpp"
 

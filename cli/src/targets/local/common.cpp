@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/interrupt.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
+#include "core/ports.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

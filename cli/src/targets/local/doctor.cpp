@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/system.hpp"
+#include "core/users.hpp"
 #include "targets/local/api.hpp"
 #include "targets/local/layout.hpp"
 #include "targets/local/local_target.hpp"

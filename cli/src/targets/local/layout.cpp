@@ -4,7 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "core/system.hpp"
+#include "core/files.hpp"
+#include "core/users.hpp"
 
 namespace fs = std::filesystem;
 

@@ -11,9 +11,10 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/interrupt.hpp"
 #include "core/logtail.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
 #include "targets/confirm.hpp"
 
 namespace fs = std::filesystem;

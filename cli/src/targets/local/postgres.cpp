@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "core/system.hpp"
+#include "core/files.hpp"
+#include "core/pids.hpp"
+#include "core/ports.hpp"
+#include "core/users.hpp"
 #include "targets/local/common.hpp"
 
 namespace fs = std::filesystem;

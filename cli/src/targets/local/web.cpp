@@ -11,8 +11,10 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/http.hpp"
-#include "core/system.hpp"
+#include "core/pids.hpp"
+#include "core/users.hpp"
 #include "probes/ports.hpp"
 #include "probes/stack.hpp"
 #include "targets/local/common.hpp"
