@@ -116,8 +116,10 @@ test-fresh:
 	@scripts/install-deps.sh containers
 	tests/fresh/run.sh
 
+# clang-format on every C++ file, and no Markdown link to a file that does not exist.
 check-format:
 	@scripts/install-deps.sh build
+	@scripts/check-docs.sh
 	@files=$$(git ls-files '*.cpp' '*.hpp'); \
 	  [ -z "$$files" ] || clang-format --dry-run -Werror $$files
 

@@ -13,7 +13,7 @@ set -euo pipefail
 declare -A GROUPS_PKGS=(
   [build]="build-essential cmake pkg-config git clang-format
            libpistache-dev libpqxx-dev libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
-           libspdlog-dev libsodium-dev libcurl4-openssl-dev"
+           libsodium-dev libcurl4-openssl-dev"
   [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
   [test]="libgtest-dev libgmock-dev"
   # tests/fuzz (make fuzz, make test-fuzz): clang 14 and its libFuzzer + sanitizer runtimes.

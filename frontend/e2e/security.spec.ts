@@ -65,6 +65,19 @@ test('security headers on every kind of response', async ({ request }) => {
   expect(hashed.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });
 
+test('robots.txt and the icon are real files, not the SPA page', async ({ request }) => {
+  const robots = await request.get('/robots.txt');
+  expect(robots.status()).toBe(200);
+  expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
+  expect(await robots.text()).toMatch(/^User-agent: \*$/m);
+  expectSecurityHeaders('GET /robots.txt', robots.headers());
+  const icon = await request.get('/favicon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toMatch(/^image\/svg\+xml/);
+  const ico = await request.get('/favicon.ico');
+  expect(ico.status(), 'no .ico: a 404, not index.html').toBe(404);
+});
+
 test('the policy is enforced: inline script and style are refused, and reported', async ({
   page,
   cspViolations,

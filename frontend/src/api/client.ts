@@ -1,5 +1,5 @@
 // The one typed client for boutique-api (docs/api.md). Components never call fetch: they get a
-// client from <ApiProvider> (src/api/context.tsx) and tests hand it a stubbed fetch.
+// client from <ApiProvider> (src/api/context.ts) and tests hand it a stubbed fetch.
 
 export interface Produit {
   id: number;
