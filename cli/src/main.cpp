@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <exception>
 
+#include <nlohmann/json.hpp>
+
 #include "commands/build.hpp"
 #include "commands/config.hpp"
 #include "commands/deploy.hpp"
@@ -43,11 +45,48 @@ void add_globals(CLI::App& app, core::GlobalOptions& g) {
   app.add_flag("-q,--quiet", g.quiet, "Only errors and results, no progress");
 }
 
-int report(const core::Error& e, bool color) {
+const char* exit_class(int code) {
+  switch (code) {
+    case 1:
+      return "unhealthy";
+    case 2:
+      return "usage";
+    case 3:
+      return "missing_prerequisite";
+    case 4:
+      return "command_failed";
+    case 5:
+      return "timeout";
+    case 6:
+      return "conflict";
+    case 7:
+      return "not_implemented";
+    case 8:
+      return "aborted";
+    default:
+      return code >= 100 && code < 128 ? "usage" : "internal";
+  }
+}
+
+// With -o json a failure is also one JSON object on stdout, so that a script never parses text:
+// {"ok": false, "error": {"message", "hint", "exit_code", "class"}}.
+void print_json_error(const std::string& message, const std::string& hint, int code) {
+  const nlohmann::json j{{"ok", false},
+                         {"error",
+                          {{"message", message},
+                           {"hint", hint.empty() ? nlohmann::json() : nlohmann::json(hint)},
+                           {"exit_code", code},
+                           {"class", exit_class(code)}}}};
+  std::fprintf(stdout, "%s\n", j.dump(2).c_str());
+}
+
+// The human line (and hint) on stderr always; the JSON object too with -o json.
+int report(const std::string& message, const std::string& hint, int code, bool color, bool json) {
   std::fprintf(stderr, "%serror:%s %s\n", color ? "\033[31m" : "", color ? "\033[0m" : "",
-               e.what());
-  if (!e.hint().empty()) std::fprintf(stderr, "  hint: %s\n", e.hint().c_str());
-  return static_cast<int>(e.code());
+               message.c_str());
+  if (!hint.empty()) std::fprintf(stderr, "  hint: %s\n", hint.c_str());
+  if (json) print_json_error(message, hint, code);
+  return code;
 }
 
 }  // namespace
@@ -97,8 +136,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);  // usage text, --help and --version as CLI11 prints them
+    if (code != 0 && g.output == "json") print_json_error(e.what(), "boutique --help", code);
+    return code;
   }
+  const bool json = g.output == "json";
 
   const bool err_color = core::use_color(g.no_color, stderr);
   try {
@@ -116,10 +158,10 @@ int main(int argc, char** argv) {
     if (urls_cmd->parsed()) return commands::run_urls(urls, ctx);
     if (pipeline_cmd->parsed()) return commands::run_pipeline(pipeline, ctx);
   } catch (const core::Error& e) {
-    return report(e, err_color);
+    return report(e.what(), e.hint(), static_cast<int>(e.code()), err_color, json);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "internal error (a bug, please report it): %s\n", e.what());
-    return static_cast<int>(core::ExitCode::internal);
+    return report(std::string("internal error (a bug, please report it): ") + e.what(), {},
+                  static_cast<int>(core::ExitCode::internal), err_color, json);
   }
   return static_cast<int>(core::ExitCode::internal);
 }

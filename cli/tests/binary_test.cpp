@@ -118,6 +118,31 @@ TEST_F(Binary, KubernetesWithoutAClusterSaysRunMinikubeStart) {
   EXPECT_NE(r.out.find("cannot reach the cluster"), std::string::npos) << r.out;
 }
 
+// With -o json every failure is also a JSON object on stdout (the human line stays on stderr).
+TEST_F(Binary, FailuresUnderJsonOutputAreJsonOnStdout) {
+  write("boutique.yaml", "ports:\n  api: beaucoup\n");
+  auto r = run({"status", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("error: "), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["error"]["exit_code"], 2);
+  EXPECT_EQ(j["error"]["class"], "usage");
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("ports.api must be an integer"),
+            std::string::npos);
+  write("boutique.yaml", "");
+  r = run({"up", "--timeout", "soon", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(nlohmann::json::parse(r.out)["error"]["message"].get<std::string>().find(
+                "--timeout must be a duration"),
+            std::string::npos)
+      << r.out;
+  r = run({"logs", "nginx", "-o", "json"});  // a CLI11 parse error keeps its code
+  EXPECT_EQ(r.exit_code, 105);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["class"], "usage");
+  EXPECT_TRUE(run({"status", "-o", "table"}).out.find("\"error\"") == std::string::npos);
+}
+
 TEST_F(Binary, ParseErrorsKeepCli11Codes) {
   EXPECT_EQ(run({"up", "--no-such-flag"}).exit_code, 109);
   EXPECT_EQ(run({"logs", "nginx"}).exit_code, 105);

@@ -205,14 +205,28 @@ TEST(Config, LoadFindsFileAndUsesItsDirectoryAsRoot) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(DeployTimeout, DurationsInSecondsMinutesHours) {
-  using boutique::commands::parse_duration;
+// One duration syntax for every timeout: flags (up, deploy) and settings (health_timeout,
+// stop_timeout).
+TEST(Durations, SecondsMinutesHoursEverywhere) {
+  using boutique::core::parse_duration;
+  using boutique::core::require_duration;
   EXPECT_EQ(parse_duration("300"), 300);
   EXPECT_EQ(parse_duration("90s"), 90);
   EXPECT_EQ(parse_duration("5m"), 300);
   EXPECT_EQ(parse_duration("1h"), 3600);
-  for (const char* bad : {"", "m", "0", "-5m", "5x", "5 m", "2d"})
-    EXPECT_THROW(parse_duration(bad), boutique::core::ConfigError) << bad;
+  EXPECT_EQ(parse_duration("24h"), 86400);
+  for (const char* bad : {"", "m", "0", "-5m", "5x", "5 m", "2d", "25h", "99999999999999999999"}) {
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+    EXPECT_THROW(require_duration(bad, "--timeout"), ConfigError) << bad;
+  }
+  auto c = Config::from_text("health_timeout: 2m\nstop_timeout: 15s\n", "boutique.yaml", inputs());
+  EXPECT_EQ(c.integer("health_timeout"), 120);
+  EXPECT_EQ(c.integer("stop_timeout"), 15);
+  EXPECT_EQ(Config::from_text("", "f", inputs({{"BOUTIQUE_HEALTH_TIMEOUT", "1h"}}))
+                .integer("health_timeout"),
+            3600);
+  auto e = error_of("stop_timeout: soon\n");
+  EXPECT_NE(e.find("stop_timeout must be a duration (90, 90s, 5m or 1h)"), std::string::npos) << e;
 }
 
 TEST(EnvFile, LastAssignmentOfTheKeyQuotesAndExportStripped) {

@@ -8,28 +8,14 @@
 
 namespace boutique::commands {
 
-int parse_duration(const std::string& text) {
-  std::size_t used = 0;
-  long n = -1;
-  try {
-    n = std::stol(text, &used);
-  } catch (const std::exception&) {
-  }
-  const std::string unit = n >= 0 ? text.substr(used) : "";
-  const long mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (n <= 0 || mult == 0 || n * mult > 86400)
-    throw core::ConfigError(
-        fmt::format("--timeout must be a duration like 300, 90s, 5m or 1h, got '{}'", text));
-  return static_cast<int>(n * mult);
-}
-
 CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
   auto* sub = app.add_subcommand(
       "deploy", "Apply the Kubernetes manifests of this build and wait for the rollouts");
   sub->add_option("--overlay", opts.overlay,
                   "minikube, prod, or a directory (default: k8s.overlay)");
   sub->add_flag("--dry-run", opts.dry_run, "Print what would be applied; touch nothing");
-  sub->add_option("--timeout", opts.timeout, "Deadline of the rollouts (default 5m)");
+  sub->add_option("--timeout", opts.timeout,
+                  "Deadline of the rollouts: 90, 90s, 5m, 1h (default 5m)");
   sub->footer(
       "Steps: cluster reachable (k8s.context) -> minikube: `minikube image load` of this\n"
       "build's images -> `kubectl apply -f -` of `boutique render` -> wait, polling the\n"
@@ -46,7 +32,7 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx) {
   targets::k8s::DeployOptions d;
   d.overlay = opts.overlay;
   d.dry_run = opts.dry_run;
-  d.timeout = std::chrono::seconds(parse_duration(opts.timeout));
+  d.timeout = std::chrono::seconds(core::require_duration(opts.timeout, "--timeout"));
   targets::k8s::K8sTarget target(ctx);
   auto rep = target.deploy(d);
   if (opts.dry_run) {

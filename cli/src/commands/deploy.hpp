@@ -13,7 +13,5 @@ struct DeployOptions {
 };
 CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts);
 int run_deploy(const DeployOptions& opts, core::Context& ctx);
-// "300", "300s", "5m", "1h" -> seconds; ConfigError otherwise.
-int parse_duration(const std::string& text);
 
 }  // namespace boutique::commands

@@ -14,10 +14,9 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
       "up", "Start the stack (PostgreSQL, API, web UI) and wait until it is healthy");
   sub->add_option("components", opts.components, "Only these parts: db, api, web (api implies db)")
       ->check(CLI::IsMember({"db", "api", "web"}));
-  sub->add_option("--timeout", opts.timeout_s,
-                  "Seconds to wait for each part to be healthy "
-                  "(default: health_timeout)")
-      ->check(CLI::Range(1, 3600));
+  sub->add_option("--timeout", opts.timeout,
+                  "How long to wait for each part to be healthy: 90, 90s, 5m, 1h "
+                  "(default: health_timeout)");
   sub->footer(
       "Idempotent: parts already running are left alone, dead ones are restarted. If a port is\n"
       "taken, or a part does not become healthy in time, what this run started is stopped "
@@ -52,7 +51,8 @@ int up_k8s(targets::Target& target, const targets::UpOptions& o, core::Context& 
 int run_up(const UpOptions& opts, core::Context& ctx) {
   auto target = targets::make_target(ctx);
   targets::UpOptions o{opts.components, std::nullopt};
-  if (opts.timeout_s > 0) o.timeout_s = opts.timeout_s;
+  if (!opts.timeout.empty())
+    o.timeout_s = static_cast<int>(core::require_duration(opts.timeout, "--timeout"));
   if (target->name() == "k8s") return up_k8s(*target, o, ctx);
   auto sum = target->up(o);
   if (ctx.format == core::Format::json) {

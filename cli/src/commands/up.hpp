@@ -9,7 +9,7 @@ namespace boutique::commands {
 
 struct UpOptions {
   std::vector<std::string> components;
-  int timeout_s = 0;  // 0: health_timeout
+  std::string timeout;  // a duration (core::parse_duration); empty: health_timeout
 };
 CLI::App* setup_up(CLI::App& app, UpOptions& opts);
 int run_up(const UpOptions& opts, core::Context& ctx);

@@ -68,9 +68,9 @@ const std::vector<Setting>& Config::settings() {
        "kustomize overlay"},
       {"state_dir", "BOUTIQUE_STATE_DIR", Kind::path, ".boutique",
        "data, logs, pid files and secrets (every target's, under its own subdirectory)"},
-      {"health_timeout", "BOUTIQUE_HEALTH_TIMEOUT", Kind::integer, "60",
+      {"health_timeout", "BOUTIQUE_HEALTH_TIMEOUT", Kind::duration, "60",
        "seconds `up` waits for each part to be healthy"},
-      {"stop_timeout", "BOUTIQUE_STOP_TIMEOUT", Kind::integer, "10",
+      {"stop_timeout", "BOUTIQUE_STOP_TIMEOUT", Kind::duration, "10",
        "seconds `down` waits after SIGTERM before SIGKILL"},
       {"seed_demo", "BOUTIQUE_SEED_DEMO", Kind::boolean, "true",
        "load the demo catalogue and accounts into an empty database"},
@@ -127,6 +127,16 @@ std::optional<long> parse_int(std::string_view s) {
   return v;
 }
 
+std::optional<long> parse_duration(std::string_view s) {
+  std::size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  auto n = parse_int(s.substr(0, digits));
+  const std::string_view unit = s.substr(digits);
+  const long mult = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
+  if (!n || *n <= 0 || mult == 0 || *n > 86400 / mult) return std::nullopt;
+  return *n * mult;
+}
+
 namespace {
 
 std::string type_name(Kind k) {
@@ -139,6 +149,8 @@ std::string type_name(Kind k) {
       return "a string";
     case Kind::path:
       return "a path";
+    case Kind::duration:
+      return "a duration (90, 90s, 5m or 1h)";
   }
   return "?";
 }
@@ -192,6 +204,12 @@ bool is_section(std::string_view name) {
 
 }  // namespace
 
+long require_duration(std::string_view s, std::string_view name) {
+  if (auto v = parse_duration(s)) return *v;
+  throw ConfigError(fmt::format(
+      "{} must be a duration like 90, 90s, 5m or 1h (at most a day), got '{}'", name, shown(s)));
+}
+
 void Config::apply_defaults() {
   for (const auto& s : settings())
     values_[std::string(s.key)] = Value{std::string(s.def), Source::defaults, "built-in"};
@@ -205,6 +223,13 @@ void Config::set(const Setting& s, std::string text, Source src, std::string ori
     if (!n)
       throw ConfigError(
           fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), shown(text)));
+  }
+  if (s.kind == Kind::duration) {
+    auto d = parse_duration(text);
+    if (!d)
+      throw ConfigError(
+          fmt::format("{}: {} must be {}, got '{}'", where, s.key, type_name(s.kind), shown(text)));
+    text = std::to_string(*d);  // seconds: what integer() reads
   }
   if (s.kind == Kind::boolean) {
     auto b = parse_bool(text);

@@ -13,7 +13,7 @@
 
 namespace boutique::core {
 
-enum class Kind { string, integer, boolean, path };
+enum class Kind { string, integer, boolean, path, duration };
 enum class Source { defaults, file, env, flag };
 std::string_view to_string(Source s);
 
@@ -92,5 +92,10 @@ class Config {
 // Parses a boolean written as true/false, yes/no, on/off, 1/0 (case-insensitive).
 std::optional<bool> parse_bool(std::string_view s);
 std::optional<long> parse_int(std::string_view s);
+// A duration, the one syntax of every timeout (flags and settings): 90, 90s, 5m or 1h, more than 0
+// and at most a day. Seconds; nullopt otherwise.
+std::optional<long> parse_duration(std::string_view s);
+// parse_duration for the option or setting `name`: ConfigError (exit 2) naming it otherwise.
+long require_duration(std::string_view s, std::string_view name);
 
 }  // namespace boutique::core
