@@ -38,7 +38,9 @@ TEST(ProduitQuery, ParsesEveryFilter) {
 }
 
 TEST(ProduitQuery, InvalidValuesNameTheirParameter) {
-  const std::pair<const char*, const char*> cases[] = {{"page", "0"},
+  // std::string values: a `const char*` from std::string(101, 'a').c_str() dangled once the array's
+  // initialiser ended, and the test then read freed memory (it failed about one run in twenty).
+  const std::pair<std::string, std::string> cases[] = {{"page", "0"},
                                                        {"page", "x"},
                                                        {"page", "1.5"},
                                                        {"par_page", "101"},
@@ -48,7 +50,7 @@ TEST(ProduitQuery, InvalidValuesNameTheirParameter) {
                                                        {"max_prix", "abc"},
                                                        {"categorie", ""},
                                                        {"q", "\xFF"},
-                                                       {"q", std::string(101, 'a').c_str()}};
+                                                       {"q", std::string(101, 'a')}};
   for (const auto& [key, value] : cases) {
     FieldErrors errors;
     parse_produit_query({{key, value}}, errors);
