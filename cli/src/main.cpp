@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands/build.hpp"
@@ -36,7 +37,7 @@ void add_globals(CLI::App& app, core::GlobalOptions& g) {
   app.add_option("--engine", g.engine, "Container engine for build and compose (default: auto)")
       ->check(CLI::IsMember({"auto", "docker", "podman"}));
   app.add_option("--state-dir", g.state_dir,
-                 "State directory of the local target (default: .boutique)");
+                 "State directory, every target's (default: .boutique)");
   app.add_option("-o,--output", g.output, "Output format: table or json")
       ->check(CLI::IsMember({"table", "json"}));
   app.add_flag("--no-color", g.no_color,
@@ -81,6 +82,19 @@ void print_json_error(const std::string& message, const std::string& hint, int c
 }
 
 // The human line (and hint) on stderr always; the JSON object too with -o json.
+// CLI11 2.1 lists only a subcommand's own options in its --help: the global ones (which every
+// command takes, before or after its name) are added to each subcommand's footer.
+void add_global_options_to_help(CLI::App& app) {
+  std::string text = "Global options (any command, before or after its name):\n";
+  for (const CLI::Option* o : app.get_options()) {
+    const std::string name = o->get_name(false, true);
+    if (name.find("--help") != std::string::npos) continue;
+    text += fmt::format("  {:<16} {}\n", name, o->get_description());
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    sub->footer(sub->get_footer() + "\n\n" + text);
+}
+
 int report(const std::string& message, const std::string& hint, int code, bool color, bool json) {
   std::fprintf(stderr, "%serror:%s %s\n", color ? "\033[31m" : "", color ? "\033[0m" : "",
                message.c_str());
@@ -132,6 +146,7 @@ int main(int argc, char** argv) {
   auto* deploy_cmd = commands::setup_deploy(app, deploy);
   auto* urls_cmd = commands::setup_urls(app, urls);
   auto* pipeline_cmd = commands::setup_pipeline(app, pipeline);
+  add_global_options_to_help(app);
 
   try {
     app.parse(argc, argv);

@@ -143,6 +143,17 @@ TEST_F(Binary, FailuresUnderJsonOutputAreJsonOnStdout) {
   EXPECT_TRUE(run({"status", "-o", "table"}).out.find("\"error\"") == std::string::npos);
 }
 
+// Each subcommand's --help shows the global options too (CLI11 2.1 would list only its own).
+TEST_F(Binary, SubcommandHelpListsTheGlobalOptions) {
+  for (const char* cmd : {"logs", "status", "up", "pipeline"}) {
+    auto r = run({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    for (const char* opt : {"--target", "-o,--output", "--state-dir", "--config", "-q,--quiet"})
+      EXPECT_NE(r.out.find(opt), std::string::npos) << cmd << " --help lacks " << opt << "\n"
+                                                    << r.out;
+  }
+}
+
 TEST_F(Binary, ParseErrorsKeepCli11Codes) {
   EXPECT_EQ(run({"up", "--no-such-flag"}).exit_code, 109);
   EXPECT_EQ(run({"logs", "nginx"}).exit_code, 105);
