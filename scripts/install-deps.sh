@@ -11,7 +11,7 @@
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
-  [build]="build-essential cmake pkg-config git clang-format
+  [build]="build-essential cmake pkg-config git clang-format ccache
            libpistache-dev libpqxx-dev libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
            libsodium-dev libcurl4-openssl-dev"
   [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
