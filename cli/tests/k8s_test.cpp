@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "commands/up.hpp"
 #include "core/context.hpp"
 #include "core/errors.hpp"
 #include "fake_runner.hpp"
@@ -17,6 +18,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace boutique;
 using namespace boutique::targets::k8s;
+using boutique::targets::DeployOptions;
 using fake::ScriptedKubectl;
 
 namespace {
@@ -36,12 +38,12 @@ struct K8s : ::testing::Test {
   }
   void TearDown() override { fs::remove_all(state); }
 
-  void scenario(const std::string& name) {
+  void scenario(const std::string& name, const std::string& target = "local") {
     core::LoadInputs in;
     in.cwd = BOUTIQUE_SOURCE_DIR;
     in.discover = false;
     in.getenv = [](const std::string&) { return std::nullopt; };
-    in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}};
+    in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}, {"target", target}};
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
     kubectl->script(
@@ -298,6 +300,43 @@ TEST_F(K8s, UnreachableClusterStopsBeforeAnything) {
   } catch (const core::Error& u) {
     EXPECT_EQ(u.code(), core::ExitCode::missing_prereq);
   }
+}
+
+// `up --target k8s` runs the pipeline's stages through the one runner, the prerequisites first:
+// an unreachable cluster stops it there, before any image is built.
+TEST_F(K8s, UpStopsAtTheInfrastructureCheckBeforeBuilding) {
+  scenario("unreachable", "k8s");
+  for (const char* program : {"kubectl", "minikube"})  // the doctor runs what it finds on PATH
+    if (auto path = core::find_program(program); !path.empty())
+      kubectl->script(
+          {path.string(), "version", program == std::string("kubectl") ? "--client" : "--short"},
+          fake::exited(0, "v1.32.0\n"));
+  kubectl->script({"kubectl", "config", "get-contexts", "-o", "name"},
+                  fake::exited(0, "minikube\n"));
+  kubectl->script(  // the doctor's reachability probe, answered as the recorded unreachable cluster
+      {"kubectl", "--context", "minikube", "version", "--request-timeout=5s"},
+      fake::exited(1, "",
+                   fake::read_fixture(fake::kubectl_fixtures_dir() /
+                                      "unreachable/01-version-o-json-requesttimeout_5s.err")));
+  try {
+    commands::run_up(commands::UpOptions{}, *ctx);
+    ADD_FAILURE() << "up did not fail";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ExitCode::missing_prereq);
+    EXPECT_TRUE(std::string(e.what()).starts_with("Infrastructure Check: ")) << e.what();
+  }
+  for (const auto& argv : kubectl->ran)
+    for (const auto& arg : argv) EXPECT_NE(arg, "build") << core::display(argv);
+}
+
+// Commands reach the deploy capability through Target, never by the target's name: only the k8s
+// target has one, and `deploy`/`urls` use it whatever target is configured.
+TEST_F(K8s, OnlyTheClusterTargetDeploys) {
+  scenario("healthy");
+  EXPECT_EQ(targets::make_target(*ctx)->deployer(), nullptr);
+  auto t = targets::make_deploy_target(*ctx);
+  EXPECT_EQ(t->name(), "k8s");
+  EXPECT_NE(t->deployer(), nullptr);
 }
 
 TEST_F(K8s, StatusReadsDeploymentsPvcEndpointsAndNodePorts) {

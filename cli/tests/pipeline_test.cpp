@@ -1,4 +1,4 @@
-// The pipeline's stage list (core/stages.hpp): names and order, what each stage runs per target,
+// The pipeline's stage list (stages/stages.hpp): names and order, what each stage runs per target,
 // --from/--only selection and stage names, the stage view, and the JUnit report (checked by a real
 // XML parser, python3's, for escaping).
 #include <gtest/gtest.h>
@@ -8,17 +8,18 @@
 #include "core/errors.hpp"
 #include "core/files.hpp"
 #include "core/process.hpp"
-#include "core/stages.hpp"
+#include "stages/stages.hpp"
 
 using namespace boutique;
 using namespace boutique::core;
+using namespace boutique::stages;
 using namespace std::chrono_literals;
 
 namespace {
 
 std::vector<std::string> names() {
   std::vector<std::string> n;
-  for (const auto& s : stages()) n.emplace_back(s.name);
+  for (const auto& s : stages::stages()) n.emplace_back(s.name);
   return n;
 }
 
@@ -57,7 +58,7 @@ TEST(Stages, AreTheSeedsJenkinsStagesInOrder) {
   EXPECT_EQ(names(), (std::vector<std::string>{"Checkout", "Build Images", "Infrastructure Check",
                                                "Deploy to K8s", "Validation"}));
   std::vector<std::string> slugs;
-  for (const auto& s : stages()) slugs.emplace_back(s.slug);
+  for (const auto& s : stages::stages()) slugs.emplace_back(s.slug);
   EXPECT_EQ(slugs, (std::vector<std::string>{"checkout", "build-images", "infrastructure-check",
                                              "deploy-to-k8s", "validation"}));
 }

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
-#include "targets/k8s/k8s_target.hpp"
+#include "targets/target.hpp"
 
 namespace boutique::commands {
 
@@ -29,19 +29,20 @@ CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
 }
 
 int run_deploy(const DeployOptions& opts, core::Context& ctx) {
-  targets::k8s::DeployOptions d;
+  targets::DeployOptions d;
   d.overlay = opts.overlay;
   d.dry_run = opts.dry_run;
   d.timeout = std::chrono::seconds(core::require_duration(opts.timeout, "--timeout"));
-  targets::k8s::K8sTarget target(ctx);
-  auto rep = target.deploy(d);
+  auto target = targets::make_deploy_target(ctx);
+  auto& deployer = *target->deployer();
+  auto rep = deployer.deploy(d);
   if (opts.dry_run) {
     ctx.print(rep.yaml);
     ctx.progress->info(fmt::format("dry run: {} objects would be applied (tag {}); nothing changed",
                                    rep.objects.size(), rep.tag));
     return 0;
   }
-  auto urls = target.urls();
+  auto urls = deployer.urls();
   if (ctx.format == core::Format::json) {
     nlohmann::json u = nlohmann::json::object();
     for (const auto& [label, url] : urls) u[label] = url;

@@ -7,15 +7,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands/build.hpp"
-#include "commands/common.hpp"
-#include "commands/deploy.hpp"
-#include "commands/up.hpp"
-#include "commands/version.hpp"
+#include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
 #include "core/files.hpp"
 #include "core/interrupt.hpp"
-#include "core/stages.hpp"
+#include "stages/runner.hpp"
 #include "targets/target.hpp"
 
 namespace fs = std::filesystem;
@@ -46,74 +42,19 @@ CLI::App* setup_pipeline(CLI::App& app, PipelineOptions& opts) {
 
 namespace {
 
-using Outcome = core::StageResult::Outcome;
 using Clock = std::chrono::steady_clock;
-
-// "2 of 14 checks failed: api/readyz (HTTP 503), web/proxy /api/info (connection refused)"
-std::string failed_checks(const std::vector<core::Check>& checks) {
-  std::vector<std::string> failed;
-  for (const auto& c : checks)
-    if (!c.ok && c.required)
-      failed.push_back(fmt::format("{}/{} ({})", c.component, c.check, c.detail));
-  return fmt::format("{} of {} checks failed: {}", failed.size(), checks.size(),
-                     fmt::join(failed, ", "));
-}
-
-std::string first_hint(const std::vector<core::Check>& checks) {
-  for (const auto& c : checks)
-    if (!c.ok && c.required && !c.hint.empty()) return c.hint;
-  return {};
-}
-
-// Runs one stage in-process: the same code as the stage's command. Returns the view's summary;
-// throws core::Error (the command's exit code) when the stage fails.
-std::string run_stage(core::StageId id, const core::StagePlan& plan, core::Context& ctx) {
-  const std::string target = ctx.config.str("target");
-  switch (id) {
-    case core::StageId::checkout:
-      ctx.print(version_line() + "\n");
-      return version_line();
-    case core::StageId::build_images:
-      run_build(BuildOptions{}, ctx);
-      return "images of this commit ready";
-    case core::StageId::infrastructure_check: {
-      auto checks = targets::make_target(ctx)->prerequisites();
-      print_checks(ctx, checks, target);
-      if (!core::all_ok(checks))
-        throw core::MissingPrerequisite(failed_checks(checks), first_hint(checks));
-      return fmt::format("{} checks ok", checks.size());
-    }
-    case core::StageId::deploy:
-      if (target == "k8s")
-        run_deploy(DeployOptions{}, ctx);
-      else
-        run_up(UpOptions{}, ctx);
-      return target == "k8s" ? "rollouts complete" : "stack up and healthy";
-    case core::StageId::validation: {
-      const fs::path report = plan.argv.back();  // status --junit FILE
-      auto t = targets::make_target(ctx);
-      auto checks = t->status();
-      print_checks(ctx, checks, t->name());
-      core::write_text(report, core::render_junit(checks, "boutique.status." + t->name()));
-      if (!core::all_ok(checks))
-        throw core::UnhealthyError(failed_checks(checks), first_hint(checks));
-      return fmt::format("{} checks ok", checks.size());
-    }
-  }
-  throw std::logic_error("unknown stage");
-}
 
 nlohmann::json plan_json(const std::string& target, const std::vector<bool>& selected,
                          const std::string& status_report) {
   auto arr = nlohmann::json::array();
-  const auto& all = core::stages();
+  const auto& all = stages::stages();
   for (std::size_t i = 0; i < all.size(); ++i) {
-    auto plan = core::plan_stage(all[i].id, target, status_report);
+    auto plan = stages::plan_stage(all[i].id, target, status_report);
     const bool skip = plan.argv.empty();
     arr.push_back(
         {{"name", all[i].name},
          {"slug", all[i].slug},
-         {"command", skip ? nlohmann::json() : nlohmann::json(core::command_line(plan.argv))},
+         {"command", skip ? nlohmann::json() : nlohmann::json(stages::command_line(plan.argv))},
          {"argv", skip ? nlohmann::json() : nlohmann::json(plan.argv)},
          {"skip", skip ? nlohmann::json(plan.skip_reason) : nlohmann::json()},
          {"selected", static_cast<bool>(selected[i])}});
@@ -134,12 +75,12 @@ int dry_run(const PipelineOptions& opts, core::Context& ctx, const std::vector<b
     return 0;
   }
   std::vector<std::vector<core::Cell>> rows;
-  const auto& all = core::stages();
+  const auto& all = stages::stages();
   for (std::size_t i = 0; i < all.size(); ++i) {
-    auto plan = core::plan_stage(all[i].id, target, status_report);
+    auto plan = stages::plan_stage(all[i].id, target, status_report);
     std::string runs = !selected[i]        ? not_selected(opts)
                        : plan.argv.empty() ? "SKIPPED: " + plan.skip_reason
-                                           : core::command_line(plan.argv);
+                                           : stages::command_line(plan.argv);
     rows.push_back({{std::string(all[i].name)}, {runs}});
   }
   ctx.print(fmt::format("Pipeline for target {} (dry run: nothing was run)\n", target) +
@@ -150,7 +91,7 @@ int dry_run(const PipelineOptions& opts, core::Context& ctx, const std::vector<b
 }  // namespace
 
 int run_pipeline(const PipelineOptions& opts, core::Context& ctx) {
-  const auto selected = core::select_stages(opts.from, opts.only);  // exit 2 for a bad name
+  const auto selected = stages::select_stages(opts.from, opts.only);  // exit 2 for a bad name
   const fs::path junit = opts.junit;
   if (junit.empty() || junit.filename() == "status.xml" || !junit.has_filename())
     throw core::ConfigError(
@@ -177,61 +118,23 @@ int run_pipeline(const PipelineOptions& opts, core::Context& ctx) {
   if (json) ctx.out = stderr;
   ctx.format = core::Format::table;
 
-  const auto& all = core::stages();
-  std::vector<core::StageResult> results(all.size());
-  const core::StageResult* failed = nullptr;
-  bool ran_one = false;
-  const auto started = Clock::now();
+  auto t = targets::make_target(ctx);
+  std::vector<stages::Step> steps;
+  const auto& all = stages::stages();
   for (std::size_t i = 0; i < all.size(); ++i) {
-    auto& r = results[i];
-    r.stage = &all[i];
-    const auto plan = core::plan_stage(all[i].id, target, status_report);
-    r.command = plan.argv.empty() ? "" : core::command_line(plan.argv);
+    auto step = commands::stage_step(all[i].id, status_report, ctx, *t);
     if (!selected[i]) {
-      r.outcome = Outcome::skipped;
-      r.detail = not_selected(opts);
-    } else if (plan.argv.empty()) {
-      r.outcome = Outcome::skipped;
-      r.detail = plan.skip_reason;
-      if (!failed)
-        ctx.progress->info(
-            fmt::format("[{}/{}] {}: skipped ({})", i + 1, all.size(), all[i].name, r.detail));
-    } else if (failed) {
-      r.outcome = Outcome::not_run;
-      r.detail = failed->exit_code == static_cast<int>(core::ExitCode::aborted)
-                     ? "not run: the pipeline was interrupted"
-                     : fmt::format("not run: '{}' failed", failed->stage->name);
-    } else {
-      if (ran_one) ctx.print("\n");  // the stages' outputs, apart
-      ran_one = true;
-      ctx.progress->info(fmt::format("[{}/{}] {}: {}", i + 1, all.size(), all[i].name, r.command));
-      const auto t0 = Clock::now();
-      try {
-        r.detail = r.command + ": " + run_stage(all[i].id, plan, ctx);
-        r.outcome = Outcome::passed;
-      } catch (const core::Error& e) {
-        r.outcome = Outcome::failed;
-        r.exit_code = static_cast<int>(e.code());
-        r.detail = e.what();
-        r.hint = e.hint();
-      } catch (const std::exception& e) {
-        r.outcome = Outcome::failed;
-        r.exit_code = static_cast<int>(core::ExitCode::internal);
-        r.detail = fmt::format("internal error (a bug, please report it): {}", e.what());
-      }
-      r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (r.outcome == Outcome::passed && core::interrupted()) {
-        // The stage finished before it noticed: stop here all the same.
-        r.outcome = Outcome::failed;
-        r.exit_code = static_cast<int>(core::ExitCode::aborted);
-        r.detail = "interrupted (the stage had completed)";
-      }
-      if (r.outcome == Outcome::failed) failed = &r;
+      step.skip_reason = not_selected(opts);
+      step.announce_skip = false;
     }
+    steps.push_back(std::move(step));
   }
+  const auto started = Clock::now();
+  const auto results = stages::run_steps(ctx, steps);
+  const stages::StageResult* failed = stages::first_failure(results);
   const double total = std::chrono::duration<double>(Clock::now() - started).count();
   ctx.out = out;
-  core::write_text(junit, core::render_stage_junit(results, target));
+  core::write_text(junit, stages::render_stage_junit(results, target));
   const int code = failed ? failed->exit_code : 0;
 
   if (json) {
@@ -259,12 +162,12 @@ int run_pipeline(const PipelineOptions& opts, core::Context& ctx) {
               "\n");
   } else {
     std::string view = fmt::format("\nStage view (target {}):\n", target) +
-                       core::render_stage_view(results, ctx.color);
+                       stages::render_stage_view(results, ctx.color);
     view += failed ? fmt::format("Pipeline FAILED at '{}' (exit {}) after {}; JUnit: {}\n",
-                                 failed->stage->name, code, core::format_duration(total),
+                                 failed->stage->name, code, stages::format_duration(total),
                                  junit.string())
-                   : fmt::format("Pipeline passed in {}; JUnit: {}\n", core::format_duration(total),
-                                 junit.string());
+                   : fmt::format("Pipeline passed in {}; JUnit: {}\n",
+                                 stages::format_duration(total), junit.string());
     ctx.print(view);
   }
   if (failed) {

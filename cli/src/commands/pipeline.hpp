@@ -13,7 +13,7 @@ struct PipelineOptions {
   bool dry_run = false;                        // print the stages and their commands, run nothing
 };
 CLI::App* setup_pipeline(CLI::App& app, PipelineOptions& opts);
-// The Jenkinsfile's stages, in-process, in order (core/stages.hpp). Stops at the first failure;
+// The Jenkinsfile's stages, in-process, in order (stages/stages.hpp). Stops at the first failure;
 // exit 0, or the failing stage's exit code (docs/cli.md).
 int run_pipeline(const PipelineOptions& opts, core::Context& ctx);
 

@@ -1,12 +1,10 @@
 #include "commands/status.hpp"
 
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include "commands/common.hpp"
+#include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
-#include "core/files.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::commands {
@@ -30,16 +28,7 @@ int run_status(const StatusOptions& opts, core::Context& ctx) {
   auto target = targets::make_target(ctx);
   auto checks = target->status();
   print_checks(ctx, checks, target->name());
-  if (!opts.junit.empty()) {
-    // A fresh Jenkins workspace has no reports/ yet.
-    const std::filesystem::path file = opts.junit;
-    std::error_code ec;
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-    if (ec)
-      throw core::ConfigError(
-          fmt::format("--junit: cannot create {}: {}", file.parent_path().string(), ec.message()));
-    core::write_text(file, core::render_junit(checks, "boutique.status." + target->name()));
-  }
+  if (!opts.junit.empty()) write_status_report(opts.junit, checks, target->name());
   return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::unhealthy);
 }
 

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "commands/common.hpp"
+#include "commands/stage_actions.hpp"
+#include "core/errors.hpp"
 #include "core/output.hpp"
 #include "targets/target.hpp"
 
@@ -23,7 +24,8 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
       "again.\n\n"
       "--target compose: builds the missing images of this commit, then `compose up -d\n"
       "--no-build` (docker, or podman through its API socket) and waits over HTTP.\n"
-      "--target k8s: doctor, build, deploy (see `boutique deploy --help`), then status.\n\n"
+      "--target k8s: the pipeline's Infrastructure Check (doctor), Build Images (build), Deploy\n"
+      "(see `boutique deploy --help`; --timeout is its deadline) and Validation (status).\n\n"
       "Examples:\n  boutique up\n  boutique up db web --timeout 120\n  boutique up --target "
       "compose\n"
       "  BOUTIQUE_WEB_PORT=8080 boutique up");
@@ -32,18 +34,26 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
 
 namespace {
 
-// Kubernetes: doctor -> build -> deploy (K8sTarget::up) -> status, the checks as the result.
-int up_k8s(targets::Target& target, const targets::UpOptions& o, core::Context& ctx) {
-  auto tools = target.prerequisites();
-  if (!core::all_ok(tools)) {
-    ctx.progress->warn(core::render_checks_table(tools, false));
-    throw core::MissingPrerequisite("a tool the k8s target needs is missing or the cluster is down",
-                                    "boutique doctor --target k8s");
-  }
-  target.up(o);
-  auto checks = target.status();
-  print_checks(ctx, checks, target.name());
-  return core::all_ok(checks) ? 0 : static_cast<int>(core::ExitCode::unhealthy);
+// A target that deploys to a cluster: the pipeline's stages less Checkout, through the same runner,
+// the prerequisites first so that a missing tool fails before a long build; Deploy takes --timeout.
+int up_on_cluster(targets::Target& target, const targets::UpOptions& o, const std::string& timeout,
+                  core::Context& ctx) {
+  using stages::StageId;
+  std::vector<stages::Step> steps;
+  for (auto id :
+       {StageId::infrastructure_check, StageId::build_images, StageId::deploy, StageId::validation})
+    steps.push_back(stage_step(id, "", ctx, target));
+  auto& deploy = steps[2];
+  if (!timeout.empty()) deploy.command += " --timeout " + timeout;
+  deploy.run = [&target, &o] {
+    target.up(o);
+    return std::string("rollouts complete");
+  };
+  const auto results = stages::run_steps(ctx, steps);
+  if (const auto* failed = stages::first_failure(results))
+    throw core::Error(static_cast<core::ExitCode>(failed->exit_code),
+                      fmt::format("{}: {}", failed->stage->name, failed->detail), failed->hint);
+  return 0;
 }
 
 }  // namespace
@@ -53,7 +63,7 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   targets::UpOptions o{opts.components, std::nullopt};
   if (!opts.timeout.empty())
     o.timeout_s = static_cast<int>(core::require_duration(opts.timeout, "--timeout"));
-  if (target->name() == "k8s") return up_k8s(*target, o, ctx);
+  if (target->deployer()) return up_on_cluster(*target, o, opts.timeout, ctx);
   auto sum = target->up(o);
   if (ctx.format == core::Format::json) {
     nlohmann::json urls = nlohmann::json::object();

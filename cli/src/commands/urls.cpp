@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
-#include "targets/k8s/k8s_target.hpp"
+#include "targets/target.hpp"
 
 namespace boutique::commands {
 
@@ -16,8 +16,7 @@ CLI::App* setup_urls(CLI::App& app, UrlsOptions& /*opts*/) {
 }
 
 int run_urls(const UrlsOptions& /*opts*/, core::Context& ctx) {
-  targets::k8s::K8sTarget target(ctx);
-  auto urls = target.urls();
+  auto urls = targets::make_deploy_target(ctx)->deployer()->urls();
   nlohmann::json j = nlohmann::json::object();
   std::string out;
   for (const auto& [label, url] : urls) {

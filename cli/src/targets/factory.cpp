@@ -33,4 +33,10 @@ std::unique_ptr<Target> make_target(core::Context& ctx) {
   throw core::ConfigError(fmt::format("unknown target '{}'", name));
 }
 
+std::unique_ptr<Target> make_deploy_target(core::Context& ctx) {
+  auto target = make_target(ctx);
+  if (target->deployer()) return target;
+  return std::make_unique<k8s::K8sTarget>(ctx);
+}
+
 }  // namespace boutique::targets

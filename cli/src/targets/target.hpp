@@ -1,7 +1,7 @@
 #pragma once
 // Where the stack runs. `boutique up/down/status/logs` talk to this interface only; local runs
 // plain processes, compose runs the images with Compose, k8s applies the kustomize overlay
-// (targets/k8s). Images are built by images::Builder (`boutique build`), which k8s reuses.
+// (targets/k8s) through its Deployer. Images are built by images::Builder (`boutique build`).
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +10,7 @@
 #include "core/context.hpp"
 #include "core/output.hpp"
 #include "state/state_dir.hpp"
+#include "targets/deployer.hpp"
 
 namespace boutique::targets {
 
@@ -50,6 +51,9 @@ class Target {
   // The passwords this target keeps or hands to the stack, and where each comes from
   // (`boutique config --show-secrets`).
   virtual std::vector<state::Secret> secrets() const = 0;
+  // A target that deploys to a cluster: `up` there is Infrastructure Check, Build Images, Deploy
+  // and Validation, and `deploy`/`urls` work. nullptr for targets that start the stack themselves.
+  virtual Deployer* deployer() { return nullptr; }
 };
 
 // The parts asked for on the command line (empty: all), in db, api, web order; the API implies
@@ -58,5 +62,8 @@ std::vector<std::string> resolve_components(const std::vector<std::string>& aske
 
 // The configured target.
 std::unique_ptr<Target> make_target(core::Context& ctx);
+// The target `deploy` and `urls` act on: the configured one when it deploys to a cluster, else
+// the k8s target (the one that does), so `boutique deploy` needs no --target.
+std::unique_ptr<Target> make_deploy_target(core::Context& ctx);
 
 }  // namespace boutique::targets

@@ -7,7 +7,6 @@
 #include "core/env_file.hpp"
 #include "core/errors.hpp"
 #include "core/http.hpp"
-#include "images/builder.hpp"
 #include "probes/stack.hpp"
 #include "targets/confirm.hpp"
 
@@ -39,10 +38,6 @@ K8sTarget::K8sTarget(core::Context& ctx)
       kubectl_(*ctx.runner, ctx.config.str("k8s.context"), ctx.config.str("k8s.namespace")) {}
 
 UpSummary K8sTarget::up(const UpOptions& opts) {
-  auto choice = images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
-                                      ctx_.config.value("images.engine").origin);
-  images::Engine engine(*ctx_.runner, choice.kind);
-  images::Builder(ctx_, engine).build({});
   DeployOptions d;
   if (opts.timeout_s) d.timeout = std::chrono::seconds(*opts.timeout_s);
   deploy(d);

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace boutique::core {
+namespace boutique::stages {
 
 enum class StageId { checkout, build_images, infrastructure_check, deploy, validation };
 
@@ -23,7 +23,7 @@ const std::vector<Stage>& stages();
 const Stage& stage(StageId id);
 
 // What a stage does for a target: the `boutique` command (argv after "boutique"), or why it is
-// skipped. `status_report` is the JUnit file of the Validation stage.
+// skipped. `status_report` is the JUnit file of the Validation stage (empty: none).
 struct StagePlan {
   std::vector<std::string> argv;  // empty when skipped
   std::string skip_reason;        // non-empty when skipped
@@ -61,4 +61,4 @@ std::string render_stage_junit(const std::vector<StageResult>& results, const st
 // "1.2 s", "2 min 05 s".
 std::string format_duration(double seconds);
 
-}  // namespace boutique::core
+}  // namespace boutique::stages

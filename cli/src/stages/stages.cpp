@@ -1,4 +1,4 @@
-#include "core/stages.hpp"
+#include "stages/stages.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include "core/output.hpp"
 #include "core/process.hpp"
 
-namespace boutique::core {
+namespace boutique::stages {
 namespace {
 
 // Lower case; spaces and '_' become '-': "Build Images", "build_images" -> "build-images".
@@ -29,7 +29,7 @@ std::string normalise(std::string_view s) {
 // An attribute value: parsers turn a literal tab or newline there into a space (XML 1.0, 3.3.3).
 std::string xml_attr(const std::string& s) {
   std::string out;
-  for (char c : xml_escape(s)) {
+  for (char c : core::xml_escape(s)) {
     if (c == '\t')
       out += "&#9;";
     else if (c == '\n')
@@ -85,6 +85,7 @@ StagePlan plan_stage(StageId id, const std::string& target, const std::string& s
       // whose image changed (compose).
       return {{target == "k8s" ? "deploy" : "up"}, {}};
     case StageId::validation:
+      if (status_report.empty()) return {{"status"}, {}};
       return {{"status", "--junit", status_report}, {}};
   }
   throw std::logic_error("unknown stage id");
@@ -93,7 +94,7 @@ StagePlan plan_stage(StageId id, const std::string& target, const std::string& s
 std::string command_line(const std::vector<std::string>& argv) {
   std::vector<std::string> all = {"boutique"};
   all.insert(all.end(), argv.begin(), argv.end());
-  return display(all);
+  return core::display(all);
 }
 
 const Stage& find_stage(std::string_view name) {
@@ -110,16 +111,17 @@ const Stage& find_stage(std::string_view name) {
       }
     if (matches == 1) return *found;
   }
-  throw ConfigError(fmt::format("unknown stage '{}': the stages are {}", name, valid_names()),
-                    "any case; spaces, '-' or '_'; or a unique prefix: --from deploy, "
-                    "--only build-images");
+  throw core::ConfigError(fmt::format("unknown stage '{}': the stages are {}", name, valid_names()),
+                          "any case; spaces, '-' or '_'; or a unique prefix: --from deploy, "
+                          "--only build-images");
 }
 
 std::vector<bool> select_stages(const std::string& from, const std::string& only) {
   const auto& all = stages();
   if (!from.empty() && !only.empty())
-    throw ConfigError("--from and --only cannot be used together",
-                      "--from STAGE runs it and the stages after it; --only STAGE runs it alone");
+    throw core::ConfigError(
+        "--from and --only cannot be used together",
+        "--from STAGE runs it and the stages after it; --only STAGE runs it alone");
   std::vector<bool> selected(all.size(), from.empty() && only.empty());
   if (!only.empty()) {
     const Stage& s = find_stage(only);
@@ -153,12 +155,12 @@ std::string format_duration(double seconds) {
 }
 
 std::string render_stage_view(const std::vector<StageResult>& results, bool color) {
-  std::vector<std::vector<Cell>> rows;
+  std::vector<std::vector<core::Cell>> rows;
   for (const auto& r : results) {
-    const char* c = r.outcome == StageResult::Outcome::passed    ? ansi::green
-                    : r.outcome == StageResult::Outcome::failed  ? ansi::red
-                    : r.outcome == StageResult::Outcome::skipped ? ansi::yellow
-                                                                 : ansi::dim;
+    const char* c = r.outcome == StageResult::Outcome::passed    ? core::ansi::green
+                    : r.outcome == StageResult::Outcome::failed  ? core::ansi::red
+                    : r.outcome == StageResult::Outcome::skipped ? core::ansi::yellow
+                                                                 : core::ansi::dim;
     const bool ran =
         r.outcome == StageResult::Outcome::passed || r.outcome == StageResult::Outcome::failed;
     rows.push_back({{std::string(r.stage->name)},
@@ -166,7 +168,7 @@ std::string render_stage_view(const std::vector<StageResult>& results, bool colo
                     {ran ? format_duration(r.seconds) : "-"},
                     {r.detail}});
   }
-  return render_table({"STAGE", "RESULT", "DURATION", "DETAIL"}, rows, color);
+  return core::render_table({"STAGE", "RESULT", "DURATION", "DETAIL"}, rows, color);
 }
 
 std::string render_stage_junit(const std::vector<StageResult>& results, const std::string& target) {
@@ -194,14 +196,14 @@ std::string render_stage_junit(const std::vector<StageResult>& results, const st
     switch (r.outcome) {
       case O::passed:
         out += fmt::format("      <system-out>{}</system-out>\n",
-                           xml_escape(r.command + "\n" + r.detail));
+                           core::xml_escape(r.command + "\n" + r.detail));
         break;
       case O::failed:
         out += fmt::format(
             "      <failure message=\"{}\" type=\"exit {}\">{}</failure>\n", xml_attr(r.detail),
             r.exit_code,
-            xml_escape(fmt::format("{}\nexit code {}: {}{}", r.command, r.exit_code, r.detail,
-                                   r.hint.empty() ? "" : "\nhint: " + r.hint)));
+            core::xml_escape(fmt::format("{}\nexit code {}: {}{}", r.command, r.exit_code, r.detail,
+                                         r.hint.empty() ? "" : "\nhint: " + r.hint)));
         break;
       case O::skipped:
       case O::not_run:
@@ -214,4 +216,4 @@ std::string render_stage_junit(const std::vector<StageResult>& results, const st
   return out;
 }
 
-}  // namespace boutique::core
+}  // namespace boutique::stages

@@ -1,0 +1,40 @@
+#pragma once
+// The deploy capability of a target that runs on a cluster (k8s): apply this build's manifests and
+// wait for the rollouts, and say where the Services answer. `boutique deploy`, `boutique urls`, the
+// pipeline's Deploy stage and `boutique up` reach it through Target::deployer(), never by name.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boutique::targets {
+
+struct DeployOptions {
+  std::string overlay;  // --overlay; empty: k8s.overlay
+  bool dry_run = false;
+  std::chrono::seconds timeout{300};
+  std::chrono::seconds grace{30};  // before Unschedulable / a Pending PVC count as failures
+  std::chrono::milliseconds poll{2000};
+  bool load_images = true;  // minikube: `minikube image load` the images of this build
+  // The clock of the rollout wait (tests replace both).
+  std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+struct DeployReport {
+  std::string tag, server;
+  std::vector<std::string> objects;  // kind/name applied (or that would be)
+  std::string applied;               // kubectl apply's output
+  std::string yaml;                  // --dry-run: what would be applied
+};
+
+class Deployer {
+ public:
+  virtual ~Deployer() = default;
+  virtual DeployReport deploy(const DeployOptions& opts) = 0;
+  // label, URL of each Service that answers from outside the cluster.
+  virtual std::vector<std::pair<std::string, std::string>> urls() = 0;
+};
+
+}  // namespace boutique::targets
