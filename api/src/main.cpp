@@ -17,13 +17,12 @@
 
 #include "app/config.hpp"
 #include "app/log.hpp"
-#include "db/commandes_repo.hpp"
 #include "db/listener.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
-#include "db/produits_repo.hpp"
 #include "db/seed.hpp"
-#include "db/utilisateurs_repo.hpp"
+#include "db/statements.hpp"
+#include "db/store.hpp"
 #include "http/api.hpp"
 #include "http/list_cache.hpp"
 #include "http/server.hpp"
@@ -49,12 +48,6 @@ void print_help() {
          "unreachable.\n";
 }
 
-void prepare_statements(pqxx::connection& conn) {
-  db::prepare_produits(conn);
-  db::prepare_utilisateurs(conn);
-  db::prepare_commandes(conn);
-}
-
 // libpq defaults read from the environment: bounded connect time, bounded statements (handlers run
 // on the HTTP threads: a stuck query must not hold a thread forever), and a recognisable name.
 void set_libpq_defaults() {
@@ -64,7 +57,7 @@ void set_libpq_defaults() {
 }
 
 void migrate_and_seed(pqxx::connection& conn, const app::Config& config) {
-  prepare_statements(conn);  // seeding uses the repositories (preparation is lazy: no SQL runs yet)
+  db::prepare_statements(conn);  // seeding uses the repositories
   db::migrate(conn, [&](pqxx::connection& c) {
     if (config.seed_demo) db::seed_demo(c, config);
   });
@@ -139,10 +132,11 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  db::Pool pool(config.database_url, config.db_pool, prepare_statements);
+  db::Pool pool(config.database_url, config.db_pool, db::prepare_statements);
   http::ListCache cache;
   http::Metrics metrics(http::Server::route_labels());
-  http::Api api(config, pool, cache, metrics);
+  db::Store store(pool, [&cache] { cache.invalidate(); });
+  http::Api api(config, store, cache, metrics);
   db::ChangeListener listener(config.database_url, {[&cache] { cache.invalidate(); },
                                                     [&cache](bool on) { cache.set_enabled(on); }});
   http::Server server(config, api, metrics);

@@ -1,10 +1,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
-
-namespace pqxx {
-class failure;
-}
+#include <utility>
 
 namespace boutique::db {
 
@@ -13,6 +10,18 @@ namespace boutique::db {
 class Unavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Any other error PostgreSQL reported for a statement (a bug or a broken invariant, not the
+// caller's input: that is checked before the query). Mapped to 500 and logged with its SQLSTATE.
+class QueryFailed : public std::runtime_error {
+ public:
+  QueryFailed(std::string sqlstate, const std::string& message)
+      : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
 };
 
 // True for SQLSTATE classes that mean "the server, not the query, is the problem":

@@ -13,6 +13,7 @@
 #include <pqxx/pqxx>
 
 #include "db/errors.hpp"
+#include "db/records.hpp"
 
 namespace boutique::db {
 
@@ -47,8 +48,8 @@ class Pool {
   Lease acquire();
 
   // Runs f(connection) and returns its result. A dropped connection is replaced and f retried once;
-  // connection-level failures become Unavailable. f must be safe to run twice (its transaction is
-  // rolled back when the connection drops).
+  // connection-level failures become Unavailable, any other SQL error QueryFailed. f must be safe
+  // to run twice (its transaction is rolled back when the connection drops).
   template <class F>
   auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
     for (int attempt = 0;; ++attempt) {
@@ -62,18 +63,14 @@ class Pool {
         lease.discard();
         throw Unavailable(std::string("connection lost during commit: ") + e.what());
       } catch (const pqxx::sql_error& e) {
-        if (!is_unavailability(e.sqlstate())) throw;
+        if (!is_unavailability(e.sqlstate())) throw QueryFailed(e.sqlstate(), e.what());
         lease.discard();
         if (attempt > 0 || !e.sqlstate().starts_with("57P")) throw Unavailable(e.what());
       }
     }
   }
 
-  struct Stats {
-    std::size_t size;
-    std::size_t in_use;
-    std::size_t idle;
-  };
+  using Stats = PoolStats;
   Stats stats() const;
 
  private:

@@ -1,11 +1,13 @@
 #pragma once
-// Catalogue queries. JSON is written straight from the rows (no DOM) — this is the hot path.
+// Catalogue queries over one connection (db/store.hpp runs them on the pool). JSON is written
+// straight from the rows (no DOM) — this is the hot path.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include <pqxx/pqxx>
 
+#include "db/records.hpp"
 #include "domain/produit.hpp"
 #include "domain/produit_query.hpp"
 
@@ -13,18 +15,9 @@ namespace boutique::db {
 
 void prepare_produits(pqxx::connection& conn);
 
-struct ProduitsPage {
-  std::string json;  // a JSON array
-  long long total;   // matching products, all pages
-};
-
 ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& query);
 std::optional<std::string> find_produit(pqxx::connection& conn, std::int64_t id);
 
-struct Created {
-  std::int64_t id;
-  std::string json;
-};
 // POST: every required member present.
 Created insert_produit(pqxx::connection& conn, const domain::ProduitInput& in);
 // PUT (all members; absent optional ones reset to "") or PATCH (only the members given).

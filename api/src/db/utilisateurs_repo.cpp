@@ -39,19 +39,6 @@ void prepare_utilisateurs(pqxx::connection& conn) {
   conn.prepare("sessions_close", "DELETE FROM sessions WHERE token_hash = $1");
 }
 
-std::string utilisateur_json(const Utilisateur& u, bool with_email) {
-  std::string out = "{\"id\":" + std::to_string(u.id) + ",\"nom\":";
-  domain::append_json_string(out, u.nom);
-  if (with_email) {
-    out += ",\"email\":";
-    domain::append_json_string(out, u.email);
-  }
-  out += ",\"role\":";
-  domain::append_json_string(out, u.role);
-  out.push_back('}');
-  return out;
-}
-
 std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
                               std::optional<std::int64_t> viewer_id) {
   pqxx::nontransaction tx(conn);
@@ -60,7 +47,7 @@ std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
   for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
     if (i > 0) out.push_back(',');
     const auto user = from_row(rows[i]);
-    out += utilisateur_json(user, all_emails || user.id == viewer_id);
+    out += domain::utilisateur_json(user, all_emails || user.id == viewer_id);
   }
   out.push_back(']');
   return out;

@@ -1,25 +1,19 @@
 #pragma once
-// Accounts and login sessions. Password hashes are read only for verification, never serialised.
+// Accounts and login sessions over one connection (db/store.hpp runs them on the pool). Password
+// hashes are read only for verification, never serialised.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include <pqxx/pqxx>
 
+#include "db/records.hpp"
+
 namespace boutique::db {
 
 void prepare_utilisateurs(pqxx::connection& conn);
 
-struct Utilisateur {
-  std::int64_t id;
-  std::string nom;
-  std::string email;
-  std::string role;
-  bool is_admin() const { return role == "admin"; }
-};
-
-// {"id", "nom", "role"} plus "email" when with_email.
-std::string utilisateur_json(const Utilisateur& u, bool with_email);
+using domain::Utilisateur;
 
 // Everyone's emails for an admin; otherwise only the viewer's own (viewer_id, when logged in).
 std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
@@ -30,19 +24,10 @@ std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std:
                                               const std::string& email, const std::string& role,
                                               const std::string& password_hash);
 
-struct LoginRecord {
-  Utilisateur user;
-  std::string password_hash;
-  int failures;
-  long seconds_since_failure;  // large when none
-};
 std::optional<LoginRecord> find_login(pqxx::connection& conn, const std::string& email);
 // Counts one more failure (restarting the count when the previous one is outside the window).
 void record_login_failure(pqxx::connection& conn, std::int64_t id);
 
-struct Session {
-  std::string expires_at;  // RFC 3339 UTC
-};
 // Clears the failure count and stores the token's digest; expired sessions of the user are purged.
 Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest);
 std::optional<Utilisateur> session_user(pqxx::connection& conn, const std::string& token_digest);

@@ -114,4 +114,17 @@ Identifiants parse_identifiants(const nlohmann::json& body, FieldErrors& errors)
   return in;
 }
 
+std::string utilisateur_json(const Utilisateur& u, bool with_email) {
+  std::string out = "{\"id\":" + std::to_string(u.id) + ",\"nom\":";
+  append_json_string(out, u.nom);
+  if (with_email) {
+    out += ",\"email\":";
+    append_json_string(out, u.email);
+  }
+  out += ",\"role\":";
+  append_json_string(out, u.role);
+  out.push_back('}');
+  return out;
+}
+
 }  // namespace boutique::domain

@@ -1,5 +1,6 @@
 #pragma once
 // Accounts: what a valid registration is, and the role names.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,15 @@
 #include "domain/field_errors.hpp"
 
 namespace boutique::domain {
+
+// An account as the API shows it (the password hash is never part of it).
+struct Utilisateur {
+  std::int64_t id;
+  std::string nom;
+  std::string email;
+  std::string role;  // "admin" or "user"
+  bool is_admin() const { return role == "admin"; }
+};
 
 inline constexpr std::size_t kMinPasswordLength = 10;
 inline constexpr std::size_t kMaxPasswordLength = 1024;
@@ -26,6 +36,9 @@ struct Identifiants {
 
 // Lower-cases and trims; returns nothing when the text is not a plausible address.
 std::optional<std::string> normalise_email(std::string_view email);
+
+// {"id", "nom", "role"} plus "email" when with_email.
+std::string utilisateur_json(const Utilisateur& u, bool with_email);
 
 Inscription parse_inscription(const nlohmann::json& body, FieldErrors& errors);
 Identifiants parse_identifiants(const nlohmann::json& body, FieldErrors& errors);

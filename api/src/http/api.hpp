@@ -7,8 +7,8 @@
 #include <string>
 
 #include "app/config.hpp"
-#include "db/pool.hpp"
-#include "db/utilisateurs_repo.hpp"
+#include "db/store.hpp"
+#include "domain/utilisateur.hpp"
 #include "http/list_cache.hpp"
 #include "http/metrics.hpp"
 #include "http/request.hpp"
@@ -18,7 +18,7 @@ namespace boutique::http {
 
 class Api {
  public:
-  Api(const app::Config& config, db::Pool& pool, ListCache& cache, Metrics& metrics);
+  Api(const app::Config& config, db::Store& store, ListCache& cache, Metrics& metrics);
 
   // Set once migrations (and demo seeding) are done; data routes answer 503 until then.
   void set_migrated(bool migrated) { migrated_.store(migrated, std::memory_order_release); }
@@ -33,7 +33,7 @@ class Api {
   Response patch_produit(const Request& req);
   Response delete_produit(const Request& req);
   Response list_categories(const Request& req);
-  // Accounts and sessions (api_comptes.cpp)
+  // Accounts and sessions (api_utilisateurs.cpp)
   Response list_utilisateurs(const Request& req);
   Response create_utilisateur(const Request& req);
   Response login(const Request& req);
@@ -51,14 +51,14 @@ class Api {
 
  private:
   // The logged-in user, or nothing when no (valid) token is sent.
-  std::optional<db::Utilisateur> current_user(const Request& req);
-  db::Utilisateur require_user(const Request& req);
-  db::Utilisateur require_admin(const Request& req);
+  std::optional<domain::Utilisateur> current_user(const Request& req);
+  domain::Utilisateur require_user(const Request& req);
+  domain::Utilisateur require_admin(const Request& req);
   void require_migrated() const;
   Response update_produit(const Request& req, bool replace);
 
   const app::Config& config_;
-  db::Pool& pool_;
+  db::Store& store_;
   ListCache& cache_;
   Metrics& metrics_;
   std::atomic<bool> migrated_{false};

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include "db/commandes_repo.hpp"
 #include "domain/json_text.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -25,11 +24,9 @@ Response Api::create_commande(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   const auto idempotency = idempotency_key(req, lignes);
 
-  auto result = pool_.run(
-      [&](pqxx::connection& c) { return db::place_commande(c, user.id, lignes, idempotency); });
+  auto result = store_.place_commande(user.id, lignes, idempotency);
 
   if (auto* placed = std::get_if<db::commande_result::Placed>(&result)) {
-    if (!placed->replayed) cache_.invalidate();  // stock changed
     Response r = json_response(201, std::move(placed->json));
     if (placed->replayed) r.header("Idempotent-Replayed", "true");
     return r;
@@ -37,7 +34,7 @@ Response Api::create_commande(const Request& req) {
   if (const auto* shortage = std::get_if<db::commande_result::StockShort>(&result)) {
     std::string nom;
     domain::append_json_string(nom, shortage->nom);
-    throw Problem(409, "stock-insuffisant", "Stock insuffisant",
+    throw Problem(ProblemKind::stock_insuffisant,
                   fmt::format("stock insuffisant pour « {} » : {} disponible(s)", shortage->nom,
                               shortage->disponible))
         .member("produit_id", std::to_string(shortage->produit_id))
@@ -45,7 +42,7 @@ Response Api::create_commande(const Request& req) {
         .member("stock_disponible", std::to_string(shortage->disponible));
   }
   if (const auto* absent = std::get_if<db::commande_result::ProduitAbsent>(&result)) {
-    throw not_found(fmt::format("aucun produit avec l'id {}", absent->produit_id))
+    throw produit_not_found(absent->produit_id)
         .member("produit_id", std::to_string(absent->produit_id));
   }
   throw validation_failed({{"Idempotency-Key", "déjà utilisée pour une autre commande"}});
@@ -54,8 +51,7 @@ Response Api::create_commande(const Request& req) {
 Response Api::list_commandes(const Request& req) {
   const auto user = require_user(req);
   const auto scope = user.is_admin() ? std::nullopt : std::optional(user.id);
-  return json_response(
-      200, pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, scope); }));
+  return json_response(200, store_.list_commandes(scope));
 }
 
 }  // namespace boutique::http

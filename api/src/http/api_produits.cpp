@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include "db/produits_repo.hpp"
 #include "domain/produit_query.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -32,7 +31,7 @@ Response Api::list_produits(const Request& req) {
     metrics_.cache_miss();
   }
   const auto generation = cache_.generation();
-  auto page = pool_.run([&](pqxx::connection& c) { return db::list_produits(c, query); });
+  auto page = store_.list_produits(query);
   ListCache::Entry entry{std::make_shared<const std::string>(std::move(page.json)),
                          std::to_string(page.total),
                          domain::paging_links("/api/produits", query, page.total)};
@@ -44,8 +43,8 @@ Response Api::list_produits(const Request& req) {
 Response Api::get_produit(const Request& req) {
   const auto id = req.id_param("id");
   require_migrated();
-  auto json = pool_.run([&](pqxx::connection& c) { return db::find_produit(c, id); });
-  if (!json) throw not_found(fmt::format("aucun produit avec l'id {}", id));
+  auto json = store_.find_produit(id);
+  if (!json) throw produit_not_found(id);
   return json_response(200, std::move(*json));
 }
 
@@ -55,8 +54,7 @@ Response Api::create_produit(const Request& req) {
   const auto input =
       domain::parse_produit(req.json_body(), domain::Completeness::kAllRequired, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
-  auto created = pool_.run([&](pqxx::connection& c) { return db::insert_produit(c, input); });
-  cache_.invalidate();
+  auto created = store_.insert_produit(input);
   Response r = json_response(201, std::move(created.json));
   r.header("Location", fmt::format("/api/produits/{}", created.id));
   return r;
@@ -70,10 +68,8 @@ Response Api::update_produit(const Request& req, bool replace) {
       req.json_body(),
       replace ? domain::Completeness::kAllRequired : domain::Completeness::kPartial, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
-  auto json =
-      pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, input, replace); });
-  if (!json) throw not_found(fmt::format("aucun produit avec l'id {}", id));
-  cache_.invalidate();
+  auto json = store_.update_produit(id, input, replace);
+  if (!json) throw produit_not_found(id);
   return json_response(200, std::move(*json));
 }
 
@@ -87,15 +83,14 @@ Response Api::patch_produit(const Request& req) {
 Response Api::delete_produit(const Request& req) {
   require_admin(req);
   const auto id = req.id_param("id");
-  const bool deleted = pool_.run([&](pqxx::connection& c) { return db::delete_produit(c, id); });
-  if (!deleted) throw not_found(fmt::format("aucun produit avec l'id {}", id));
-  cache_.invalidate();
+  const bool deleted = store_.delete_produit(id);
+  if (!deleted) throw produit_not_found(id);
   return Response{204, {}, kJson, {}, {}};
 }
 
 Response Api::list_categories(const Request&) {
   require_migrated();
-  return json_response(200, pool_.run([](pqxx::connection& c) { return db::list_categories(c); }));
+  return json_response(200, store_.list_categories());
 }
 
 }  // namespace boutique::http

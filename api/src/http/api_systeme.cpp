@@ -6,7 +6,7 @@
 #include <boutique/build_info.hpp>
 
 #include "db/embedded.hpp"
-#include "db/migrate.hpp"
+#include "db/errors.hpp"
 #include "domain/json_text.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -20,22 +20,12 @@ std::string hostname() {
   return buf.data();
 }
 
-struct DbFacts {
-  std::string server_version;
-  int migration_version;
-};
-
 }  // namespace
 
 Response Api::info(const Request&) {
-  std::optional<DbFacts> facts;
+  std::optional<db::ServerFacts> facts;
   try {
-    facts = pool_.run([](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      const auto version = tx.exec1("SHOW server_version")[0].as<std::string>();
-      tx.commit();
-      return DbFacts{version, db::current_migration_version(c)};
-    });
+    facts = store_.server_facts();
   } catch (const db::Unavailable&) {
     // Reported as "down" below: /api/info stays useful while the database is away.
   }
@@ -59,11 +49,11 @@ Response Api::info(const Request&) {
     body += "\"up\",\"server_version\":";
     domain::append_json_string(body, facts->server_version);
     body += fmt::format(",\"migration_version\":{},\"migration_expected\":{}}}",
-                        facts->migration_version, db::latest_migration_version());
+                        facts->migration_version, db::Store::latest_migration_version());
   } else {
     body += fmt::format(
         "\"down\",\"server_version\":null,\"migration_version\":null,\"migration_expected\":{}}}",
-        db::latest_migration_version());
+        db::Store::latest_migration_version());
   }
   body.push_back('}');
   return json_response(200, std::move(body));
@@ -77,20 +67,20 @@ Response Api::readyz(const Request&) {
   if (!migrated()) throw unavailable("migrations pas encore appliquées");
   int version = 0;
   try {
-    version = pool_.run([](pqxx::connection& c) { return db::current_migration_version(c); });
+    version = store_.migration_version();
   } catch (const db::Unavailable& e) {
     throw unavailable(std::string("base de données injoignable : ") + e.what());
   }
-  if (version < db::latest_migration_version()) {
-    throw unavailable(
-        fmt::format("schéma en version {}, {} attendue", version, db::latest_migration_version()));
+  if (version < db::Store::latest_migration_version()) {
+    throw unavailable(fmt::format("schéma en version {}, {} attendue", version,
+                                  db::Store::latest_migration_version()));
   }
   return json_response(200,
                        fmt::format("{{\"status\":\"ready\",\"migration_version\":{}}}", version));
 }
 
 Response Api::metrics(const Request&) {
-  const auto stats = pool_.stats();
+  const auto stats = store_.pool_stats();
   const auto uptime =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   Response r{200,

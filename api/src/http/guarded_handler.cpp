@@ -34,11 +34,11 @@ namespace {
 constexpr const char* kStateKey = "boutique.guard";
 
 Problem timeout_problem(bool head) {
-  return Problem(408, "delai-depasse", "Délai de requête dépassé",
-                 head ? "les en-têtes doivent arriver en moins de " +
-                            std::to_string(kHeadDeadline.count()) + " s"
-                      : "la requête doit arriver en moins de " +
-                            std::to_string(kRequestDeadline.count()) + " s");
+  return Problem(ProblemKind::delai_depasse, head ? "les en-têtes doivent arriver en moins de " +
+                                                        std::to_string(kHeadDeadline.count()) + " s"
+                                                  : "la requête doit arriver en moins de " +
+                                                        std::to_string(kRequestDeadline.count()) +
+                                                        " s");
 }
 
 }  // namespace
@@ -111,9 +111,7 @@ void GuardedHandler::deliver(const std::shared_ptr<Pistache::Tcp::Peer>& peer, S
   Http::Private::State parsed = Http::Private::State::Again;
   try {
     if (!parser->feed(data, len)) {  // cannot happen: maxRequestSize covers head + body limits
-      return refuse(peer, state,
-                    Problem(413, "corps-trop-volumineux", "Corps de requête trop volumineux",
-                            "le corps ne doit pas dépasser 1 Mio"));
+      return refuse(peer, state, body_too_large());
     }
     parsed = parser->parse();
   } catch (const std::exception& e) {
@@ -134,9 +132,7 @@ void GuardedHandler::deliver(const std::shared_ptr<Pistache::Tcp::Peer>& peer, S
     onRequest(request, std::move(response));
   } catch (const std::exception& e) {  // the server's dispatch catches everything: a bug if here
     app::log::error("unexpected error routing a request").str("error", e.what());
-    return refuse(
-        peer, state,
-        Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue"));
+    return refuse(peer, state, internal_error());
   }
   parser->reset();
 }

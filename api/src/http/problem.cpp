@@ -4,14 +4,50 @@
 
 namespace boutique::http {
 
+const std::vector<ProblemType>& problem_types() {
+  using K = ProblemKind;
+  static const std::vector<ProblemType> all = {
+      {K::requete_invalide, 400, "requete-invalide", "Requête invalide"},
+      {K::parametres_invalides, 400, "parametres-invalides", "Paramètres de requête invalides"},
+      {K::identifiant_invalide, 400, "identifiant-invalide", "Identifiant invalide"},
+      {K::non_authentifie, 401, "non-authentifie", "Authentification requise"},
+      {K::interdit, 403, "interdit", "Accès refusé"},
+      {K::introuvable, 404, "introuvable", "Ressource introuvable"},
+      {K::methode_non_autorisee, 405, "methode-non-autorisee", "Méthode non autorisée"},
+      {K::delai_depasse, 408, "delai-depasse", "Délai de requête dépassé"},
+      {K::email_deja_utilise, 409, "email-deja-utilise", "Adresse e-mail déjà utilisée"},
+      {K::stock_insuffisant, 409, "stock-insuffisant", "Stock insuffisant"},
+      {K::longueur_requise, 411, "longueur-requise", "Longueur requise"},
+      {K::corps_trop_volumineux, 413, "corps-trop-volumineux", "Corps de requête trop volumineux"},
+      {K::cible_trop_longue, 414, "cible-trop-longue", "Cible de requête trop longue"},
+      {K::type_non_supporte, 415, "type-non-supporte", "Type de contenu non supporté"},
+      {K::attente_non_prise_en_charge, 417, "attente-non-prise-en-charge",
+       "Attente non prise en charge"},
+      {K::validation, 422, "validation", "Données invalides"},
+      {K::trop_de_tentatives, 429, "trop-de-tentatives", "Trop de tentatives de connexion"},
+      {K::en_tetes_trop_volumineux, 431, "en-tetes-trop-volumineux",
+       "En-têtes de requête trop volumineux"},
+      {K::erreur_interne, 500, "erreur-interne", "Erreur interne"},
+      {K::service_indisponible, 503, "service-indisponible", "Service temporairement indisponible"},
+  };
+  return all;
+}
+
+const ProblemType& problem_type(ProblemKind kind) {
+  return problem_types().at(static_cast<std::size_t>(kind));
+}
+
+Problem::Problem(ProblemKind kind, std::string detail)
+    : type_(&problem_type(kind)), detail_(std::move(detail)) {}
+
 Response Problem::response() const {
   std::string body = "{\"type\":";
-  domain::append_json_string(body, "/problems/" + slug_);
+  domain::append_json_string(body, "/problems/" + std::string(type_->slug));
   body += ",\"title\":";
-  domain::append_json_string(body, title_);
-  body += ",\"status\":" + std::to_string(status_);
+  domain::append_json_string(body, type_->title);
+  body += ",\"status\":" + std::to_string(type_->status);
   body += ",\"detail\":";
-  domain::append_json_string(body, detail_.empty() ? title_ : detail_);
+  domain::append_json_string(body, detail_.empty() ? type_->title : detail_);
   if (!errors_.empty()) {
     body += ",\"errors\":{";
     bool first = true;
@@ -31,7 +67,7 @@ Response Problem::response() const {
     body += value;
   }
   body.push_back('}');
-  Response r{status_, std::move(body), kProblemJson, headers_, {}};
+  Response r{type_->status, std::move(body), kProblemJson, headers_, {}};
   return r;
 }
 
@@ -43,31 +79,37 @@ std::string count_fields(const domain::FieldErrors& errors) {
 }  // namespace
 
 Problem bad_request(std::string detail) {
-  return Problem(400, "requete-invalide", "Requête invalide", std::move(detail));
+  return Problem(ProblemKind::requete_invalide, std::move(detail));
 }
 Problem invalid_query(domain::FieldErrors errors) {
   auto detail = "paramètres invalides : " + count_fields(errors);
-  return Problem(400, "parametres-invalides", "Paramètres de requête invalides", detail)
-      .errors(std::move(errors));
+  return Problem(ProblemKind::parametres_invalides, detail).errors(std::move(errors));
 }
 Problem validation_failed(domain::FieldErrors errors) {
   auto detail = count_fields(errors);
-  return Problem(422, "validation", "Données invalides", detail).errors(std::move(errors));
+  return Problem(ProblemKind::validation, detail).errors(std::move(errors));
 }
 Problem not_found(std::string detail) {
-  return Problem(404, "introuvable", "Ressource introuvable", std::move(detail));
+  return Problem(ProblemKind::introuvable, std::move(detail));
+}
+Problem produit_not_found(std::int64_t id) {
+  return not_found("aucun produit avec l'id " + std::to_string(id));
 }
 Problem unauthorized(std::string detail) {
-  return Problem(401, "non-authentifie", "Authentification requise", std::move(detail))
+  return Problem(ProblemKind::non_authentifie, std::move(detail))
       .header("WWW-Authenticate", "Bearer");
 }
 Problem forbidden(std::string detail) {
-  return Problem(403, "interdit", "Accès refusé", std::move(detail));
+  return Problem(ProblemKind::interdit, std::move(detail));
+}
+Problem body_too_large() {
+  return Problem(ProblemKind::corps_trop_volumineux, "le corps ne doit pas dépasser 1 Mio");
+}
+Problem internal_error() {
+  return Problem(ProblemKind::erreur_interne, "une erreur inattendue est survenue");
 }
 Problem unavailable(std::string detail) {
-  return Problem(503, "service-indisponible", "Service temporairement indisponible",
-                 std::move(detail))
-      .header("Retry-After", "2");
+  return Problem(ProblemKind::service_indisponible, std::move(detail)).header("Retry-After", "2");
 }
 
 }  // namespace boutique::http

@@ -28,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> decode_query(const Pistache::Ht
 nlohmann::json decode_json_body(std::optional<std::string_view> type, const std::string& body) {
   const auto media = type ? type->substr(0, type->find(';')) : std::string_view{};
   if (media != "application/json" && media != "application/problem+json") {
-    throw Problem(415, "type-non-supporte", "Type de contenu non supporté",
+    throw Problem(ProblemKind::type_non_supporte,
                   "le corps doit être envoyé avec Content-Type: application/json");
   }
   if (domain::json_nesting_depth(body, 64) > 64) {
@@ -43,7 +43,7 @@ std::int64_t decode_id(std::string_view raw, const char* name) {
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), id);
   if (ec != std::errc{} || end != raw.data() + raw.size() || id < 1) {
-    throw Problem(400, "identifiant-invalide", "Identifiant invalide",
+    throw Problem(ProblemKind::identifiant_invalide,
                   std::string("l'identifiant doit être un entier positif"))
         .errors({{name, "doit être un entier positif"}});
   }

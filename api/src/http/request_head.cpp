@@ -45,14 +45,14 @@ Problem bad(std::string detail) {
 }
 
 Problem too_large_head() {
-  return Problem(431, "en-tetes-trop-volumineux", "En-têtes de requête trop volumineux",
+  return Problem(ProblemKind::en_tetes_trop_volumineux,
                  "la ligne de requête et les en-têtes ne doivent pas dépasser " +
                      std::to_string(kMaxHeadBytes / 1024) + " Kio ni " +
                      std::to_string(kMaxHeaderFields) + " champs");
 }
 
 Problem target_too_long() {
-  return Problem(414, "cible-trop-longue", "Cible de requête trop longue",
+  return Problem(ProblemKind::cible_trop_longue,
                  "la cible (chemin et paramètres) ne doit pas dépasser " +
                      std::to_string(kMaxTargetBytes / 1024) + " Kio");
 }
@@ -70,7 +70,7 @@ std::optional<Problem> check_method(std::string_view method, bool complete) {
     return complete ? m == method : m.starts_with(method);
   });
   if (!known) {
-    return Problem(405, "methode-non-autorisee", "Méthode non autorisée",
+    return Problem(ProblemKind::methode_non_autorisee,
                    "méthode inconnue (acceptées : " + std::string(kAllowedMethods) + ")")
         .header("Allow", std::string(kAllowedMethods));
   }
@@ -135,7 +135,7 @@ std::optional<Problem> check_field(std::string_view line, Fields& fields) {
     fields.transfer_encoding = true;
   } else if (iequals(name, "Expect")) {
     if (!iequals(value, "100-continue")) {
-      return Problem(417, "attente-non-prise-en-charge", "Attente non prise en charge",
+      return Problem(ProblemKind::attente_non_prise_en_charge,
                      "seul « Expect: 100-continue » est pris en charge");
     }
     fields.expect_continue = true;
@@ -191,14 +191,13 @@ HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
   const std::size_t length = eol + 1;
   if (length > kMaxHeadBytes) return too_large_head();
   if (fields.transfer_encoding) {
-    return Problem(411, "longueur-requise", "Longueur requise",
+    return Problem(ProblemKind::longueur_requise,
                    "Transfer-Encoding n'est pas pris en charge : envoyez le corps avec "
                    "Content-Length");
   }
   const std::uint64_t body = fields.content_length.value_or(0);
   if (body > max_body) {
-    return Problem(413, "corps-trop-volumineux", "Corps de requête trop volumineux",
-                   "le corps ne doit pas dépasser 1 Mio");
+    return body_too_large();
   }
   return AcceptedHead{length, body, fields.expect_continue && body > 0};
 }

@@ -13,8 +13,6 @@
 #include <map>
 #include <thread>
 
-#include <pqxx/pqxx>
-
 #include "app/log.hpp"
 #include "db/errors.hpp"
 #include "http/guarded_handler.hpp"
@@ -149,11 +147,6 @@ class InFlight {
   std::atomic<int>& count_;
 };
 
-Response internal_error() {
-  return Problem(500, "erreur-interne", "Erreur interne", "une erreur inattendue est survenue")
-      .response();
-}
-
 }  // namespace
 
 std::vector<RouteLabel> Server::route_labels() {
@@ -257,8 +250,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   Response res;
   try {
     if (req.body().size() > kMaxBodyBytes) {
-      throw Problem(413, "corps-trop-volumineux", "Corps de requête trop volumineux",
-                    "le corps ne doit pas dépasser 1 Mio");
+      throw body_too_large();
     }
     if (handler) {
       res = (api_.*handler)(request);
@@ -266,7 +258,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
       res = preflight(allow);
     } else if (!allow.empty()) {
       res = Problem(
-                405, "methode-non-autorisee", "Méthode non autorisée",
+                ProblemKind::methode_non_autorisee,
                 std::string(method_text(req.method())) + " n'est pas accepté sur " + req.resource())
                 .header("Allow", allow)
                 .response();
@@ -278,19 +270,15 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   } catch (const db::Unavailable& e) {
     app::log::warn("database unavailable").str("request_id", request_id).str("error", e.what());
     res = unavailable("base de données indisponible, réessayez dans un instant").response();
-  } catch (const pqxx::sql_error& e) {
-    if (db::is_unavailability(e.sqlstate())) {
-      res = unavailable("base de données indisponible, réessayez dans un instant").response();
-    } else {
-      app::log::error("unexpected database error")
-          .str("request_id", request_id)
-          .str("sqlstate", e.sqlstate())
-          .str("error", e.what());
-      res = internal_error();
-    }
+  } catch (const db::QueryFailed& e) {
+    app::log::error("unexpected database error")
+        .str("request_id", request_id)
+        .str("sqlstate", e.sqlstate())
+        .str("error", e.what());
+    res = internal_error().response();
   } catch (const std::exception& e) {
     app::log::error("unexpected error").str("request_id", request_id).str("error", e.what());
-    res = internal_error();
+    res = internal_error().response();
   }
   add_cors(req, res);
 

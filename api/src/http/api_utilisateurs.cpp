@@ -15,9 +15,7 @@ Response Api::list_utilisateurs(const Request& req) {
   require_migrated();
   const bool all_emails = viewer && viewer->is_admin();
   const auto viewer_id = viewer ? std::optional(viewer->id) : std::nullopt;
-  return json_response(200, pool_.run([&](pqxx::connection& c) {
-    return db::list_utilisateurs(c, all_emails, viewer_id);
-  }));
+  return json_response(200, store_.list_utilisateurs(all_emails, viewer_id));
 }
 
 Response Api::create_utilisateur(const Request& req) {
@@ -26,15 +24,12 @@ Response Api::create_utilisateur(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   require_migrated();
   const auto hash = security::hash_password(in.password);
-  const auto user = pool_.run([&](pqxx::connection& c) {
-    return db::insert_utilisateur(c, in.nom, in.email, "user", hash);
-  });
+  const auto user = store_.insert_utilisateur(in.nom, in.email, "user", hash);
   if (!user) {
-    throw Problem(409, "email-deja-utilise", "Adresse e-mail déjà utilisée",
-                  "un compte existe déjà avec cette adresse")
+    throw Problem(ProblemKind::email_deja_utilise, "un compte existe déjà avec cette adresse")
         .errors({{"email", "est déjà utilisée"}});
   }
-  Response r = json_response(201, db::utilisateur_json(*user, true));
+  Response r = json_response(201, domain::utilisateur_json(*user, true));
   r.header("Location", fmt::format("/api/utilisateurs/{}", user->id));
   return r;
 }
@@ -45,9 +40,7 @@ Response Api::login(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   require_migrated();
   const auto email = domain::normalise_email(in.email);
-  const auto record =
-      email ? pool_.run([&](pqxx::connection& c) { return db::find_login(c, *email); })
-            : std::nullopt;
+  const auto record = email ? store_.find_login(*email) : std::nullopt;
   const auto refuse = [] { return unauthorized("adresse e-mail ou mot de passe incorrect"); };
   if (!record) {
     security::verify_dummy(
@@ -56,24 +49,22 @@ Response Api::login(const Request& req) {
   }
   if (const auto wait =
           domain::login_retry_after(record->failures, record->seconds_since_failure)) {
-    throw Problem(429, "trop-de-tentatives", "Trop de tentatives de connexion",
-                  fmt::format("réessayez dans {} s", *wait))
+    throw Problem(ProblemKind::trop_de_tentatives, fmt::format("réessayez dans {} s", *wait))
         .header("Retry-After", std::to_string(*wait));
   }
   if (!security::verify_password(record->password_hash, in.password)) {
-    pool_.run([&](pqxx::connection& c) { db::record_login_failure(c, record->user.id); });
+    store_.record_login_failure(record->user.id);
     app::log::warn("login failed").num("user_id", record->user.id).str("request_id", req.id());
     throw refuse();
   }
   const auto token = security::random_token();
   const auto digest = security::token_digest(token);
-  const auto session =
-      pool_.run([&](pqxx::connection& c) { return db::open_session(c, record->user.id, digest); });
+  const auto session = store_.open_session(record->user.id, digest);
   std::string body = "{\"token\":";
   domain::append_json_string(body, token);
   body += ",\"expires_at\":";
   domain::append_json_string(body, session.expires_at);
-  body += ",\"utilisateur\":" + db::utilisateur_json(record->user, true) + "}";
+  body += ",\"utilisateur\":" + domain::utilisateur_json(record->user, true) + "}";
   Response r = json_response(200, std::move(body));
   r.header("Cache-Control", "no-store");
   return r;
@@ -82,12 +73,12 @@ Response Api::login(const Request& req) {
 Response Api::logout(const Request& req) {
   require_user(req);
   const auto digest = security::token_digest(*req.bearer_token());
-  pool_.run([&](pqxx::connection& c) { db::close_session(c, digest); });
+  store_.close_session(digest);
   return Response{204, {}, kJson, {}, {}};
 }
 
 Response Api::moi(const Request& req) {
-  return json_response(200, db::utilisateur_json(require_user(req), true));
+  return json_response(200, domain::utilisateur_json(require_user(req), true));
 }
 
 }  // namespace boutique::http

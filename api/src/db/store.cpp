@@ -1,0 +1,104 @@
+#include "db/store.hpp"
+
+#include "db/commandes_repo.hpp"
+#include "db/migrate.hpp"
+#include "db/pool.hpp"
+#include "db/produits_repo.hpp"
+#include "db/statements.hpp"
+#include "db/utilisateurs_repo.hpp"
+
+namespace boutique::db {
+
+void prepare_statements(pqxx::connection& conn) {
+  prepare_produits(conn);
+  prepare_utilisateurs(conn);
+  prepare_commandes(conn);
+}
+
+ProduitsPage Store::list_produits(const domain::ProduitQuery& query) {
+  return pool_.run([&](pqxx::connection& c) { return db::list_produits(c, query); });
+}
+std::optional<std::string> Store::find_produit(std::int64_t id) {
+  return pool_.run([&](pqxx::connection& c) { return db::find_produit(c, id); });
+}
+Created Store::insert_produit(const domain::ProduitInput& in) {
+  auto created = pool_.run([&](pqxx::connection& c) { return db::insert_produit(c, in); });
+  changed();
+  return created;
+}
+std::optional<std::string> Store::update_produit(std::int64_t id, const domain::ProduitInput& in,
+                                                 bool replace) {
+  auto json =
+      pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, in, replace); });
+  if (json) changed();
+  return json;
+}
+bool Store::delete_produit(std::int64_t id) {
+  const bool deleted = pool_.run([&](pqxx::connection& c) { return db::delete_produit(c, id); });
+  if (deleted) changed();
+  return deleted;
+}
+std::string Store::list_categories() {
+  return pool_.run([](pqxx::connection& c) { return db::list_categories(c); });
+}
+
+std::string Store::list_utilisateurs(bool all_emails, std::optional<std::int64_t> viewer_id) {
+  return pool_.run(
+      [&](pqxx::connection& c) { return db::list_utilisateurs(c, all_emails, viewer_id); });
+}
+std::optional<domain::Utilisateur> Store::insert_utilisateur(const std::string& nom,
+                                                             const std::string& email,
+                                                             const std::string& role,
+                                                             const std::string& password_hash) {
+  return pool_.run([&](pqxx::connection& c) {
+    return db::insert_utilisateur(c, nom, email, role, password_hash);
+  });
+}
+std::optional<LoginRecord> Store::find_login(const std::string& email) {
+  return pool_.run([&](pqxx::connection& c) { return db::find_login(c, email); });
+}
+void Store::record_login_failure(std::int64_t id) {
+  pool_.run([&](pqxx::connection& c) { db::record_login_failure(c, id); });
+}
+Session Store::open_session(std::int64_t user_id, const std::string& token_digest) {
+  return pool_.run([&](pqxx::connection& c) { return db::open_session(c, user_id, token_digest); });
+}
+std::optional<domain::Utilisateur> Store::session_user(const std::string& token_digest) {
+  return pool_.run([&](pqxx::connection& c) { return db::session_user(c, token_digest); });
+}
+void Store::close_session(const std::string& token_digest) {
+  pool_.run([&](pqxx::connection& c) { db::close_session(c, token_digest); });
+}
+
+PlaceResult Store::place_commande(std::int64_t user_id,
+                                  const std::vector<domain::LigneDemandee>& lignes,
+                                  const std::optional<IdempotencyKey>& idempotency) {
+  auto result = pool_.run(
+      [&](pqxx::connection& c) { return db::place_commande(c, user_id, lignes, idempotency); });
+  const auto* placed = std::get_if<commande_result::Placed>(&result);
+  if (placed && !placed->replayed) changed();  // stock changed
+  return result;
+}
+std::string Store::list_commandes(std::optional<std::int64_t> user_id) {
+  return pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, user_id); });
+}
+
+ServerFacts Store::server_facts() {
+  return pool_.run([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    auto version = tx.exec1("SHOW server_version")[0].as<std::string>();
+    tx.commit();
+    return ServerFacts{std::move(version), current_migration_version(c)};
+  });
+}
+int Store::migration_version() {
+  return pool_.run([](pqxx::connection& c) { return current_migration_version(c); });
+}
+int Store::latest_migration_version() {
+  return db::latest_migration_version();
+}
+PoolStats Store::pool_stats() const {
+  return pool_.stats();
+}
+
+}  // namespace boutique::db
