@@ -10,7 +10,7 @@ import {
   clearCart,
   refreshLine,
   removeFromCart,
-  setQuantite,
+  setQuantity,
   useCart,
   type CartLine,
 } from '../state/cart';
@@ -124,7 +124,7 @@ export default function CartPage() {
                 value={l.quantite}
                 aria-describedby={lineErrors[l.produit_id] ? `err-${l.produit_id}` : undefined}
                 aria-invalid={Boolean(lineErrors[l.produit_id])}
-                onChange={(e) => setQuantite(l.produit_id, Number(e.target.value))}
+                onChange={(e) => setQuantity(l.produit_id, Number(e.target.value))}
               />
             </div>
             <span className="sous-total">{formatPrix(totalCents([l]) / 100)}</span>

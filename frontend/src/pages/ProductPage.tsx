@@ -22,7 +22,7 @@ export default function ProductPage() {
     [api, produitId, valid],
   );
   const cart = useCart();
-  const [quantite, setQuantite] = useState(1);
+  const [quantity, setQuantity] = useState(1);
   const [message, setMessage] = useState('');
   usePageTitle(produit.data?.nom ?? 'Produit');
 
@@ -71,9 +71,9 @@ export default function ProductPage() {
             className="ajout"
             onSubmit={(e) => {
               e.preventDefault();
-              const total = addToCart(p, Math.min(quantite, restant));
+              const total = addToCart(p, Math.min(quantity, restant));
               setMessage(`Ajouté au panier : ${total} au total.`);
-              setQuantite(1);
+              setQuantity(1);
             }}
           >
             <div className="champ">
@@ -84,10 +84,10 @@ export default function ProductPage() {
                 inputMode="numeric"
                 min={1}
                 max={Math.max(1, restant)}
-                value={quantite}
+                value={quantity}
                 disabled={restant === 0}
                 onChange={(e) =>
-                  setQuantite(
+                  setQuantity(
                     Math.max(1, Math.min(restant, Math.floor(Number(e.target.value)) || 1)),
                   )
                 }

@@ -7,7 +7,7 @@ import {
   clearCart,
   refreshLine,
   removeFromCart,
-  setQuantite,
+  setQuantity,
 } from './cart';
 
 describe('cart', () => {
@@ -22,9 +22,9 @@ describe('cart', () => {
     const p = produit({ stock: 3 });
     expect(addToCart(p, 2)).toBe(2);
     expect(addToCart(p, 5)).toBe(3);
-    setQuantite(p.id, 99);
+    setQuantity(p.id, 99);
     expect(cartStore.get()[0].quantite).toBe(3);
-    setQuantite(p.id, 0);
+    setQuantity(p.id, 0);
     expect(cartStore.get()[0].quantite).toBe(1);
   });
 

@@ -28,20 +28,20 @@ export const cartStore = createStoredValue<CartLine[]>('boutique.panier', (raw) 
   Array.isArray(raw) ? raw.filter(isLine) : EMPTY,
 );
 
-function clamp(quantite: number, stock: number): number {
-  if (!Number.isFinite(quantite)) return 1;
-  return Math.max(0, Math.min(Math.floor(quantite), stock));
+function clamp(quantity: number, stock: number): number {
+  if (!Number.isFinite(quantity)) return 1;
+  return Math.max(0, Math.min(Math.floor(quantity), stock));
 }
 
 function save(lines: CartLine[]) {
   cartStore.set(lines.filter((l) => l.quantite > 0));
 }
 
-/** Adds quantite of a product; returns the quantity now in the cart (capped at stock). */
-export function addToCart(produit: Produit, quantite = 1): number {
+/** Adds `quantity` of a product; returns the quantity now in the cart (capped at stock). */
+export function addToCart(produit: Produit, quantity = 1): number {
   const lines = cartStore.get();
   const existing = lines.find((l) => l.produit_id === produit.id);
-  const wanted = (existing?.quantite ?? 0) + quantite;
+  const wanted = (existing?.quantite ?? 0) + quantity;
   const line: CartLine = {
     produit_id: produit.id,
     nom: produit.nom,
@@ -53,12 +53,12 @@ export function addToCart(produit: Produit, quantite = 1): number {
   return line.quantite;
 }
 
-export function setQuantite(produitId: number, quantite: number) {
+export function setQuantity(produitId: number, quantity: number) {
   save(
     cartStore
       .get()
       .map((l) =>
-        l.produit_id === produitId ? { ...l, quantite: Math.max(1, clamp(quantite, l.stock)) } : l,
+        l.produit_id === produitId ? { ...l, quantite: Math.max(1, clamp(quantity, l.stock)) } : l,
       ),
   );
 }
