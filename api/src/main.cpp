@@ -25,7 +25,7 @@
 #include "db/store.hpp"
 #include "http/api.hpp"
 #include "http/list_cache.hpp"
-#include "http/server.hpp"
+#include "http/pistache/server.hpp"
 #include "security/crypto.hpp"
 
 namespace {

@@ -23,6 +23,7 @@
 
 #include "api_checks.hpp"
 #include "domain/produit_query.hpp"
+#include "http/pistache/request_source.hpp"
 #include "http/request.hpp"
 #include "http/request_head.hpp"
 
@@ -31,7 +32,7 @@ namespace {
 using namespace boutique;
 using fuzz::storable;
 
-constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/server.cpp
+constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/pistache/server.cpp
 
 // What the server does with raw bytes (http::GuardedHandler): scan_request_head first (sizes,
 // syntax, Content-Length framing; a refusal is a 4xx problem), then Pistache's parser gets exactly
@@ -89,7 +90,7 @@ domain::ProduitQuery parse_query_or_die(const std::string& target, const std::st
   FUZZ_CHECK(req.has_value(), why + ": Pistache refuses " + target);
   std::vector<std::pair<std::string, std::string>> params;
   try {
-    params = http::decode_query(req->query());
+    params = http::decode_query(http::raw_query(req->query()));
   } catch (const http::Problem&) {
     FUZZ_CHECK(false, why + ": malformed escape in " + target);
   }
@@ -103,7 +104,7 @@ domain::ProduitQuery parse_query_or_die(const std::string& target, const std::st
 void check_query(const Pistache::Http::Uri::Query& raw) {
   std::vector<std::pair<std::string, std::string>> params;
   try {
-    params = http::decode_query(raw);
+    params = http::decode_query(http::raw_query(raw));
   } catch (const http::Problem& p) {
     fuzz::check_problem(p, 400);
     return;

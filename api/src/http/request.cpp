@@ -9,16 +9,12 @@
 
 namespace boutique::http {
 
-std::optional<std::string> Request::header(const std::string& name) const {
-  if (const auto raw = req_.headers().tryGetRaw(name)) return raw->value();
-  return std::nullopt;
-}
-
-std::vector<std::pair<std::string, std::string>> decode_query(const Pistache::Http::Uri::Query& q) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it) {
-    auto key = domain::percent_decode(it->first);
-    auto value = domain::percent_decode(it->second);
+Params decode_query(const Params& raw) {
+  Params out;
+  out.reserve(raw.size());
+  for (const auto& [raw_key, raw_value] : raw) {
+    auto key = domain::percent_decode(raw_key);
+    auto value = domain::percent_decode(raw_value);
     if (!key || !value) throw bad_request("paramètre de requête mal encodé (séquence % invalide)");
     out.emplace_back(std::move(*key), std::move(*value));
   }
@@ -50,8 +46,8 @@ std::int64_t decode_id(std::string_view raw, const char* name) {
   return id;
 }
 
-std::vector<std::pair<std::string, std::string>> Request::query() const {
-  return decode_query(req_.query());
+Params Request::query() const {
+  return decode_query(source_.raw_query());
 }
 
 nlohmann::json Request::json_body() const {
@@ -60,7 +56,7 @@ nlohmann::json Request::json_body() const {
 }
 
 std::int64_t Request::id_param(const char* name) const {
-  return decode_id(req_.param(std::string(":") + name).as<std::string>(), name);
+  return decode_id(source_.path_param(name), name);
 }
 
 std::optional<std::string> decode_bearer(const std::optional<std::string>& authorization) {

@@ -1,5 +1,7 @@
 #pragma once
-// A thin, read-only view of an incoming request for the handlers.
+// A thin, read-only view of an incoming request for the handlers. The HTTP library's request
+// reaches it through RequestSource (the Pistache adapter is http/pistache/request_source.hpp), so
+// handlers and the decoding below never include the library.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <pistache/router.h>
 #include <nlohmann/json.hpp>
 
 namespace boutique::http {
@@ -16,9 +17,10 @@ inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
 
 // The decoding steps of Request on plain values (tests/fuzz calls them directly). Each throws a
 // Problem (4xx) on bad input.
+using Params = std::vector<std::pair<std::string, std::string>>;
+
 // Query parameters percent-decoded (400 on a malformed % escape).
-std::vector<std::pair<std::string, std::string>> decode_query(
-    const Pistache::Http::Uri::Query& query);
+Params decode_query(const Params& raw);
 // 415 unless content_type is application/json (or problem+json); 400 when the body does not
 // parse or nests deeper than 64 levels.
 nlohmann::json decode_json_body(std::optional<std::string_view> content_type,
@@ -32,16 +34,29 @@ std::optional<std::string> decode_bearer(const std::optional<std::string>& autho
 // An Idempotency-Key header: 1 to 200 visible ASCII characters (400 otherwise); nullopt if absent.
 std::optional<std::string> decode_idempotency_key(const std::optional<std::string>& header);
 
+// The request as the HTTP library holds it.
+class RequestSource {
+ public:
+  virtual ~RequestSource() = default;
+  virtual const std::string& path() const = 0;  // the resource, without the query
+  virtual const std::string& body() const = 0;
+  virtual std::optional<std::string> header(const std::string& name) const = 0;
+  // The query's parameters as sent (still percent-encoded), in no particular order.
+  virtual Params raw_query() const = 0;
+  // The route's path parameter `name` (":id" is "id"), as sent.
+  virtual std::string path_param(const std::string& name) const = 0;
+};
+
 class Request {
  public:
-  Request(const Pistache::Rest::Request& req, std::string id) : req_(req), id_(std::move(id)) {}
+  Request(const RequestSource& source, std::string id) : source_(source), id_(std::move(id)) {}
 
   const std::string& id() const { return id_; }
-  const std::string& path() const { return req_.resource(); }
-  std::optional<std::string> header(const std::string& name) const;
+  const std::string& path() const { return source_.path(); }
+  std::optional<std::string> header(const std::string& name) const { return source_.header(name); }
   // Decoded query parameters, in no particular order.
-  std::vector<std::pair<std::string, std::string>> query() const;
-  const std::string& body() const { return req_.body(); }
+  Params query() const;
+  const std::string& body() const { return source_.body(); }
   // The body as JSON: 415 when it is not declared application/json, 400 when it does not parse
   // (or nests deeper than 64 levels).
   nlohmann::json json_body() const;
@@ -51,7 +66,7 @@ class Request {
   std::optional<std::string> bearer_token() const;
 
  private:
-  const Pistache::Rest::Request& req_;
+  const RequestSource& source_;
   std::string id_;
 };
 

@@ -1,21 +1,18 @@
-#include "http/server.hpp"
+#include "http/pistache/server.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <thread>
 
 #include "app/log.hpp"
 #include "db/errors.hpp"
-#include "http/guarded_handler.hpp"
+#include "http/pistache/guarded_handler.hpp"
+#include "http/pistache/listener.hpp"
+#include "http/pistache/request_source.hpp"
 #include "http/problem.hpp"
 #include "http/request_head.hpp"
 #include "http/routes.hpp"
@@ -91,42 +88,6 @@ bool wants_keep_alive(const PRequest& req) {
   };
   if (req.version() == Pistache::Http::Version::Http11) return !has("close");
   return has("keep-alive");
-}
-
-// Closes the socket listening on `port`, which Pistache 0.0.5 keeps private (it has no way to stop
-// accepting short of stopping everything): /proc/self/fd finds it — a socket in the LISTEN state
-// bound to that port — and dup3() puts an unbound socket in its place, atomically. The descriptor
-// number stays valid for Pistache, which closes it at shutdown; the listening socket itself is
-// closed, so it leaves the acceptor's epoll set and new connections are refused at once. False
-// when no such socket was found.
-bool close_listener(std::uint16_t port) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    const std::string name = entry.path().filename().string();
-    int fd = -1;
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc{}) continue;
-    int accepting = 0;
-    socklen_t len = sizeof accepting;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || accepting == 0) {
-      continue;
-    }
-    sockaddr_storage addr{};
-    socklen_t addr_len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
-    std::uint16_t bound = 0;
-    if (addr.ss_family == AF_INET) {
-      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-    }
-    if (bound != port) continue;
-    const int placeholder = ::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (placeholder < 0) return false;
-    const bool replaced = ::dup3(placeholder, fd, O_CLOEXEC) == fd;
-    ::close(placeholder);
-    return replaced;
-  }
-  return false;
 }
 
 // One request in flight, from dispatch until Pistache is done with its response: written, failed,
@@ -246,7 +207,8 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   const auto client_id = req.headers().tryGetRaw("X-Request-Id");
   std::string request_id =
       client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id();
-  http::Request request(req, request_id);
+  const PistacheRequest source(req);
+  http::Request request(source, request_id);
   Response res;
   try {
     if (req.body().size() > kMaxBodyBytes) {

@@ -1,4 +1,4 @@
-#include "http/guarded_handler.hpp"
+#include "http/pistache/guarded_handler.hpp"
 
 #include <sys/socket.h>
 
