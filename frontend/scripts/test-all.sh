@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every frontend check, in order, stopping at the first failure:
-#   npm ci (skipped when node_modules matches package-lock.json), type check, oxlint, Prettier,
+#   npm ci (skipped when node_modules matches package-lock.json), src/api/schema.d.ts generated from
+#   the current api/openapi.json, type check, oxlint, Prettier,
 #   Vitest, production build + bundle budget, Playwright E2E against the real stack.
 # The E2E harness starts PostgreSQL, boutique-api and nginx itself; it needs the API binary
 # (BOUTIQUE_API_BIN, default build/bin/boutique-api from the repository root) and /usr/bin/chromium
@@ -47,6 +48,7 @@ preflight_e2e() {
 
 total=$SECONDS
 step "npm ci" install
+step "API types current (api-types/check.sh)" api-types/check.sh --check
 step "type check" npm run -s typecheck
 step "lint (oxlint)" npm run -s lint
 step "format (prettier --check)" npm run -s format:check

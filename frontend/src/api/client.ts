@@ -1,87 +1,25 @@
 // The one typed client for boutique-api (docs/api.md). Components never call fetch: they get a
 // client from <ApiProvider> (src/api/context.ts) and tests hand it a stubbed fetch.
 
-export interface Produit {
-  id: number;
-  nom: string;
-  categorie: string;
-  /** Exact decimal with two places, sent by the API as a JSON number (1899.00). */
-  prix: number;
-  stock: number;
-  description: string | null;
-  image_url: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import type { components, operations } from './schema.ts';
 
+// The API's types are generated from api/openapi.json (src/api/schema.ts, by
+// frontend/api-types/check.sh; `make test` fails when it is stale): one field added to the API is
+// one edit of the document, and the compiler shows every place the UI must follow.
+type Schemas = components['schemas'];
+
+/** prix: exact decimal with two places, sent by the API as a JSON number (1899.00). */
+export type Produit = Schemas['Produit'];
 /** What the admin form sends: prix as a string keeps it exact ("1899.00"). */
-export interface ProduitInput {
-  nom: string;
-  categorie: string;
-  prix: string;
-  stock: number;
-  description: string;
-  image_url: string;
-}
-
-export interface Categorie {
-  nom: string;
-  nombre_produits: number;
-}
-
-export interface Utilisateur {
-  id: number;
-  nom: string;
-  role: 'admin' | 'user';
-  email?: string;
-}
-
-export interface Session {
-  token: string;
-  expires_at: string;
-  utilisateur: Utilisateur;
-}
-
-export interface LigneCommande {
-  produit_id: number;
-  nom: string;
-  quantite: number;
-  prix_unitaire: number;
-  sous_total: number;
-}
-
-export interface Commande {
-  id: number;
-  utilisateur_id: number;
-  statut: string;
-  total: number;
-  created_at: string;
-  lignes: LigneCommande[];
-}
-
-export interface SystemInfo {
-  name: string;
-  version: string;
-  commit: string;
-  uptime_seconds: number;
-  hostname: string;
-  database: {
-    status: 'up' | 'down';
-    server_version: string | null;
-    migration_version: number | null;
-    migration_expected: number;
-  };
-}
-
-export type Tri = 'prix' | '-prix' | 'nom' | 'recent';
-
-export interface ProduitQuery {
-  categorie?: string;
-  q?: string;
-  tri?: Tri;
-  page?: number;
-  par_page?: number;
-}
+export type ProduitInput = Schemas['ProduitInput'];
+export type Categorie = Schemas['Categorie'];
+export type Utilisateur = Schemas['Utilisateur'];
+export type Session = Schemas['Session'];
+export type Commande = Schemas['Commande'];
+export type LigneCommande = Commande['lignes'][number];
+export type SystemInfo = Schemas['Info'];
+export type ProduitQuery = NonNullable<operations['listProduits']['parameters']['query']>;
+export type Tri = NonNullable<ProduitQuery['tri']>;
 
 export interface PageLinks {
   first?: number;
@@ -96,17 +34,8 @@ export interface ProduitPage {
   links: PageLinks;
 }
 
-/** RFC 9457 problem, with the API's extensions. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: Record<string, string>;
-  produit_id?: number;
-  nom?: string;
-  stock_disponible?: number;
-}
+/** RFC 9457 problem, with the API's extensions; partial: a network failure has only a title. */
+export type Problem = Partial<Schemas['Problem']>;
 
 /** Every failure: status 0 means the server could not be reached at all. */
 export class ApiError extends Error {

@@ -17,7 +17,7 @@ export function produit(overrides: Partial<Produit> = {}): Produit {
     prix: 64.9,
     stock: 10,
     description: 'Un clavier.',
-    image_url: null,
+    image_url: '',
     created_at: '2026-11-25T10:00:00Z',
     updated_at: '2026-11-25T10:00:00Z',
     ...overrides,
