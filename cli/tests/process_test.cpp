@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <thread>
@@ -82,6 +83,29 @@ TEST(ProcessRunner, PassesEnvironmentCwdAndStdin) {
                     "from stdin"});
   EXPECT_TRUE(res.ok()) << res.err;
   EXPECT_EQ(res.out, "valeur é|" + std::filesystem::canonical(dir).string() + "|from stdin");
+}
+
+// unset_env drops inherited variables by name or by prefix; what `env` adds is kept.
+TEST(ProcessRunner, UnsetEnvDropsInheritedVariables) {
+  ::setenv("BOUTIQUE_UNSET_A", "a", 1);
+  ::setenv("BOUTIQUE_UNSET_B", "b", 1);
+  ::setenv("UNSET_EXACT", "c", 1);
+  ::setenv("UNSET_EXACT_KEPT", "d", 1);
+  Command cmd;
+  cmd.argv = {"env"};
+  cmd.env = {{"BOUTIQUE_UNSET_ADDED", "e"}};
+  cmd.unset_env = {"BOUTIQUE_UNSET_*", "UNSET_EXACT"};
+  auto res = PosixProcessRunner().run(cmd);
+  ::unsetenv("BOUTIQUE_UNSET_A");
+  ::unsetenv("BOUTIQUE_UNSET_B");
+  ::unsetenv("UNSET_EXACT");
+  ::unsetenv("UNSET_EXACT_KEPT");
+  ASSERT_TRUE(res.ok()) << res.err;
+  EXPECT_EQ(res.out.find("BOUTIQUE_UNSET_A="), std::string::npos) << res.out;
+  EXPECT_EQ(res.out.find("BOUTIQUE_UNSET_B="), std::string::npos) << res.out;
+  EXPECT_EQ(("\n" + res.out).find("\nUNSET_EXACT="), std::string::npos) << res.out;
+  EXPECT_NE(res.out.find("UNSET_EXACT_KEPT=d"), std::string::npos) << res.out;
+  EXPECT_NE(res.out.find("BOUTIQUE_UNSET_ADDED=e"), std::string::npos) << res.out;
 }
 
 TEST(ProcessRunner, TracesEveryCommandLine) {

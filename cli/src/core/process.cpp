@@ -23,12 +23,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<std::string> make_env(const std::map<std::string, std::string>& extra) {
+bool unset(std::string_view name, const std::vector<std::string>& unset_env) {
+  for (const auto& u : unset_env) {
+    if (!u.empty() && u.back() == '*'
+            ? name.starts_with(std::string_view(u).substr(0, u.size() - 1))
+            : name == u)
+      return true;
+  }
+  return false;
+}
+
+std::vector<std::string> make_env(const std::map<std::string, std::string>& extra,
+                                  const std::vector<std::string>& unset_env) {
   std::vector<std::string> out;
   for (char** e = environ; e && *e; ++e) {
     std::string_view kv(*e);
     auto name = kv.substr(0, kv.find('='));
-    if (!extra.count(std::string(name))) out.emplace_back(kv);
+    if (!extra.count(std::string(name)) && !unset(name, unset_env)) out.emplace_back(kv);
   }
   for (const auto& [k, v] : extra) out.push_back(k + "=" + v);
   return out;
@@ -64,13 +75,14 @@ struct Spawn {
   }
   // cwd, flags, argv and environment, then posix_spawnp; throws when it cannot start.
   pid_t spawn(const std::vector<std::string>& argv_in,
-              const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
+              const std::map<std::string, std::string>& env,
+              const std::vector<std::string>& unset_env, const std::filesystem::path& cwd,
               short flags) {
     if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
     posix_spawnattr_setflags(
         &attr, static_cast<short>(flags | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
     auto args = argv_in;
-    auto envs = make_env(env);
+    auto envs = make_env(env, unset_env);
     auto argv = c_strings(args);
     auto envp = c_strings(envs);
     pid_t pid = -1;
@@ -122,7 +134,7 @@ Result PosixProcessRunner::run(const Command& cmd, bool attached) {
   // Own process group, so a timeout kills the program and everything it started.
   posix_spawnattr_setpgroup(&sp.attr, 0);
   const auto start = Clock::now();
-  const pid_t pid = sp.spawn(cmd.argv, cmd.env, cmd.cwd, POSIX_SPAWN_SETPGROUP);
+  const pid_t pid = sp.spawn(cmd.argv, cmd.env, cmd.unset_env, cmd.cwd, POSIX_SPAWN_SETPGROUP);
   out_w.reset();
   err_w.reset();
   in_r.reset();
@@ -203,7 +215,7 @@ pid_t PosixProcessRunner::spawn_detached(const DetachedCommand& cmd) {
   // Owner only: a log may say more than it should (docs/security.md).
   posix_spawn_file_actions_addopen(&sp.fa, 1, cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&sp.fa, 1, 2);
-  return sp.spawn(cmd.argv, cmd.env, cmd.cwd, POSIX_SPAWN_SETSID);
+  return sp.spawn(cmd.argv, cmd.env, cmd.unset_env, cmd.cwd, POSIX_SPAWN_SETSID);
 }
 
 std::string display(const std::vector<std::string>& argv) {

@@ -22,6 +22,8 @@ struct Command {
   std::filesystem::path cwd;               // empty: the current directory
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // zero: no timeout
   std::string input;                                            // written to the child's stdin
+  // Inherited variables not passed on: a name, or a prefix ending in '*' ("BOUTIQUE_*").
+  std::vector<std::string> unset_env = {};
 };
 
 struct Result {
@@ -41,6 +43,7 @@ struct DetachedCommand {
   std::map<std::string, std::string> env;
   std::filesystem::path cwd;
   std::filesystem::path log;
+  std::vector<std::string> unset_env = {};  // as in Command
 };
 
 // A program that could not be started at all (not found, not executable).

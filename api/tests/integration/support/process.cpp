@@ -1,27 +1,24 @@
 #include "support/process.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "core/process.hpp"
 #include "support/http_client.hpp"
-
-extern char** environ;
 
 namespace boutique::it {
 namespace {
@@ -33,44 +30,11 @@ std::runtime_error sys_error(const std::string& what, int err) {
   return std::runtime_error(what + ": " + std::strerror(err));
 }
 
-// argv/envp as the NULL-terminated char* arrays posix_spawn wants; the strings must outlive them.
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
+// Later entries win, as in the environment they describe.
+std::map<std::string, std::string> env_map(const EnvVars& vars) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : vars) out[name] = value;
   return out;
-}
-
-class FileActions {
- public:
-  FileActions() { posix_spawn_file_actions_init(&actions_); }
-  ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
-  FileActions(const FileActions&) = delete;
-  FileActions& operator=(const FileActions&) = delete;
-  posix_spawn_file_actions_t* get() { return &actions_; }
-
- private:
-  posix_spawn_file_actions_t actions_{};
-};
-
-// environ minus what `drop` says, plus `add` (later entries win), as NAME=VALUE strings.
-template <class Drop>
-std::vector<std::string> make_env(Drop drop, const EnvVars& add) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view kv(*e);
-    const std::string_view name = kv.substr(0, kv.find('='));
-    bool overridden = drop(name);
-    for (const auto& [n, v] : add) overridden = overridden || n == name;
-    if (!overridden) env.emplace_back(kv);
-  }
-  for (size_t i = 0; i < add.size(); ++i) {
-    bool later = false;
-    for (size_t j = i + 1; j < add.size(); ++j) later = later || add[j].first == add[i].first;
-    if (!later) env.push_back(add[i].first + "=" + add[i].second);
-  }
-  return env;
 }
 
 // Reaps `pid` if it has exited; its wait status then.
@@ -95,62 +59,12 @@ std::string api_binary() {
 
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout,
                           const EnvVars& extra_env) {
-  std::array<int, 2> out_pipe{};
-  std::array<int, 2> err_pipe{};
-  if (pipe2(out_pipe.data(), O_CLOEXEC) != 0 || pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
-    throw sys_error("pipe2", errno);
-  }
-  FileActions actions;
-  posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(actions.get(), out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(actions.get(), err_pipe[1], 2);
-  std::vector<std::string> args = argv;
-  auto c_args = c_strings(args);
-  auto env = make_env([](std::string_view) { return false; }, extra_env);
-  auto c_env = c_strings(env);
-  pid_t pid = -1;
-  const int rc = posix_spawnp(&pid, c_args[0], actions.get(), nullptr, c_args.data(), c_env.data());
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  if (rc != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    throw sys_error("posix_spawnp " + argv.at(0), rc);
-  }
-
-  CommandResult result;
-  std::array<pollfd, 2> fds{{{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}}};
-  std::array<std::string*, 2> sinks{&result.out, &result.err};
-  const auto deadline = Clock::now() + timeout;
-  bool timed_out = false;
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      kill(pid, SIGKILL);
-      break;
-    }
-    if (poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
-    for (size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      std::array<char, 4096> buf{};
-      const ssize_t n = read(fds[i].fd, buf.data(), buf.size());
-      if (n > 0) {
-        sinks[i]->append(buf.data(), static_cast<size_t>(n));
-      } else {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-      }
-    }
-  }
-  for (const auto& fd : fds) {
-    if (fd.fd >= 0) close(fd.fd);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = !timed_out && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  core::Command cmd;
+  cmd.argv = argv;
+  cmd.env = env_map(extra_env);
+  cmd.timeout = timeout;
+  const auto r = core::PosixProcessRunner().run(cmd);
+  return {r.timed_out ? -1 : r.exit_code, r.out, r.err};
 }
 
 // Below the kernel's ephemeral range (32768-60999 here): a port handed out for port 0 comes from
@@ -183,25 +97,13 @@ ApiProcess::ApiProcess(ApiConfig config) : config_(std::move(config)) {
                {"PORT", std::to_string(port_)},
                {"BOUTIQUE_BIND", "127.0.0.1"}};
   vars.insert(vars.end(), config_.env.begin(), config_.env.end());
-  auto env = make_env(
-      [](std::string_view name) {
-        return name.rfind("BOUTIQUE_", 0) == 0 || name == "DATABASE_URL" || name == "PORT";
-      },
-      vars);
-
-  std::vector<std::string> args{config_.executable};
-  args.insert(args.end(), config_.args.begin(), config_.args.end());
-  auto c_args = c_strings(args);
-  auto c_env = c_strings(env);
-
-  FileActions actions;
-  const std::string log = config_.log_path.string();
-  posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(actions.get(), 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_adddup2(actions.get(), 1, 2);
-  const int rc = posix_spawn(&pid_, c_args[0], actions.get(), nullptr, c_args.data(), c_env.data());
-  if (rc != 0) throw sys_error("posix_spawn " + config_.executable, rc);
+  core::DetachedCommand cmd;
+  cmd.argv = {config_.executable};
+  cmd.argv.insert(cmd.argv.end(), config_.args.begin(), config_.args.end());
+  cmd.env = env_map(vars);
+  cmd.unset_env = {"BOUTIQUE_*", "DATABASE_URL", "PORT"};
+  cmd.log = config_.log_path;
+  pid_ = core::PosixProcessRunner().spawn_detached(cmd);
 }
 
 ApiProcess::~ApiProcess() {

@@ -1,5 +1,6 @@
-// Child processes for the integration tests, spawned with posix_spawn (argv vector, never a shell):
-// run_command() for helper scripts, ApiProcess for the real boutique-api under test.
+// Child processes for the integration tests, through the CLI's own ProcessRunner (cli/src/core:
+// argv vector, never a shell, the same spawning code as `boutique up`): run_command() for helper
+// scripts, ApiProcess for the real boutique-api under test.
 #pragma once
 
 #include <sys/types.h>
