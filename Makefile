@@ -92,7 +92,7 @@ test-fuzz: fuzz-build
 
 test-frontend: build
 	@scripts/install-deps.sh ui node
-	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api frontend/scripts/test-all.sh
+	BOUTIQUE_API_BIN=$(BUILD)/bin/boutique-api BOUTIQUE_CLI=$(BUILD)/bin/boutique frontend/scripts/test-all.sh
 
 # run.sh first: it installs podman & co. and the local base image the CLI's container test needs.
 test-containers: build

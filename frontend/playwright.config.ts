@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-// End-to-end tests against the real stack, started by e2e/global-setup.ts (PostgreSQL,
-// boutique-api from BOUTIQUE_API_BIN or ../build/bin/boutique-api, nginx serving dist/).
+// End-to-end tests against the real stack, started by e2e/global-setup.ts with `boutique up` (the CLI
+// from BOUTIQUE_CLI or ../build/bin/boutique, boutique-api from BOUTIQUE_API_BIN or
+// ../build/bin/boutique-api, nginx serving dist/).
 // Debian's Chromium: Playwright's own browser downloads are not available here.
 export default defineConfig({
   testDir: './e2e',

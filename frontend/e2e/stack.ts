@@ -1,15 +1,15 @@
-// Starts and stops the real stack for the end-to-end tests: a throwaway PostgreSQL cluster
-// (scripts/pg-cluster.sh), the boutique-api binary and nginx serving frontend/dist through the
-// shared template frontend/nginx/boutique.conf.template, each on a free loopback port.
+// Starts and stops the real stack for the end-to-end tests with the project's own CLI: `boutique up
+// --state-dir <tmp>` on free loopback ports (PostgreSQL, boutique-api and nginx serving
+// frontend/dist, exactly as users get them), `boutique down --volumes` at the end. The tests that
+// stop the API kill it by the pid `up` recorded and bring it back with `boutique up api`.
 // Every wait polls with a deadline; nothing sleeps to synchronise.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -26,14 +26,12 @@ export const ADMIN = { email: 'admin@boutique.local', password: 'admin-e2e-mot-d
 export const CLIENT = { email: 'client@boutique.local', password: 'client-e2e-mot-de-passe' };
 
 export interface StackState {
-  dir: string;
-  pgDir: string;
-  databaseUrl: string;
+  dir: string; // boutique's state directory
+  cli: string; // the boutique binary
   apiBin: string;
   apiPort: number;
-  apiPid: number;
   webPort: number;
-  nginxPid: number;
+  dbPort: number;
   baseURL: string;
 }
 
@@ -98,81 +96,61 @@ function alive(pid: number): boolean {
   }
 }
 
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(no ${file})`;
-  }
-}
-
-function run(cmd: string, args: string[]): string {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) {
-    throw new Error(
-      `${cmd} ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`,
-    );
-  }
-  return result.stdout.trim();
-}
-
-/** Starts boutique-api on state.apiPort (again, after stopApi) and waits for /readyz. */
-export async function startApi(state: StackState): Promise<void> {
-  const log = join(state.dir, 'api.log');
-  const out = openSync(log, 'a');
-  const child = spawn(state.apiBin, [], {
-    detached: true,
-    stdio: ['ignore', out, out],
+/** `boutique ARGS` on this stack's state directory and ports; its output, or an Error with it. */
+function boutique(state: StackState, args: string[], timeoutMs = 180_000): string {
+  const result = spawnSync(state.cli, ['--state-dir', state.dir, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: timeoutMs,
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      DATABASE_URL: state.databaseUrl,
-      PORT: String(state.apiPort),
-      BOUTIQUE_BIND: '127.0.0.1',
-      BOUTIQUE_THREADS: '2',
-      BOUTIQUE_SEED_DEMO: '1',
-      BOUTIQUE_LOG_FORMAT: 'text',
+      ...process.env,
+      BOUTIQUE_TARGET: 'local',
+      BOUTIQUE_API_PORT: String(state.apiPort),
+      BOUTIQUE_WEB_PORT: String(state.webPort),
+      BOUTIQUE_DB_PORT: String(state.dbPort),
+      BOUTIQUE_API_BINARY: state.apiBin,
+      BOUTIQUE_WEB_ROOT: join(frontendDir, 'dist'),
+      BOUTIQUE_SEED_DEMO: 'true',
       BOUTIQUE_ADMIN_PASSWORD: ADMIN.password,
+      // Read by boutique-api itself, which `up` starts with this environment.
       BOUTIQUE_USER_PASSWORD: CLIENT.password,
+      BOUTIQUE_THREADS: '2',
     },
   });
-  child.unref();
-  if (!child.pid) throw new Error(`could not start ${state.apiBin}`);
-  state.apiPid = child.pid;
-  writeState(state);
+  if (result.status !== 0) {
+    throw new Error(
+      `boutique ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+function apiPid(state: StackState): number {
+  try {
+    // "PID\nSTARTTIME\n": the first line is the pid.
+    return Number(readFileSync(join(state.dir, 'run', 'api.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Brings the API back (`boutique up api`, which waits for /readyz). */
+export async function startApi(state: StackState): Promise<void> {
+  boutique(state, ['up', 'api']);
   await waitFor(
     `boutique-api /readyz on port ${state.apiPort}`,
-    async () => {
-      if (!alive(state.apiPid)) throw new Error(`boutique-api exited:\n${tail(log)}`);
-      return httpOk(`http://127.0.0.1:${state.apiPort}/readyz`);
-    },
-    60_000,
-    () => tail(log),
+    () => httpOk(`http://127.0.0.1:${state.apiPort}/readyz`),
+    10_000,
   );
 }
 
-/** SIGTERM, then SIGKILL if it has not exited after 10 s. */
-async function stopProcess(pid: number, name: string): Promise<void> {
-  if (!pid || !alive(pid)) return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  try {
-    await waitFor(`${name} (pid ${pid}) to exit`, () => !alive(pid), 10_000);
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await waitFor(`${name} (pid ${pid}) to die`, () => !alive(pid), 5_000);
-  }
-}
-
+/** Stops the API behind boutique's back (SIGTERM to the pid `up` recorded), as an outage would. */
 export async function stopApi(state: StackState): Promise<void> {
-  await stopProcess(state.apiPid, 'boutique-api');
-  // Reap check: the port must be closed before a test can rely on "API down".
+  const pid = apiPid(state);
+  if (!pid) throw new Error(`no ${state.dir}/run/api.pid: is the stack up?`);
+  process.kill(pid, 'SIGTERM');
+  await waitFor(`boutique-api (pid ${pid}) to exit`, () => !alive(pid), 15_000);
+  // The port must be closed before a test can rely on "API down".
   await waitFor(
     'the API port to close',
     async () => !(await httpOk(`http://127.0.0.1:${state.apiPort}/healthz`)),
@@ -180,133 +158,65 @@ export async function stopApi(state: StackState): Promise<void> {
   );
 }
 
-function renderNginx(state: StackState, distDir: string): string {
-  const ngDir = join(state.dir, 'nginx');
-  mkdirSync(join(ngDir, 'logs'), { recursive: true });
-  const template = readFileSync(join(frontendDir, 'nginx', 'boutique.conf.template'), 'utf8');
-  const server = template
-    .replaceAll('${BOUTIQUE_WEB_LISTEN}', `127.0.0.1:${state.webPort}`)
-    .replaceAll('${BOUTIQUE_WEB_ROOT}', distDir)
-    .replaceAll('${BOUTIQUE_API_UPSTREAM}', `127.0.0.1:${state.apiPort}`);
-  writeFileSync(join(ngDir, 'boutique.conf'), server);
-  const conf = join(ngDir, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${ngDir}/nginx.pid;
-error_log ${ngDir}/logs/error.log warn;
-events { worker_connections 256; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log ${ngDir}/logs/access.log;
-  client_body_temp_path ${ngDir}/client_body;
-  proxy_temp_path ${ngDir}/proxy;
-  fastcgi_temp_path ${ngDir}/fastcgi;
-  uwsgi_temp_path ${ngDir}/uwsgi;
-  scgi_temp_path ${ngDir}/scgi;
-  include ${ngDir}/boutique.conf;
-}
-`,
-  );
-  return conf;
-}
-
 export async function startStack(): Promise<StackState> {
   const distDir = join(frontendDir, 'dist');
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error(`${distDir}/index.html is missing: run "npm run build" first`);
   }
+  const cli = resolve(repoRoot, process.env.BOUTIQUE_CLI ?? 'build/bin/boutique');
   const apiBin = resolve(repoRoot, process.env.BOUTIQUE_API_BIN ?? 'build/bin/boutique-api');
-  if (!existsSync(apiBin)) {
-    throw new Error(`${apiBin} not found: build it (make) or set BOUTIQUE_API_BIN`);
+  for (const [bin, variable] of [
+    [cli, 'BOUTIQUE_CLI'],
+    [apiBin, 'BOUTIQUE_API_BIN'],
+  ]) {
+    if (!existsSync(bin)) throw new Error(`${bin} not found: build it (make) or set ${variable}`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'boutique-e2e-'));
-  // PostgreSQL runs as 'postgres' and nginx workers as 'nobody' when we are root: they must
-  // traverse this directory.
-  chmodSync(dir, 0o755);
+  // As root, PostgreSQL runs as 'postgres' and the nginx workers as www-data: they must traverse it.
+  chmodSync(dir, 0o711);
   const state: StackState = {
     dir,
-    pgDir: join(dir, 'pg'),
-    databaseUrl: '',
+    cli,
     apiBin,
     apiPort: await freePort(),
-    apiPid: 0,
     webPort: await freePort(),
-    nginxPid: 0,
+    dbPort: await freePort(),
     baseURL: '',
   };
-  writeState(state);
-  process.env.BOUTIQUE_E2E_STATE_DIR = dir;
-
-  state.databaseUrl = run('bash', [
-    join(repoRoot, 'scripts', 'pg-cluster.sh'),
-    'start',
-    state.pgDir,
-  ])
-    .split('\n')
-    .pop()!;
-  writeState(state);
-  await startApi(state);
-
-  // nginx serves a copy of dist/ inside the state directory: when we are root its workers run as
-  // 'nobody', which may not be able to reach a checkout under a private directory (/root/...).
-  const webRoot = join(dir, 'web');
-  cpSync(distDir, webRoot, { recursive: true });
-  chmodSync(webRoot, 0o755);
-  const conf = renderNginx(state, webRoot);
-  const ngDir = dirname(conf);
-  const out = openSync(join(ngDir, 'logs', 'stderr.log'), 'a');
-  const nginx = spawn('nginx', ['-c', conf, '-p', `${ngDir}/`, '-e', `${ngDir}/logs/error.log`], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  nginx.unref();
-  state.nginxPid = nginx.pid ?? 0;
   state.baseURL = `http://127.0.0.1:${state.webPort}`;
   writeState(state);
-  await waitFor(
-    `nginx on port ${state.webPort}`,
-    async () => {
-      if (!alive(state.nginxPid))
-        throw new Error(
-          `nginx exited:\n${tail(join(ngDir, 'logs', 'stderr.log'))}\n${tail(join(ngDir, 'logs', 'error.log'))}`,
-        );
-      return (await httpOk(`${state.baseURL}/`)) && (await httpOk(`${state.baseURL}/readyz`));
-    },
-    20_000,
-  );
+  process.env.BOUTIQUE_E2E_STATE_DIR = dir;
+  boutique(state, ['up']);
   return state;
 }
 
-/** Stops everything; copies the logs to keepLogsIn (if given) before deleting the state dir. */
+/** Stops everything; copies the logs to keepLogsIn (if given) before deleting the data. */
 export async function stopStack(state: StackState, keepLogsIn?: string): Promise<void> {
   const errors: unknown[] = [];
-  for (const step of [
-    () => stopProcess(state.nginxPid, 'nginx'),
-    () => stopProcess(state.apiPid, 'boutique-api'),
-    async () => {
-      if (existsSync(state.pgDir))
-        run('bash', [join(repoRoot, 'scripts', 'pg-cluster.sh'), 'stop', state.pgDir]);
-    },
-  ]) {
-    try {
-      await step();
-    } catch (e) {
-      errors.push(e);
-    }
+  try {
+    boutique(state, ['down']);
+  } catch (e) {
+    errors.push(e);
   }
   if (keepLogsIn) {
     mkdirSync(keepLogsIn, { recursive: true });
+    const pgHomeFile = join(state.dir, 'pg-home');
+    const pgHome = existsSync(pgHomeFile)
+      ? readFileSync(pgHomeFile, 'utf8').trim()
+      : join(state.dir, 'pg');
     for (const [from, to] of [
-      ['api.log', 'api.log'],
-      ['nginx/logs/error.log', 'nginx-error.log'],
-      ['nginx/logs/access.log', 'nginx-access.log'],
-      ['pg/server.log', 'postgresql.log'],
+      [join(state.dir, 'logs', 'api.log'), 'api.log'],
+      [join(state.dir, 'logs', 'web.log'), 'nginx-error.log'],
+      [join(state.dir, 'logs', 'web-access.log'), 'nginx-access.log'],
+      [join(pgHome, 'postgresql.log'), 'postgresql.log'],
     ]) {
-      if (existsSync(join(state.dir, from))) cpSync(join(state.dir, from), join(keepLogsIn, to));
+      if (existsSync(from)) cpSync(from, join(keepLogsIn, to));
     }
+  }
+  try {
+    boutique(state, ['down', '--volumes', '--yes']);
+  } catch (e) {
+    errors.push(e);
   }
   rmSync(state.dir, { recursive: true, force: true });
   if (errors.length) throw errors[0];

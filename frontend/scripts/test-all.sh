@@ -3,8 +3,9 @@
 #   npm ci (skipped when node_modules matches package-lock.json), src/api/schema.d.ts generated from
 #   the current api/openapi.json, type check, oxlint, Prettier,
 #   Vitest, production build + bundle budget, Playwright E2E against the real stack.
-# The E2E harness starts PostgreSQL, boutique-api and nginx itself; it needs the API binary
-# (BOUTIQUE_API_BIN, default build/bin/boutique-api from the repository root) and /usr/bin/chromium
+# The E2E harness starts PostgreSQL, boutique-api and nginx with `boutique up` on a state directory of
+# its own; it needs the CLI and the API binary (BOUTIQUE_CLI, BOUTIQUE_API_BIN, default
+# build/bin/boutique and build/bin/boutique-api from the repository root) and /usr/bin/chromium
 # (scripts/install-deps.sh ui).
 # Usage: frontend/scripts/test-all.sh [--no-e2e]
 set -euo pipefail
@@ -42,6 +43,9 @@ preflight_e2e() {
   local api_bin=${BOUTIQUE_API_BIN:-build/bin/boutique-api}
   case "$api_bin" in /*) ;; *) api_bin="$repo_root/$api_bin" ;; esac
   [ -x "$api_bin" ] || { echo "frontend: $api_bin is missing: build the API first (make) or set BOUTIQUE_API_BIN" >&2; exit 1; }
+  local cli=${BOUTIQUE_CLI:-build/bin/boutique}
+  case "$cli" in /*) ;; *) cli="$repo_root/$cli" ;; esac
+  [ -x "$cli" ] || { echo "frontend: $cli is missing: build it first (make) or set BOUTIQUE_CLI" >&2; exit 1; }
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "frontend: chromium is missing: scripts/install-deps.sh ui" >&2; exit 1; }
   command -v nginx >/dev/null || { echo "frontend: nginx is missing: scripts/install-deps.sh run" >&2; exit 1; }
 }
