@@ -1,0 +1,99 @@
+#pragma once
+// The K8s fixture of the k8s target's tests (k8s_deploy_test.cpp, k8s_status_test.cpp), at the
+// ProcessRunner seam: kubectl answers with the real kubectl 1.32 outputs recorded in
+// manifests/tests/fixtures/kubectl (replayed as recorded, see kubectl_fixtures.hpp); `kubectl
+// kustomize` and git are the real programs (offline).
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "commands/up.hpp"
+#include "core/context.hpp"
+#include "core/errors.hpp"
+#include "fake_runner.hpp"
+#include "kubectl_fixtures.hpp"
+#include "targets/k8s/cluster.hpp"
+#include "targets/k8s/k8s_target.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace boutique;
+using namespace boutique::targets::k8s;
+using boutique::targets::DeployOptions;
+using fake::ScriptedKubectl;
+
+constexpr const char* kTag = "test-tag-0123";
+
+struct K8s : ::testing::Test {
+  fs::path state;
+  ScriptedKubectl* kubectl = nullptr;
+  std::unique_ptr<core::Context> ctx;
+  std::chrono::steady_clock::time_point clock{};  // the fake clock of the rollout wait
+  int polls = 0;
+
+  void SetUp() override {
+    char tmpl[] = "/tmp/boutique-k8s-test-XXXXXX";
+    state = ::mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(state); }
+
+  void scenario(const std::string& name, const std::string& target = "local") {
+    core::LoadInputs in;
+    in.cwd = BOUTIQUE_SOURCE_DIR;
+    in.discover = false;
+    in.getenv = [](const std::string&) { return std::nullopt; };
+    in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}, {"target", target}};
+    auto r = std::make_unique<ScriptedKubectl>(name);
+    kubectl = r.get();
+    kubectl->script(
+        {"minikube", "-p", "minikube", "image", "load", std::string("boutique-api:") + kTag},
+        fake::exited(0));
+    kubectl->script(
+        {"minikube", "-p", "minikube", "image", "load", std::string("boutique-frontend:") + kTag},
+        fake::exited(0));
+    kubectl->script({"minikube", "-p", "minikube", "ip"}, fake::exited(0, "127.0.0.1\n"));
+    kubectl->script({"kubectl", "--context", "minikube", "apply", "-f", "-"},
+                    fake::exited(0, "deployment.apps/backend configured\n"));
+    ctx = std::make_unique<core::Context>(
+        core::Context{core::Config::load(in), std::move(r),
+                      std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
+  }
+
+  DeployOptions options(std::chrono::seconds timeout = 300s) {
+    DeployOptions o;
+    o.timeout = timeout;
+    o.now = [this] { return clock; };
+    o.sleep = [this](std::chrono::milliseconds d) {
+      clock += d;
+      ++polls;
+      ASSERT_LT(polls, 1000) << "the wait does not end";
+    };
+    return o;
+  }
+
+  // Deploys; returns the error it ends with (code ok when none).
+  core::Error deploy_error(DeployOptions o) {
+    try {
+      K8sTarget(*ctx).deploy(o);
+    } catch (const core::Error& e) {
+      return e;
+    }
+    return core::Error(core::ExitCode::ok, "");
+  }
+
+  bool ran(const std::vector<std::string>& argv) const {
+    return std::find(kubectl->ran.begin(), kubectl->ran.end(), argv) != kubectl->ran.end();
+  }
+};
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+inline const core::Check* find_check(const std::vector<core::Check>& checks,
+                                     const std::string& name) {
+  for (const auto& c : checks)
+    if (c.check == name) return &c;
+  return nullptr;
+}

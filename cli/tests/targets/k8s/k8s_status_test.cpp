@@ -1,0 +1,106 @@
+// The k8s target, status, down, secrets and the stack's HTTP rows.
+// The fixture: k8s_fixture.hpp.
+#include "k8s_fixture.hpp"
+
+TEST_F(K8s, StatusReadsDeploymentsPvcEndpointsAndNodePorts) {
+  scenario("healthy");
+  auto checks = K8sTarget(*ctx).status();
+  const core::Check* c = find_check(checks, "deployment backend");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->ok);
+  EXPECT_EQ(c->component, "api");
+  EXPECT_EQ(c->detail, "2/2 ready, 0 restarts");
+  ASSERT_TRUE(c = find_check(checks, "pvc postgres-pvc"));
+  EXPECT_TRUE(c->ok);
+  EXPECT_EQ(c->detail, "Bound");
+  ASSERT_TRUE(c = find_check(checks, "endpoints backend-service"));
+  EXPECT_TRUE(c->ok);
+  EXPECT_EQ(c->detail, "2 ready, 0 not ready");
+  ASSERT_TRUE(c = find_check(checks, "nodeport frontend-service"));
+  EXPECT_EQ(c->detail, "http://127.0.0.1:30173");
+  ASSERT_TRUE(c = find_check(checks, "readyz"));
+  EXPECT_TRUE(contains(c->detail, "GET http://127.0.0.1:30500/readyz")) << c->detail;
+  auto urls = K8sTarget(*ctx).urls();
+  ASSERT_EQ(urls.size(), 2u);
+  EXPECT_EQ(urls[0],
+            (std::pair<std::string, std::string>{"backend-service", "http://127.0.0.1:30500"}));
+}
+
+TEST_F(K8s, StatusShowsRestartsAndUnreadyEndpoints) {
+  scenario("crashloop");
+  auto checks = K8sTarget(*ctx).status();
+  const core::Check* c = find_check(checks, "deployment backend");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->ok);
+  EXPECT_EQ(c->detail, "0/2 ready, 8 restarts");
+  ASSERT_TRUE(c = find_check(checks, "endpoints backend-service"));
+  EXPECT_FALSE(c->ok);
+  EXPECT_FALSE(core::all_ok(checks));
+}
+
+TEST_F(K8s, PendingPvcIsAFailedStatusRow) {
+  scenario("pvc-pending");
+  auto checks = K8sTarget(*ctx).status();
+  const core::Check* c = find_check(checks, "pvc postgres-pvc");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->ok);
+  EXPECT_EQ(c->detail, "Pending");
+}
+
+TEST_F(K8s, DownKeepsTheClaimUnlessVolumes) {
+  scenario("healthy");
+  const std::vector<std::string> del = {
+      "kubectl", "--context",          "minikube",    "delete",        "-f",
+      "-",       "--ignore-not-found", "--wait=true", "--timeout=120s"};
+  kubectl->script(del, fake::exited(0, "deployment.apps \"backend\" deleted\n"));
+  K8sTarget(*ctx).down({false, false});
+  ASSERT_TRUE(ran(del));
+  for (const auto& c : kubectl->commands)
+    if (c.argv == del) {
+      EXPECT_FALSE(contains(c.input, "kind: PersistentVolumeClaim"));
+      EXPECT_FALSE(contains(c.input, "kind: Namespace"));
+      EXPECT_TRUE(contains(c.input, "kind: Deployment"));
+    }
+  // --volumes without --yes and without a terminal: refused before anything is deleted.
+  kubectl->ran.clear();
+  try {
+    K8sTarget(*ctx).down({true, false});
+    ADD_FAILURE() << "down --volumes without --yes did not stop";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.code(), core::ExitCode::aborted);
+  }
+  EXPECT_FALSE(ran(del));
+}
+
+// `boutique config --show-secrets --target k8s`: the minikube overlay's database password is the
+// base's development Secret; prod's comes from the platform, so there is none to show.
+TEST_F(K8s, SecretsComeFromTheManifestsNotTheLocalState) {
+  scenario("healthy");
+  K8sTarget target(*ctx);
+  auto secrets = target.secrets();
+  ASSERT_EQ(secrets.size(), 2u);
+  EXPECT_EQ(secrets[0].key, "admin.password");
+  EXPECT_EQ(secrets[0].value, "");
+  EXPECT_EQ(secrets[1].key, "database.password");
+  EXPECT_EQ(secrets[1].value, "boutique-dev-only");
+  EXPECT_EQ(secrets[1].source, "manifest");
+}
+
+// The stack's HTTP rows (probes/stack.hpp) are the same on every target: here from the NodePort
+// URLs, with hints for the k8s target.
+TEST_F(K8s, StatusHasTheStacksHttpRows) {
+  scenario("healthy");
+  auto checks = K8sTarget(*ctx).status();
+  for (const auto& [comp, check] :
+       std::vector<std::pair<std::string, std::string>>{{"api", "healthz"},
+                                                        {"api", "readyz"},
+                                                        {"api", "migrations"},
+                                                        {"web", "index.html"},
+                                                        {"web", "proxy /api/info"}}) {
+    auto it = std::find_if(checks.begin(), checks.end(), [&](const core::Check& c) {
+      return c.component == comp && c.check == check;
+    });
+    ASSERT_NE(it, checks.end()) << comp << " " << check;
+    EXPECT_TRUE(contains(it->hint, "--target k8s")) << it->hint;
+  }
+}
