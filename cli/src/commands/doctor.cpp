@@ -1,6 +1,6 @@
 #include "commands/doctor.hpp"
 
-#include "commands/common.hpp"
+#include "commands/print_checks.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::commands {

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "commands/build.hpp"
-#include "commands/common.hpp"
 #include "commands/deploy.hpp"
+#include "commands/print_checks.hpp"
 #include "commands/up.hpp"
 #include "commands/version.hpp"
 #include "core/errors.hpp"

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "commands/common.hpp"
+#include "commands/print_checks.hpp"
 #include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
 #include "targets/target.hpp"

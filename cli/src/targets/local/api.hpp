@@ -9,8 +9,10 @@
 
 #include "core/context.hpp"
 #include "core/output.hpp"
-#include "targets/local/common.hpp"
 #include "targets/local/layout.hpp"
+#include "targets/local/start_wait.hpp"
+#include "targets/local/status_rows.hpp"
+#include "targets/local/urls.hpp"
 
 namespace boutique::targets::local {
 

@@ -11,7 +11,9 @@
 #include "core/pids.hpp"
 #include "core/ports.hpp"
 #include "core/users.hpp"
-#include "targets/local/common.hpp"
+#include "targets/local/start_wait.hpp"
+#include "targets/local/status_rows.hpp"
+#include "targets/local/urls.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

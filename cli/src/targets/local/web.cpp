@@ -17,7 +17,9 @@
 #include "core/users.hpp"
 #include "probes/ports.hpp"
 #include "probes/stack.hpp"
-#include "targets/local/common.hpp"
+#include "targets/local/start_wait.hpp"
+#include "targets/local/status_rows.hpp"
+#include "targets/local/urls.hpp"
 #include "ui/build.hpp"
 
 namespace fs = std::filesystem;

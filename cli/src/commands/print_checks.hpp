@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the command files: how a command reports a list of checks in the chosen format.
+// How a command prints a list of checks in the chosen format (table or JSON).
 #include <string>
 #include <vector>
 

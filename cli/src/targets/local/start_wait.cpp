@@ -1,4 +1,4 @@
-#include "targets/local/common.hpp"
+#include "targets/local/start_wait.hpp"
 
 #include <thread>
 
@@ -9,21 +9,13 @@
 #include "core/http.hpp"
 #include "core/interrupt.hpp"
 #include "core/pids.hpp"
-#include "core/ports.hpp"
+#include "core/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace boutique::targets::local {
-
-std::string probe_host(const std::string& bind) {
-  return bind == "0.0.0.0" || bind.empty() ? "127.0.0.1" : bind;
-}
-
-std::string local_url(const core::Context& ctx, int port) {
-  return fmt::format("http://{}:{}", probe_host(ctx.config.str("local.bind")), port);
-}
 
 void wait_until(const std::function<bool()>& ready, pid_t pid, const std::string& what,
                 Clock::time_point deadline, const fs::path& log,
@@ -64,18 +56,6 @@ pid_t wait_http_ready(core::Context& ctx, const std::string& what, const std::st
   }
   step.done(fmt::format("ready, pid {}", *p));
   return *p;
-}
-
-bool add_process_and_port(std::vector<core::Check>& out, const std::string& component,
-                          const std::string& program, std::optional<pid_t> pid,
-                          const std::string& host, int port, const std::string& hint) {
-  out.push_back({component, "process", pid.has_value(),
-                 pid ? fmt::format("{} pid {}", program, *pid) : "not running", hint});
-  bool listening = core::port_accepts(host, port, 500ms);
-  out.push_back({component, "port", listening,
-                 fmt::format("{}:{} {}", host, port, listening ? "listening" : "not listening"),
-                 "run `boutique up`"});
-  return listening;
 }
 
 }  // namespace boutique::targets::local
