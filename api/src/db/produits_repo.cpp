@@ -1,5 +1,7 @@
 #include "db/produits_repo.hpp"
 
+#include <stdexcept>
+
 #include "domain/json_text.hpp"
 
 namespace boutique::db {
@@ -31,33 +33,21 @@ constexpr Order kOrders[] = {
     {domain::Tri::kRecent, "produits_list_recent", "created_at DESC, id DESC"},
 };
 
-void append_produit(std::string& out, const pqxx::row& r) {
-  out += "{\"id\":";
-  out += r[0].c_str();
-  out += ",\"nom\":";
-  domain::append_json_string(out, r[1].c_str());
-  out += ",\"categorie\":";
-  domain::append_json_string(out, r[2].c_str());
-  out += ",\"prix\":";
-  out += r[3].c_str();  // numeric(12,2) text: "1899.00" — exact, and a valid JSON number
-  out += ",\"stock\":";
-  out += r[4].c_str();
-  out += ",\"description\":";
-  domain::append_json_string(out, r[5].c_str());
-  out += ",\"image_url\":";
-  domain::append_json_string(out, r[6].c_str());
-  out += ",\"created_at\":\"";
-  out += r[7].c_str();
-  out += "\",\"updated_at\":\"";
-  out += r[8].c_str();
-  out += "\"}";
-}
-
-std::string one_produit(const pqxx::row& r) {
-  std::string out;
-  out.reserve(512);
-  append_produit(out, r);
-  return out;
+domain::Produit from_row(const pqxx::row& r) {
+  domain::Produit p;
+  p.id = r[0].as<std::int64_t>();
+  p.nom = r[1].c_str();
+  p.categorie = r[2].c_str();
+  // numeric(12,2) as text ("1899.00"): exact; the column's CHECK keeps it in parse_money's range.
+  const auto prix = domain::parse_money(r[3].c_str());
+  if (!prix) throw std::runtime_error(std::string("produits.prix out of range: ") + r[3].c_str());
+  p.prix = *prix;
+  p.stock = r[4].as<int>();
+  p.description = r[5].c_str();
+  p.image_url = r[6].c_str();
+  p.created_at = r[7].c_str();
+  p.updated_at = r[8].c_str();
+  return p;
 }
 
 const char* opt(const std::optional<std::string>& s) {
@@ -111,13 +101,8 @@ ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& q
   const auto rows = tx.exec_prepared(statement, opt(query.categorie), opt(pattern), opt(min),
                                      opt(max), query.par_page, query.offset());
   ProduitsPage page;
-  page.json.reserve(rows.size() * 400 + 2);
-  page.json.push_back('[');
-  for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
-    if (i > 0) page.json.push_back(',');
-    append_produit(page.json, rows[i]);
-  }
-  page.json.push_back(']');
+  page.produits.reserve(rows.size());
+  for (const auto& row : rows) page.produits.push_back(from_row(row));
   if (!rows.empty()) {
     page.total = rows[0][9].as<long long>();
   } else {
@@ -128,24 +113,24 @@ ProduitsPage list_produits(pqxx::connection& conn, const domain::ProduitQuery& q
   return page;
 }
 
-std::optional<std::string> find_produit(pqxx::connection& conn, std::int64_t id) {
+std::optional<domain::Produit> find_produit(pqxx::connection& conn, std::int64_t id) {
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_prepared("produits_get", id);
   if (rows.empty()) return std::nullopt;
-  return one_produit(rows[0]);
+  return from_row(rows[0]);
 }
 
-Created insert_produit(pqxx::connection& conn, const domain::ProduitInput& in) {
+domain::Produit insert_produit(pqxx::connection& conn, const domain::ProduitInput& in) {
   pqxx::work tx(conn);
   const auto row =
       tx.exec_prepared1("produits_insert", *in.nom, *in.categorie, domain::format_money(*in.prix),
                         *in.stock, opt(in.description), opt(in.image_url));
   tx.commit();
-  return {row[0].as<std::int64_t>(), one_produit(row)};
+  return from_row(row);
 }
 
-std::optional<std::string> update_produit(pqxx::connection& conn, std::int64_t id,
-                                          const domain::ProduitInput& in, bool replace) {
+std::optional<domain::Produit> update_produit(pqxx::connection& conn, std::int64_t id,
+                                              const domain::ProduitInput& in, bool replace) {
   const std::optional<std::string> prix =
       in.prix ? std::optional(domain::format_money(*in.prix)) : std::nullopt;
   const std::optional<std::string> stock =
@@ -158,7 +143,7 @@ std::optional<std::string> update_produit(pqxx::connection& conn, std::int64_t i
       opt(in.description ? in.description : empty), opt(in.image_url ? in.image_url : empty));
   tx.commit();
   if (rows.empty()) return std::nullopt;
-  return one_produit(rows[0]);
+  return from_row(rows[0]);
 }
 
 bool delete_produit(pqxx::connection& conn, std::int64_t id) {

@@ -6,19 +6,17 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "domain/produit.hpp"
 #include "domain/utilisateur.hpp"
 
 namespace boutique::db {
 
 // Catalogue
 struct ProduitsPage {
-  std::string json;  // a JSON array
-  long long total;   // matching products, all pages
-};
-struct Created {
-  std::int64_t id;
-  std::string json;
+  std::vector<domain::Produit> produits;  // this page
+  long long total;                        // matching products, all pages
 };
 
 // Accounts and sessions

@@ -18,20 +18,20 @@ void prepare_statements(pqxx::connection& conn) {
 ProduitsPage Store::list_produits(const domain::ProduitQuery& query) {
   return pool_.run([&](pqxx::connection& c) { return db::list_produits(c, query); });
 }
-std::optional<std::string> Store::find_produit(std::int64_t id) {
+std::optional<domain::Produit> Store::find_produit(std::int64_t id) {
   return pool_.run([&](pqxx::connection& c) { return db::find_produit(c, id); });
 }
-Created Store::insert_produit(const domain::ProduitInput& in) {
+domain::Produit Store::insert_produit(const domain::ProduitInput& in) {
   auto created = pool_.run([&](pqxx::connection& c) { return db::insert_produit(c, in); });
   changed();
   return created;
 }
-std::optional<std::string> Store::update_produit(std::int64_t id, const domain::ProduitInput& in,
-                                                 bool replace) {
-  auto json =
+std::optional<domain::Produit> Store::update_produit(std::int64_t id,
+                                                     const domain::ProduitInput& in, bool replace) {
+  auto produit =
       pool_.run([&](pqxx::connection& c) { return db::update_produit(c, id, in, replace); });
-  if (json) changed();
-  return json;
+  if (produit) changed();
+  return produit;
 }
 bool Store::delete_produit(std::int64_t id) {
   const bool deleted = pool_.run([&](pqxx::connection& c) { return db::delete_produit(c, id); });

@@ -31,10 +31,10 @@ class Store {
 
   // Catalogue (produits_repo.hpp)
   ProduitsPage list_produits(const domain::ProduitQuery& query);
-  std::optional<std::string> find_produit(std::int64_t id);
-  Created insert_produit(const domain::ProduitInput& in);
-  std::optional<std::string> update_produit(std::int64_t id, const domain::ProduitInput& in,
-                                            bool replace);
+  std::optional<domain::Produit> find_produit(std::int64_t id);
+  domain::Produit insert_produit(const domain::ProduitInput& in);
+  std::optional<domain::Produit> update_produit(std::int64_t id, const domain::ProduitInput& in,
+                                                bool replace);
   bool delete_produit(std::int64_t id);
   std::string list_categories();
 

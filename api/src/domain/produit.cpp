@@ -111,4 +111,33 @@ ProduitInput parse_produit(const nlohmann::json& body, Completeness completeness
   return in;
 }
 
+void append_produit_json(std::string& out, const Produit& p) {
+  out += "{\"id\":";
+  out += std::to_string(p.id);
+  out += ",\"nom\":";
+  append_json_string(out, p.nom);
+  out += ",\"categorie\":";
+  append_json_string(out, p.categorie);
+  out += ",\"prix\":";
+  append_money(out, p.prix);  // "1899.00": exact, and a valid JSON number
+  out += ",\"stock\":";
+  out += std::to_string(p.stock);
+  out += ",\"description\":";
+  append_json_string(out, p.description);
+  out += ",\"image_url\":";
+  append_json_string(out, p.image_url);
+  out += ",\"created_at\":";
+  append_json_string(out, p.created_at);
+  out += ",\"updated_at\":";
+  append_json_string(out, p.updated_at);
+  out.push_back('}');
+}
+
+std::string produit_json(const Produit& p) {
+  std::string out;
+  out.reserve(400);
+  append_produit_json(out, p);
+  return out;
+}
+
 }  // namespace boutique::domain

@@ -1,5 +1,6 @@
 #pragma once
 // What a valid product is, independent of HTTP and SQL.
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,25 @@
 namespace boutique::domain {
 
 inline constexpr int kMaxStock = 1'000'000;
+
+// A product as the API shows it: openapi.json's Produit, member for member.
+struct Produit {
+  std::int64_t id = 0;
+  std::string nom;
+  std::string categorie;
+  Cents prix = 0;
+  int stock = 0;
+  std::string description;
+  std::string image_url;
+  std::string created_at;  // RFC 3339 UTC ("2026-11-25T10:00:00Z"), as the database formats it
+  std::string updated_at;
+};
+
+// The one writer of a product's JSON, for a single product and for the list (appended straight
+// into the page: the list is the hot path, so no DOM), members in the order of the OpenAPI schema.
+// A unit test holds it to the schema's members.
+void append_produit_json(std::string& out, const Produit& p);
+std::string produit_json(const Produit& p);
 
 // A product as written by a client. Absent members stay empty (PATCH changes only those given).
 struct ProduitInput {

@@ -31,8 +31,16 @@ Response Api::list_produits(const Request& req) {
     metrics_.cache_miss();
   }
   const auto generation = cache_.generation();
-  auto page = store_.list_produits(query);
-  ListCache::Entry entry{std::make_shared<const std::string>(std::move(page.json)),
+  const auto page = store_.list_produits(query);
+  std::string body;
+  body.reserve(page.produits.size() * 400 + 2);
+  body.push_back('[');
+  for (const auto& p : page.produits) {
+    if (body.size() > 1) body.push_back(',');
+    domain::append_produit_json(body, p);
+  }
+  body.push_back(']');
+  ListCache::Entry entry{std::make_shared<const std::string>(std::move(body)),
                          std::to_string(page.total),
                          domain::paging_links("/api/produits", query, page.total)};
   auto response = page_response(entry);
@@ -43,9 +51,9 @@ Response Api::list_produits(const Request& req) {
 Response Api::get_produit(const Request& req) {
   const auto id = req.id_param("id");
   require_migrated();
-  auto json = store_.find_produit(id);
-  if (!json) throw produit_not_found(id);
-  return json_response(200, std::move(*json));
+  const auto produit = store_.find_produit(id);
+  if (!produit) throw produit_not_found(id);
+  return json_response(200, domain::produit_json(*produit));
 }
 
 Response Api::create_produit(const Request& req) {
@@ -54,8 +62,8 @@ Response Api::create_produit(const Request& req) {
   const auto input =
       domain::parse_produit(req.json_body(), domain::Completeness::kAllRequired, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
-  auto created = store_.insert_produit(input);
-  Response r = json_response(201, std::move(created.json));
+  const auto created = store_.insert_produit(input);
+  Response r = json_response(201, domain::produit_json(created));
   r.header("Location", fmt::format("/api/produits/{}", created.id));
   return r;
 }
@@ -68,9 +76,9 @@ Response Api::update_produit(const Request& req, bool replace) {
       req.json_body(),
       replace ? domain::Completeness::kAllRequired : domain::Completeness::kPartial, errors);
   if (!errors.empty()) throw validation_failed(std::move(errors));
-  auto json = store_.update_produit(id, input, replace);
-  if (!json) throw produit_not_found(id);
-  return json_response(200, std::move(*json));
+  const auto produit = store_.update_produit(id, input, replace);
+  if (!produit) throw produit_not_found(id);
+  return json_response(200, domain::produit_json(*produit));
 }
 
 Response Api::replace_produit(const Request& req) {

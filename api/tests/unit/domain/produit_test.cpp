@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <set>
+#include <string>
+
+#include "db/embedded.hpp"
+
 using namespace boutique::domain;
 using nlohmann::json;
 
@@ -86,4 +91,35 @@ TEST(Produit, StockBounds) {
   errors.clear();
   parse_produit(json::parse(R"({"stock":18446744073709551615})"), Completeness::kPartial, errors);
   EXPECT_EQ(errors.count("stock"), 1u);
+}
+
+// The product's one JSON writer: exact bytes (prix an exact number with two decimals, strings
+// escaped), and exactly the members of openapi.json's Produit schema, all of them required there.
+TEST(ProduitJson, ExactBytes) {
+  Produit p;
+  p.id = 7;
+  p.nom = "Clavier \"pro\"";
+  p.categorie = "Claviers";
+  p.prix = 6490;
+  p.stock = 3;
+  p.description = "é\n";
+  p.created_at = "2026-11-25T10:00:00Z";
+  p.updated_at = "2026-11-26T10:00:00Z";
+  EXPECT_EQ(produit_json(p),
+            R"({"id":7,"nom":"Clavier \"pro\"","categorie":"Claviers","prix":64.90,"stock":3,)"
+            R"("description":"é\n","image_url":"","created_at":"2026-11-25T10:00:00Z",)"
+            R"("updated_at":"2026-11-26T10:00:00Z"})");
+}
+
+TEST(ProduitJson, HasExactlyTheMembersOfTheOpenApiSchema) {
+  const auto doc = json::parse(boutique::db::embedded::openapi_json());
+  const auto& schema = doc["components"]["schemas"]["Produit"];
+  std::set<std::string> documented, required;
+  for (const auto& [name, _] : schema["properties"].items()) documented.insert(name);
+  for (const auto& name : schema["required"]) required.insert(name.get<std::string>());
+  const auto object = json::parse(produit_json(Produit{}));
+  std::set<std::string> written;
+  for (const auto& [name, _] : object.items()) written.insert(name);
+  EXPECT_EQ(written, documented) << "the writer and openapi.json's Produit differ";
+  EXPECT_EQ(required, documented) << "every member is always sent: the schema must require it";
 }
