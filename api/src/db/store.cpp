@@ -42,9 +42,8 @@ std::string Store::list_categories() {
   return pool_.run([](pqxx::connection& c) { return db::list_categories(c); });
 }
 
-std::string Store::list_utilisateurs(bool all_emails, std::optional<std::int64_t> viewer_id) {
-  return pool_.run(
-      [&](pqxx::connection& c) { return db::list_utilisateurs(c, all_emails, viewer_id); });
+std::vector<domain::Utilisateur> Store::list_utilisateurs() {
+  return pool_.run([](pqxx::connection& c) { return db::list_utilisateurs(c); });
 }
 std::optional<domain::Utilisateur> Store::insert_utilisateur(const std::string& nom,
                                                              const std::string& email,

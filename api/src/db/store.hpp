@@ -39,7 +39,7 @@ class Store {
   std::string list_categories();
 
   // Accounts and sessions (utilisateurs_repo.hpp)
-  std::string list_utilisateurs(bool all_emails, std::optional<std::int64_t> viewer_id);
+  std::vector<domain::Utilisateur> list_utilisateurs();
   std::optional<domain::Utilisateur> insert_utilisateur(const std::string& nom,
                                                         const std::string& email,
                                                         const std::string& role,

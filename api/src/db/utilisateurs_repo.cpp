@@ -39,17 +39,12 @@ void prepare_utilisateurs(pqxx::connection& conn) {
   conn.prepare("sessions_close", "DELETE FROM sessions WHERE token_hash = $1");
 }
 
-std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
-                              std::optional<std::int64_t> viewer_id) {
+std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_prepared("utilisateurs_list");
-  std::string out = "[";
-  for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    const auto user = from_row(rows[i]);
-    out += domain::utilisateur_json(user, all_emails || user.id == viewer_id);
-  }
-  out.push_back(']');
+  std::vector<Utilisateur> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(from_row(row));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <pqxx/pqxx>
 
@@ -15,9 +16,8 @@ void prepare_utilisateurs(pqxx::connection& conn);
 
 using domain::Utilisateur;
 
-// Everyone's emails for an admin; otherwise only the viewer's own (viewer_id, when logged in).
-std::string list_utilisateurs(pqxx::connection& conn, bool all_emails,
-                              std::optional<std::int64_t> viewer_id);
+// Every account, by id.
+std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn);
 
 // Nothing when the email is taken.
 std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std::string& nom,

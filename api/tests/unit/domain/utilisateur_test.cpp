@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "db/embedded.hpp"
+
 using namespace boutique::domain;
 using nlohmann::json;
 
@@ -49,4 +51,22 @@ TEST(Utilisateur, Credentials) {
   FieldErrors errors;
   parse_identifiants(json::parse(R"({"email":"a@b.fr"})"), errors);
   EXPECT_EQ(errors.count("password"), 1u);
+}
+
+// The account's one JSON writer against openapi.json's Utilisateur: every member documented, the
+// required ones always written, email only when asked (an admin, or the account itself).
+TEST(UtilisateurJson, MembersAreTheOpenApiSchemas) {
+  const auto doc = json::parse(boutique::db::embedded::openapi_json());
+  const auto& schema = doc["components"]["schemas"]["Utilisateur"];
+  const Utilisateur u{3, "Ada", "ada@example.org", "user"};
+  const auto without = json::parse(utilisateur_json(u, false));
+  const auto with = json::parse(utilisateur_json(u, true));
+  for (const auto& [name, _] : with.items())
+    EXPECT_TRUE(schema["properties"].contains(name)) << name << " is not in the schema";
+  for (const auto& name : schema["required"])
+    EXPECT_TRUE(without.contains(name.get<std::string>())) << name << " is required";
+  EXPECT_FALSE(without.contains("email"));
+  EXPECT_EQ(with["email"], "ada@example.org");
+  EXPECT_EQ(utilisateur_json(u, true),
+            R"({"id":3,"nom":"Ada","email":"ada@example.org","role":"user"})");
 }
