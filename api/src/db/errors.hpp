@@ -5,8 +5,9 @@
 
 namespace boutique::db {
 
-// PostgreSQL cannot be used right now (down, restarting, unreachable, pool exhausted, too slow).
-// Mapped to 503 by the HTTP layer; the next request tries again.
+// PostgreSQL cannot be used right now (down, restarting, unreachable, pool exhausted, too slow, or
+// the rows are locked by others past lock_timeout). Mapped to 503 + Retry-After by the HTTP layer;
+// the next request tries again.
 class Unavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -27,5 +28,7 @@ class QueryFailed : public std::runtime_error {
 // True for SQLSTATE classes that mean "the server, not the query, is the problem":
 // 08 connection, 53 insufficient resources, 57 operator intervention (shutdown, statement timeout).
 bool is_unavailability(const std::string& sqlstate);
+// 55P03 lock not available (lock_timeout passed).
+bool is_lock_timeout(const std::string& sqlstate);
 
 }  // namespace boutique::db

@@ -47,9 +47,13 @@ class Pool {
   // Waits for a free connection (opening one if needed). Throws Unavailable.
   Lease acquire();
 
-  // Runs f(connection) and returns its result. A dropped connection is replaced and f retried once;
-  // connection-level failures become Unavailable, any other SQL error QueryFailed. f must be safe
-  // to run twice (its transaction is rolled back when the connection drops).
+  // Runs f(connection) and returns its result. f must be safe to run twice (its transaction is
+  // rolled back when it fails), because:
+  //   - a dropped connection is replaced and f retried once;
+  //   - a serialization failure (40001) or a deadlock (40P01) is retried once, at once (PostgreSQL
+  //     rolled the transaction back; the other side has gone on);
+  // then connection-level failures, a lock timeout (55P03), and a conflict that comes back become
+  // Unavailable (503 with Retry-After: the client tries again); any other SQL error QueryFailed.
   template <class F>
   auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
     for (int attempt = 0;; ++attempt) {
@@ -62,10 +66,22 @@ class Pool {
       } catch (const pqxx::in_doubt_error& e) {
         lease.discard();
         throw Unavailable(std::string("connection lost during commit: ") + e.what());
+      } catch (const pqxx::serialization_failure& e) {  // 40001 (libpqxx 6: not an sql_error)
+        if (attempt > 0)
+          throw Unavailable(std::string("conflict again after a retry: ") + e.what());
+      } catch (
+          const pqxx::deadlock_detected& e) {  // 40P01: our transaction was the one rolled back
+        if (attempt > 0)
+          throw Unavailable(std::string("deadlock again after a retry: ") + e.what());
+      } catch (
+          const pqxx::transaction_rollback& e) {  // 40000, 40003: not known to be safe to repeat
+        throw Unavailable(std::string("transaction rolled back: ") + e.what());
       } catch (const pqxx::sql_error& e) {
-        if (!is_unavailability(e.sqlstate())) throw QueryFailed(e.sqlstate(), e.what());
+        const std::string& state = e.sqlstate();
+        if (is_lock_timeout(state)) throw Unavailable(std::string("lock timeout: ") + e.what());
+        if (!is_unavailability(state)) throw QueryFailed(state, e.what());
         lease.discard();
-        if (attempt > 0 || !e.sqlstate().starts_with("57P")) throw Unavailable(e.what());
+        if (attempt > 0 || !state.starts_with("57P")) throw Unavailable(e.what());
       }
     }
   }

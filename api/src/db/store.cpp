@@ -45,6 +45,9 @@ std::string Store::list_categories() {
 std::vector<domain::Utilisateur> Store::list_utilisateurs() {
   return pool_.run([](pqxx::connection& c) { return db::list_utilisateurs(c); });
 }
+bool Store::email_taken(const std::string& email) {
+  return pool_.run([&](pqxx::connection& c) { return db::email_taken(c, email); });
+}
 std::optional<domain::Utilisateur> Store::insert_utilisateur(const std::string& nom,
                                                              const std::string& email,
                                                              const std::string& role,

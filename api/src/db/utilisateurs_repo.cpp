@@ -14,6 +14,7 @@ Utilisateur from_row(const pqxx::row& r) {
 
 void prepare_utilisateurs(pqxx::connection& conn) {
   conn.prepare("utilisateurs_list", "SELECT id, nom, email, role FROM utilisateurs ORDER BY id");
+  conn.prepare("utilisateurs_email_pris", "SELECT 1 FROM utilisateurs WHERE email = $1");
   conn.prepare("utilisateurs_insert",
                "INSERT INTO utilisateurs (nom, email, role, password_hash) VALUES ($1, $2, $3, $4)"
                " ON CONFLICT (email) DO NOTHING RETURNING id, nom, email, role");
@@ -46,6 +47,11 @@ std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn) {
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
+}
+
+bool email_taken(pqxx::connection& conn, const std::string& email) {
+  pqxx::nontransaction tx(conn);
+  return !tx.exec_prepared("utilisateurs_email_pris", email).empty();
 }
 
 std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std::string& nom,

@@ -19,6 +19,8 @@ using domain::Utilisateur;
 // Every account, by id.
 std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn);
 
+// Whether an account has this (normalised) email.
+bool email_taken(pqxx::connection& conn, const std::string& email);
 // Nothing when the email is taken.
 std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std::string& nom,
                                               const std::string& email, const std::string& role,
