@@ -1,5 +1,7 @@
 #include "domain/money.hpp"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 
 namespace boutique::domain {
@@ -28,12 +30,14 @@ std::optional<Cents> parse_money(std::string_view text) {
 
 std::optional<Cents> money_from_double(double value) {
   if (!std::isfinite(value) || value < 0 || value > 1e10) return std::nullopt;
-  const double scaled = value * 100.0;
-  const double rounded = std::round(scaled);
-  // A JSON literal with more than two decimals (12.345) lands visibly off the integer grid;
-  // a two-decimal one (0.29 → 28.999999999999996) lands within rounding noise.
-  if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, rounded)) return std::nullopt;
-  return static_cast<Cents>(rounded);
+  // The shortest text that reads back as this double is the JSON literal the client sent (for any
+  // literal of up to 15 significant digits): "12345.678" is refused like the string would be, and
+  // 0.29 (28.999999999999996 cents in binary) is 29 cents. A relative tolerance let 12345.678 in.
+  std::array<char, 64> text{};
+  const auto [end, ec] =
+      std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
+  if (ec != std::errc{}) return std::nullopt;
+  return parse_money(std::string_view(text.data(), static_cast<std::size_t>(end - text.data())));
 }
 
 void append_money(std::string& out, Cents cents) {

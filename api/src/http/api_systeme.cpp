@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <boutique/build_info.hpp>
 
+#include "app/log.hpp"
 #include "db/embedded.hpp"
 #include "db/errors.hpp"
 #include "domain/json_text.hpp"
@@ -69,7 +70,9 @@ Response Api::readyz(const Request&) {
   try {
     version = store_.migration_version();
   } catch (const db::Unavailable& e) {
-    throw unavailable(std::string("base de données injoignable : ") + e.what());
+    // libpq's text names hosts, addresses and ports: it goes to the log, not to any caller.
+    app::log::warn("readiness: database unreachable").str("error", e.what());
+    throw unavailable("base de données injoignable");
   }
   if (version < db::Store::latest_migration_version()) {
     throw unavailable(fmt::format("schéma en version {}, {} attendue", version,

@@ -28,6 +28,14 @@ TEST(Money, FromJsonNumbers) {
   EXPECT_FALSE(money_from_double(12.345));
   EXPECT_FALSE(money_from_double(-0.01));
   EXPECT_FALSE(money_from_double(1e300));
+  // More decimals than cents, whatever the magnitude (a relative tolerance let these in).
+  EXPECT_FALSE(money_from_double(12345.678));
+  EXPECT_FALSE(money_from_double(999999.999));
+  EXPECT_FALSE(money_from_double(0.001));
+  EXPECT_FALSE(money_from_double(1e-7));
+  EXPECT_EQ(money_from_double(19.9), 1990);
+  EXPECT_EQ(money_from_double(0.1 + 0.2), std::nullopt) << "0.30000000000000004 is not 0.30";
+  EXPECT_EQ(money_from_double(1e6), 100000000);
 }
 
 TEST(Money, FormatsTwoDecimals) {
