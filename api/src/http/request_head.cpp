@@ -149,6 +149,7 @@ HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
   // Empty lines before the request line are ignored (RFC 9112 §2.2).
   std::size_t pos = 0;
   while (received.substr(pos, 2) == "\r\n") pos += 2;
+  const std::size_t leading = pos;
   if (pos > kMaxHeadBytes) return too_large_head();
   if (pos == received.size() || received.substr(pos) == "\r") return NeedMore{};
 
@@ -199,7 +200,7 @@ HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
   if (body > max_body) {
     return body_too_large();
   }
-  return AcceptedHead{length, body, fields.expect_continue && body > 0};
+  return AcceptedHead{length, body, fields.expect_continue && body > 0, leading};
 }
 
 }  // namespace boutique::http

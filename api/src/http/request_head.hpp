@@ -25,6 +25,7 @@ struct AcceptedHead {
   std::size_t length = 0;  // bytes of the head: leading empty lines and final CRLF included
   std::uint64_t content_length = 0;  // the announced body size (0 without Content-Length)
   bool expect_continue = false;      // "Expect: 100-continue"
+  std::size_t leading = 0;  // of `length`, the empty lines before the request line (to drop)
 };
 
 struct NeedMore {};

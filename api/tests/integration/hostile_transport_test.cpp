@@ -165,6 +165,21 @@ TEST_F(Hostile, PipelinedRequestsAreAllAnsweredInOrder) {
   EXPECT_EQ(last->status, 200);
 }
 
+// RFC 9112 §2.2: empty lines before a request line are ignored. Pistache read "\r\nGET" as the
+// method, answered 400 and closed the keep-alive connection.
+TEST_F(Hostile, EmptyLinesBeforeARequestAreIgnored) {
+  RawConnection conn(port());
+  conn.send_all("\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto first = conn.read_response(5s);
+  ASSERT_TRUE(first.has_value()) << conn.error();
+  EXPECT_EQ(first->status, 200) << first->head;
+  // The same connection carries on, a stray CRLF after a request included.
+  conn.send_all("\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto second = conn.read_response(5s);
+  ASSERT_TRUE(second.has_value()) << conn.error();
+  EXPECT_EQ(second->status, 200) << second->head;
+}
+
 TEST_F(Hostile, ConnectionCloseAndExpectContinueAreHonoured) {
   for (const std::string request : {"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
                                     "GET /healthz HTTP/1.0\r\n\r\n"}) {

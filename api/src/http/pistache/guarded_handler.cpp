@@ -95,9 +95,11 @@ void GuardedHandler::drain(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Sta
     }
     state.in_body = true;
     state.body_left = head.content_length - body_here;
-    // Pistache copies what it is fed: hand over the head and the body bytes already here.
+    // Pistache copies what it is fed: hand over the head and the body bytes already here, without
+    // the empty lines before the request line (RFC 9112 §2.2 says to ignore them; Pistache would
+    // read "\r\nGET" as the method and close a keep-alive connection over it).
     const auto taken = head.length + static_cast<size_t>(body_here);
-    deliver(peer, state, state.pending.data(), taken);
+    deliver(peer, state, state.pending.data() + head.leading, taken - head.leading);
     if (state.closing) return;
     state.pending.erase(0, taken);
     if (!state.in_body && !state.pending.empty()) state.started = Clock::now();

@@ -47,6 +47,8 @@ TEST(RequestHead, AcceptsOrdinaryRequests) {
                    .expect_continue)
       << "no body, nothing to wait for";
   EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").length, 22U) << "leading empty lines";
+  EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").leading, 4U) << "dropped before Pistache";
+  EXPECT_EQ(accepted("GET / HTTP/1.1\r\n\r\n").leading, 0U);
   EXPECT_EQ(status_of("OPTIONS * HTTP/1.1\r\n\r\n"), 0);
 }
 
