@@ -4,6 +4,9 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "domain/produit_query.hpp"
 
 namespace boutique::http {
 namespace {
@@ -78,6 +81,27 @@ std::optional<Problem> check_method(std::string_view method, bool complete) {
 }
 
 // A complete request line, CRLF excluded.
+// Each query parameter at most once (keys compared decoded): Pistache keeps the first of a
+// repeated key and drops the others silently, so `?page=2&page=9` would be half read. Keys that do
+// not decode are left to the query's own decoding (400 there).
+std::optional<Problem> check_query_keys(std::string_view target) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return std::nullopt;
+  std::vector<std::string> keys;
+  auto query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    auto key = domain::percent_decode(part.substr(0, part.find('=')));
+    if (key && !key->empty()) keys.push_back(std::move(*key));
+  }
+  std::sort(keys.begin(), keys.end());
+  const auto repeated = std::adjacent_find(keys.begin(), keys.end());
+  if (repeated == keys.end()) return std::nullopt;
+  return invalid_query({{*repeated, "donné plusieurs fois"}});
+}
+
 std::optional<Problem> check_request_line(std::string_view line) {
   const auto sp1 = line.find(' ');
   if (sp1 == std::string_view::npos) {
@@ -99,7 +123,7 @@ std::optional<Problem> check_request_line(std::string_view line) {
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
     return bad("version HTTP non prise en charge (HTTP/1.0 ou HTTP/1.1)");
   }
-  return std::nullopt;
+  return check_query_keys(target);
 }
 
 struct Fields {

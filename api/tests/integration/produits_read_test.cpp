@@ -218,6 +218,9 @@ TEST_F(ListeProduits, InvalidQueryValuesAre400WithErrors) {
       {"par_page=101", "par_page"},
       {"par_page=abc", "par_page"},
       {"par_page=-5", "par_page"},
+      // A repeated key is refused, not half read (Pistache kept the first one silently).
+      {"page=2&page=9", "page"},
+      {"tri=prix&tri=nom", "tri"},
   };
   for (const auto& [query, field] : cases) {
     const Response r = http().get("/api/produits?" + query);

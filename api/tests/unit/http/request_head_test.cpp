@@ -31,6 +31,24 @@ AcceptedHead accepted(std::string_view received) {
   return std::get<AcceptedHead>(scan);
 }
 
+// Pistache keeps the first of a repeated query key silently: refused before it, keys compared
+// decoded, with the key named in the problem's errors.
+TEST(RequestHead, RepeatedQueryKeysAre400) {
+  for (const char* target : {"/api/produits?page=2&page=9", "/api/produits?page=2&pa%67e=9",
+                             "/api/produits?tri=prix&q=a&tri=nom", "/x?a&a"}) {
+    const auto scan =
+        scan_request_head(std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\n\r\n", kMiB);
+    const auto* p = std::get_if<Problem>(&scan);
+    ASSERT_NE(p, nullptr) << target;
+    EXPECT_EQ(p->status(), 400) << target;
+    EXPECT_NE(p->response().body.find("donné plusieurs fois"), std::string::npos) << target;
+  }
+  for (const char* target :
+       {"/api/produits?page=2&par_page=9", "/x?a=1&&b=2", "/x?", "/x?%zz=1&%zz=2"})
+    EXPECT_EQ(status_of(std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\n\r\n"), 0)
+        << target;
+}
+
 TEST(RequestHead, AcceptsOrdinaryRequests) {
   const std::string get = "GET /api/produits?q=a%20b HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n";
   const auto head = accepted(get + "next");
