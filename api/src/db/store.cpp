@@ -45,6 +45,9 @@ std::string Store::list_categories() {
 std::vector<domain::Utilisateur> Store::list_utilisateurs() {
   return pool_.run([](pqxx::connection& c) { return db::list_utilisateurs(c); });
 }
+std::optional<domain::Utilisateur> Store::find_utilisateur(std::int64_t id) {
+  return pool_.run([&](pqxx::connection& c) { return db::find_utilisateur(c, id); });
+}
 bool Store::email_taken(const std::string& email) {
   return pool_.run([&](pqxx::connection& c) { return db::email_taken(c, email); });
 }

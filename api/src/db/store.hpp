@@ -40,6 +40,7 @@ class Store {
 
   // Accounts and sessions (utilisateurs_repo.hpp)
   std::vector<domain::Utilisateur> list_utilisateurs();
+  std::optional<domain::Utilisateur> find_utilisateur(std::int64_t id);
   bool email_taken(const std::string& email);
   std::optional<domain::Utilisateur> insert_utilisateur(const std::string& nom,
                                                         const std::string& email,

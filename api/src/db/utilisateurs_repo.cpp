@@ -15,6 +15,7 @@ Utilisateur from_row(const pqxx::row& r) {
 void prepare_utilisateurs(pqxx::connection& conn) {
   conn.prepare("utilisateurs_list", "SELECT id, nom, email, role FROM utilisateurs ORDER BY id");
   conn.prepare("utilisateurs_email_pris", "SELECT 1 FROM utilisateurs WHERE email = $1");
+  conn.prepare("utilisateurs_get", "SELECT id, nom, email, role FROM utilisateurs WHERE id = $1");
   conn.prepare("utilisateurs_insert",
                "INSERT INTO utilisateurs (nom, email, role, password_hash) VALUES ($1, $2, $3, $4)"
                " ON CONFLICT (email) DO NOTHING RETURNING id, nom, email, role");
@@ -47,6 +48,13 @@ std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn) {
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(from_row(row));
   return out;
+}
+
+std::optional<Utilisateur> find_utilisateur(pqxx::connection& conn, std::int64_t id) {
+  pqxx::nontransaction tx(conn);
+  const auto rows = tx.exec_prepared("utilisateurs_get", id);
+  if (rows.empty()) return std::nullopt;
+  return from_row(rows[0]);
 }
 
 bool email_taken(pqxx::connection& conn, const std::string& email) {

@@ -19,6 +19,7 @@ using domain::Utilisateur;
 // Every account, by id.
 std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn);
 
+std::optional<Utilisateur> find_utilisateur(pqxx::connection& conn, std::int64_t id);
 // Whether an account has this (normalised) email.
 bool email_taken(pqxx::connection& conn, const std::string& email);
 // Nothing when the email is taken.

@@ -36,6 +36,7 @@ class Api {
   // Accounts and sessions (api_utilisateurs.cpp)
   Response list_utilisateurs(const Request& req);
   Response create_utilisateur(const Request& req);
+  Response get_utilisateur(const Request& req);
   Response login(const Request& req);
   Response logout(const Request& req);
   Response moi(const Request& req);

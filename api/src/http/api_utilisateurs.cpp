@@ -24,6 +24,17 @@ Response Api::list_utilisateurs(const Request& req) {
   return json_response(200, std::move(body));
 }
 
+Response Api::get_utilisateur(const Request& req) {
+  const auto id = req.id_param("id");
+  const auto viewer = current_user(req);
+  require_migrated();
+  const auto user = store_.find_utilisateur(id);
+  if (!user) throw not_found("aucun compte avec l'id " + std::to_string(id));
+  // The email, like in the list, only for an admin and for the account itself.
+  const bool show_email = viewer && (viewer->is_admin() || viewer->id == user->id);
+  return json_response(200, domain::utilisateur_json(*user, show_email));
+}
+
 Response Api::create_utilisateur(const Request& req) {
   domain::FieldErrors errors;
   const auto in = domain::parse_inscription(req.json_body(), errors);

@@ -13,6 +13,7 @@ const std::vector<RouteDef>& routes() {
       {Method::kGet, "/api/categories", &Api::list_categories},
       {Method::kGet, "/api/utilisateurs", &Api::list_utilisateurs},
       {Method::kPost, "/api/utilisateurs", &Api::create_utilisateur},
+      {Method::kGet, "/api/utilisateurs/:id", &Api::get_utilisateur},
       {Method::kPost, "/api/auth/login", &Api::login},
       {Method::kPost, "/api/auth/logout", &Api::logout},
       {Method::kGet, "/api/auth/moi", &Api::moi},

@@ -90,6 +90,35 @@ TEST_F(Utilisateurs, RegisterCreatesACustomer) {
   EXPECT_TRUE(IsProblem(again, 409)) << "email taken";
 }
 
+// POST's Location names a route that answers: the account, its email only for an admin and for
+// the account itself.
+TEST_F(Utilisateurs, LocationOfANewAccountAnswers) {
+  const nlohmann::json body = {
+      {"nom", "Berthe"}, {"email", "berthe@example.com"}, {"password", "correct-horse-2"}};
+  const Response created = http().post("/api/utilisateurs", body);
+  ASSERT_TRUE(IsJson(created, 201));
+  const auto location = created.header("Location").value_or("");
+  ASSERT_EQ(location,
+            "/api/utilisateurs/" + std::to_string(created.json().at("id").get<long long>()));
+
+  const Response anonymous = http().get(location);
+  ASSERT_TRUE(IsJson(anonymous, 200)) << anonymous.describe();
+  EXPECT_EQ(anonymous.json().at("nom"), "Berthe");
+  EXPECT_FALSE(anonymous.json().contains("email"));
+  expect_no_secret(anonymous);
+
+  const auto own = env().login("berthe@example.com", "correct-horse-2");
+  EXPECT_EQ(http().send({.path = location, .bearer = own}).json().at("email"),
+            "berthe@example.com");
+  EXPECT_EQ(http().send({.path = location, .bearer = env().admin_token()}).json().at("email"),
+            "berthe@example.com");
+  EXPECT_FALSE(
+      http().send({.path = location, .bearer = env().user_token()}).json().contains("email"))
+      << "another customer";
+  EXPECT_TRUE(IsProblem(http().get("/api/utilisateurs/999999"), 404));
+  EXPECT_TRUE(IsProblem(http().get("/api/utilisateurs/abc"), 400));
+}
+
 TEST_F(Utilisateurs, RegisterCannotChooseAdminRole) {
   const Response r = http().post("/api/utilisateurs", {{"nom", "Mallory"},
                                                        {"email", "mallory@example.com"},
