@@ -3,6 +3,7 @@
 // configuration, 3 database unreachable (`migrate` only).
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -79,6 +80,12 @@ int run_migrate(const app::Config& config) {
             .str("hint", "check DATABASE_URL");
         return kExitDatabase;
       }
+    } catch (const db::SeedConflict& e) {
+      app::log::error("demo accounts cannot be seeded").str("error", e.what());
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      app::log::error("migration failed").str("error", e.what());
+      return kExitRuntime;
     }
     std::this_thread::sleep_for(
         std::chrono::milliseconds(500));  // retry pacing, not synchronisation
@@ -162,6 +169,7 @@ int main(int argc, char** argv) {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;
+  std::atomic<int> exit_code{0};
   std::thread startup([&] {
     bool reported = false;
     for (;;) {
@@ -171,6 +179,12 @@ int main(int argc, char** argv) {
         api.set_migrated(true);
         listener.start();
         app::log::info("ready").num("migration_version", db::latest_migration_version());
+        return;
+      } catch (const db::SeedConflict& e) {
+        // Retrying cannot fix a configuration error: say so and stop the server (exit 2).
+        app::log::error("demo accounts cannot be seeded: stopping").str("error", e.what());
+        exit_code.store(kExitUsage);
+        ::kill(::getpid(), SIGTERM);
         return;
       } catch (const std::exception& e) {
         if (!reported)
@@ -194,5 +208,5 @@ int main(int argc, char** argv) {
   startup.join();
   listener.stop();
   app::log::info("stopped");
-  return 0;
+  return exit_code.load();
 }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "domain/utilisateur.hpp"
+
 namespace boutique::app {
 namespace {
 
@@ -74,7 +76,13 @@ Config load_config(const EnvLookup& env) {
   }
   if (const char* v = env("BOUTIQUE_SEED_DEMO"); v)
     c.seed_demo = parse_bool("BOUTIQUE_SEED_DEMO", v);
-  if (const char* v = env("BOUTIQUE_ADMIN_EMAIL"); v && *v) c.admin_email = v;
+  if (const char* v = env("BOUTIQUE_ADMIN_EMAIL"); v && *v) {
+    // Stored as every email is (trimmed, lower case): Admin@Shop.fr is admin@shop.fr.
+    const auto email = domain::normalise_email(v);
+    if (!email)
+      throw ConfigError(fmt::format("BOUTIQUE_ADMIN_EMAIL='{}': not an email address", v));
+    c.admin_email = *email;
+  }
   if (const char* v = env("BOUTIQUE_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
   if (const char* v = env("BOUTIQUE_USER_PASSWORD"); v && *v) c.user_password = v;
   if (const char* v = env("POD_NAME"); v && *v) c.pod_name = v;

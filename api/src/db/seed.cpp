@@ -15,7 +15,14 @@ void ensure_account(pqxx::connection& conn, const std::string& nom, const std::s
                     const char* password_variable) {
   {
     pqxx::nontransaction tx(conn);
-    if (!tx.exec_params("SELECT 1 FROM utilisateurs WHERE email = $1", email).empty()) return;
+    const auto rows = tx.exec_params("SELECT role FROM utilisateurs WHERE email = $1", email);
+    if (!rows.empty()) {
+      if (role == "admin" && rows[0][0].as<std::string>() != "admin")
+        throw SeedConflict("BOUTIQUE_ADMIN_EMAIL=" + email +
+                           " belongs to an existing customer account, not an admin: choose "
+                           "another email for the demo admin");
+      return;
+    }
   }
   const std::string pw = password ? *password : security::random_password();
   if (!insert_utilisateur(conn, nom, email, role, security::hash_password(pw))) return;

@@ -137,6 +137,53 @@ TEST_F(ProcessusApi, MigrateAppliesAndExits) {
   EXPECT_EQ(r.header("X-Total-Count"), "0") << "BOUTIQUE_SEED_DEMO defaults to 0";
 }
 
+// BOUTIQUE_ADMIN_EMAIL is normalised like every email (it violated CHECK (email = lower(email)) and
+// the API retried for ever); an email that belongs to a customer is a configuration error that
+// retrying cannot fix: `migrate` exits 2, the server says so and stops with 2.
+TEST_F(ProcessusApi, AdminEmailIsNormalisedAndACustomersEmailIsRefused) {
+  const auto db = fresh_database("adminmail");
+  const auto log = log_path("adminmail");
+  {
+    ApiProcess api({.database_url = db,
+                    .log_path = log,
+                    .env = {{"BOUTIQUE_SEED_DEMO", "1"},
+                            {"BOUTIQUE_ADMIN_EMAIL", " Admin@Shop.FR "},
+                            {"BOUTIQUE_ADMIN_PASSWORD", "admin-password-1"}}});
+    api.wait_ready(std::chrono::seconds(20));
+    HttpClient http(api.base_url());
+    EXPECT_TRUE(IsJson(http.post("/api/auth/login",
+                                 {{"email", "admin@shop.fr"}, {"password", "admin-password-1"}}),
+                       200));
+    const Response customer = http.post(
+        "/api/utilisateurs",
+        {{"nom", "Client"}, {"email", "client@shop.fr"}, {"password", "client-password-1"}});
+    ASSERT_TRUE(IsJson(customer, 201)) << customer.describe();
+    EXPECT_EQ(describe_wait_status(api.stop()), "exit 0");
+  }
+  const EnvVars customer_as_admin = {{"DATABASE_URL", db},
+                                     {"BOUTIQUE_SEED_DEMO", "1"},
+                                     {"BOUTIQUE_LOG_FORMAT", "json"},
+                                     {"BOUTIQUE_ADMIN_EMAIL", "client@shop.fr"}};
+  const auto migrate =
+      run_command({api_binary(), "migrate"}, std::chrono::seconds(30), customer_as_admin);
+  EXPECT_EQ(migrate.exit_code, 2) << migrate.out << migrate.err;
+  EXPECT_NE((migrate.out + migrate.err).find("not an admin"), std::string::npos)
+      << migrate.out << migrate.err;
+
+  ApiProcess api(
+      {.database_url = db,
+       .log_path = log,
+       .env = {{"BOUTIQUE_SEED_DEMO", "1"}, {"BOUTIQUE_ADMIN_EMAIL", "client@shop.fr"}}});
+  const auto status = api.wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(status.has_value()) << "the server keeps running:\n" << api.log();
+  EXPECT_EQ(describe_wait_status(*status), "exit 2") << api.log();
+
+  const auto bad = run_command({api_binary(), "migrate"}, std::chrono::seconds(10),
+                               {{"DATABASE_URL", db}, {"BOUTIQUE_ADMIN_EMAIL", "pas-un-email"}});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("BOUTIQUE_ADMIN_EMAIL"), std::string::npos) << bad.err;
+}
+
 TEST_F(ProcessusApi, StartsBeforeTheDatabaseAndAnswers503) {
   const std::string nowhere =
       "postgresql://postgres@127.0.0.1:" + std::to_string(find_free_port()) + "/absente";
