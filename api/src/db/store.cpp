@@ -71,6 +71,9 @@ Session Store::open_session(std::int64_t user_id, const std::string& token_diges
 std::optional<domain::Utilisateur> Store::session_user(const std::string& token_digest) {
   return pool_.run([&](pqxx::connection& c) { return db::session_user(c, token_digest); });
 }
+void Store::update_password_hash(std::int64_t user_id, const std::string& hash) {
+  pool_.run([&](pqxx::connection& c) { db::update_password_hash(c, user_id, hash); });
+}
 void Store::close_session(const std::string& token_digest) {
   pool_.run([&](pqxx::connection& c) { db::close_session(c, token_digest); });
 }

@@ -51,6 +51,7 @@ class Store {
   Session open_session(std::int64_t user_id, const std::string& token_digest);
   std::optional<domain::Utilisateur> session_user(const std::string& token_digest);
   void close_session(const std::string& token_digest);
+  void update_password_hash(std::int64_t user_id, const std::string& hash);
 
   // Orders (commandes_repo.hpp)
   PlaceResult place_commande(std::int64_t user_id, const std::vector<domain::LigneDemandee>& lignes,

@@ -30,7 +30,11 @@ void prepare_utilisateurs(pqxx::connection& conn) {
       " dernier_echec = now() WHERE id = $1");
   conn.prepare(
       "sessions_open",
-      "WITH purge AS (DELETE FROM sessions WHERE utilisateur_id = $1 AND expires_at < now()),"
+      // Expired sessions go: this user's, and up to 100 others' (a bounded share of the purge on
+      // every login, through sessions_expires_at_idx), so accounts that never log in again do
+      // not keep theirs for ever.
+      "WITH purge AS (DELETE FROM sessions WHERE expires_at < now() AND (utilisateur_id = $1 OR"
+      " ctid IN (SELECT ctid FROM sessions WHERE expires_at < now() LIMIT 100))),"
       " reset AS (UPDATE utilisateurs SET echecs_connexion = 0, dernier_echec = NULL WHERE id = $1)"
       " INSERT INTO sessions (token_hash, utilisateur_id, expires_at)"
       " VALUES ($2, $1, now() + interval '24 hours')"
@@ -39,6 +43,7 @@ void prepare_utilisateurs(pqxx::connection& conn) {
                "SELECT u.id, u.nom, u.email, u.role FROM sessions s JOIN utilisateurs u"
                " ON u.id = s.utilisateur_id WHERE s.token_hash = $1 AND s.expires_at > now()");
   conn.prepare("sessions_close", "DELETE FROM sessions WHERE token_hash = $1");
+  conn.prepare("utilisateurs_rehash", "UPDATE utilisateurs SET password_hash = $2 WHERE id = $1");
 }
 
 std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn) {
@@ -98,6 +103,11 @@ std::optional<Utilisateur> session_user(pqxx::connection& conn, const std::strin
   const auto rows = tx.exec_prepared("sessions_user", token_digest);
   if (rows.empty()) return std::nullopt;
   return from_row(rows[0]);
+}
+
+void update_password_hash(pqxx::connection& conn, std::int64_t id, const std::string& hash) {
+  pqxx::nontransaction tx(conn);
+  tx.exec_prepared("utilisateurs_rehash", id, hash);
 }
 
 void close_session(pqxx::connection& conn, const std::string& token_digest) {

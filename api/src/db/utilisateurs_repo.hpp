@@ -35,5 +35,6 @@ void record_login_failure(pqxx::connection& conn, std::int64_t id);
 Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest);
 std::optional<Utilisateur> session_user(pqxx::connection& conn, const std::string& token_digest);
 void close_session(pqxx::connection& conn, const std::string& token_digest);
+void update_password_hash(pqxx::connection& conn, std::int64_t id, const std::string& hash);
 
 }  // namespace boutique::db

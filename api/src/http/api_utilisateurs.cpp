@@ -78,6 +78,9 @@ Response Api::login(const Request& req) {
     app::log::warn("login failed").num("user_id", record->user.id).str("request_id", req.id());
     throw refuse();
   }
+  // Hashed with older limits: the password is at hand, store it with today's.
+  if (security::needs_rehash(record->password_hash))
+    store_.update_password_hash(record->user.id, security::hash_password(in.password));
   const auto token = security::random_token();
   const auto digest = security::token_digest(token);
   const auto session = store_.open_session(record->user.id, digest);

@@ -11,6 +11,9 @@ void init();
 // argon2id (crypto_pwhash_str, interactive limits).
 std::string hash_password(std::string_view password);
 bool verify_password(const std::string& hash, std::string_view password);
+// True when `hash` was made with other parameters than hash_password's (older, weaker limits): the
+// login that just verified it stores a new hash.
+bool needs_rehash(const std::string& hash);
 // Spends the time of one verification, for unknown accounts (no timing oracle on emails).
 void verify_dummy(std::string_view password);
 

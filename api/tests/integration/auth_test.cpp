@@ -309,6 +309,62 @@ TEST_F(Authentification, ExpiredTokenIsRejectedAndPurged) {
       << "expired session not purged";
 }
 
+// Accounts that never log in again do not keep their expired sessions: any login purges a bounded
+// share of everyone's.
+TEST_F(Authentification, AnyLoginPurgesOthersExpiredSessions) {
+  const auto gone = env().register_user("parti");
+  pqxx::connection db(env().database_url());
+  {
+    pqxx::nontransaction tx(db);
+    ASSERT_EQ(tx.exec_params("UPDATE sessions SET expires_at = now() - interval '1 day'"
+                             " WHERE token_hash = $1",
+                             blake2b_hex(gone.token))
+                  .affected_rows(),
+              1U);
+  }
+  const auto someone_else = env().register_user("autre");
+  EXPECT_FALSE(someone_else.token.empty());
+  pqxx::nontransaction tx(db);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM sessions WHERE token_hash = $1",
+                            blake2b_hex(gone.token))[0]
+                .as<long>(),
+            0)
+      << "another account's login left the expired session";
+}
+
+// A hash made with weaker limits than today's is replaced at the next good login, and the password
+// still works afterwards.
+TEST_F(Authentification, LoginRehashesAWeakHash) {
+  const auto me = env().register_user("ancien-hash");
+  std::array<char, crypto_pwhash_STRBYTES> weak{};
+  ASSERT_EQ(crypto_pwhash_str_alg(weak.data(), me.password.data(), me.password.size(),
+                                  crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
+                                  crypto_pwhash_ALG_ARGON2ID13),
+            0);
+  pqxx::connection db(env().database_url());
+  const auto hash_of = [&] {
+    pqxx::nontransaction tx(db);
+    return tx.exec_params1("SELECT password_hash FROM utilisateurs WHERE email = $1", me.email)[0]
+        .as<std::string>();
+  };
+  {
+    pqxx::nontransaction tx(db);
+    tx.exec_params("UPDATE utilisateurs SET password_hash = $2 WHERE email = $1", me.email,
+                   std::string(weak.data()));
+  }
+  ASSERT_NE(crypto_pwhash_str_needs_rehash(hash_of().c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                           crypto_pwhash_MEMLIMIT_INTERACTIVE),
+            0);
+  EXPECT_FALSE(env().login(me.email, me.password).empty()) << "the weak hash still verifies";
+  const auto rehashed = hash_of();
+  EXPECT_NE(rehashed, std::string(weak.data()));
+  EXPECT_EQ(crypto_pwhash_str_needs_rehash(rehashed.c_str(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                           crypto_pwhash_MEMLIMIT_INTERACTIVE),
+            0)
+      << "stored with today's limits";
+  EXPECT_FALSE(env().login(me.email, me.password).empty()) << "and the password still works";
+}
+
 TEST_F(Authentification, LogHasOneLinePerRequestAndNoSecret) {
   const auto me = env().register_user("journal");
   ASSERT_EQ(http()
