@@ -311,7 +311,7 @@ export interface components {
             nom: string;
             password: string;
         };
-        /** @description Montant exact, deux décimales */
+        /** @description Montant exact, au plus deux décimales (1899.00). La règle n'est pas écrite en multipleOf: 0.01, que les validateurs (ajv, Prism) appliquent en virgule flottante binaire et où 19.90 échoue ; l'API la vérifie exactement (422 au-delà de deux décimales). */
         Money: number;
         Problem: {
             detail: string;

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "db/embedded.hpp"
 #include "http/routes.hpp"
@@ -52,4 +55,26 @@ TEST(OpenApi, DocumentsNothingThatIsNotRouted) {
 TEST(OpenApi, PathParameters) {
   EXPECT_EQ(http::openapi_path("/api/produits/:id"), "/api/produits/{id}");
   EXPECT_EQ(http::openapi_path("/a/:x/b/:y"), "/a/{x}/b/{y}");
+}
+
+// Standard validators apply multipleOf in binary floating point: 19.90 fails "multipleOf: 0.01".
+// A fractional multipleOf anywhere in the document would refuse valid prices.
+TEST(OpenApi, NoFractionalMultipleOf) {
+  const auto doc = nlohmann::json::parse(db::embedded::openapi_json());
+  std::vector<std::string> found;
+  const std::function<void(const nlohmann::json&, const std::string&)> walk =
+      [&](const nlohmann::json& node, const std::string& where) {
+        if (node.is_object()) {
+          for (const auto& [key, value] : node.items()) {
+            if (key == "multipleOf" && value.is_number() && !value.is_number_integer())
+              found.push_back(where);
+            walk(value, where + "/" + key);
+          }
+        } else if (node.is_array()) {
+          for (std::size_t i = 0; i < node.size(); ++i)
+            walk(node[i], where + "/" + std::to_string(i));
+        }
+      };
+  walk(doc, "");
+  EXPECT_TRUE(found.empty()) << "fractional multipleOf at " << found.front();
 }
