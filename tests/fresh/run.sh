@@ -72,13 +72,14 @@ for v in NODE_EXTRA_CA_CERTS SSL_CERT_FILE CURL_CA_BUNDLE npm_config_cafile; do
   [ -n "${!v:-}" ] && env_args+=(-e "$v=${!v}")
 done
 
-# start NAME: a detached fresh container on the host network; its id is kept for clean-up.
+# start NAME: a detached fresh container on the host network, its name in $started and kept for
+# clean-up. Not called as $(start …): in that subshell the name never reached `containers`, and every
+# run left its containers behind.
 start() {
-  local name=boutique-fresh-$1-$$
-  podman run -d --name "$name" --network=host -v "$ROOT:/src:ro" "${env_args[@]}" "$IMAGE" \
+  started=boutique-fresh-$1-$$
+  podman run -d --name "$started" --network=host -v "$ROOT:/src:ro" "${env_args[@]}" "$IMAGE" \
     >/dev/null 2>"$work/run-$1.err" || { cat "$work/run-$1.err"; fail "podman run $IMAGE"; }
-  containers+=("$name")
-  echo "$name"
+  containers+=("$started")
 }
 
 # inside CONTAINER LOG COMMAND: run COMMAND with bash in the clone, output to $work/LOG; exit status kept.
@@ -104,7 +105,8 @@ part_up() {
     fi
   done
   local c
-  c=$(start up)
+  start up
+  c=$started
   clone "$c"
   ok "up: git clone of ${rev:0:12} in a fresh container"
 
@@ -142,7 +144,8 @@ part_up() {
 # --- deps: every install step of make test / make bench on the first try, then the tools ----------
 part_deps() {
   local c
-  c=$(start deps)
+  start deps
+  c=$started
   clone "$c"
   # The install steps, as `make -n` prints them (each target runs scripts/install-deps.sh GROUPS).
   inside "$c" make-n.log make -n test bench || { cat "$work/make-n.log"; fail "make -n test bench"; }
