@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/json_text.hpp"
 #include "domain/produit_query.hpp"
 
 namespace boutique::http {
@@ -87,19 +88,30 @@ std::optional<Problem> check_method(std::string_view method, bool complete) {
 std::optional<Problem> check_query_keys(std::string_view target) {
   const auto question = target.find('?');
   if (question == std::string_view::npos) return std::nullopt;
-  std::vector<std::string> keys;
+  struct Key {
+    std::string decoded;
+    std::string_view encoded;
+  };
+  std::vector<Key> keys;
   auto query = target.substr(question + 1);
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto part = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    auto key = domain::percent_decode(part.substr(0, part.find('=')));
-    if (key && !key->empty()) keys.push_back(std::move(*key));
+    const auto encoded = part.substr(0, part.find('='));
+    auto key = domain::percent_decode(encoded);
+    if (key && !key->empty()) keys.push_back({std::move(*key), encoded});
   }
-  std::sort(keys.begin(), keys.end());
-  const auto repeated = std::adjacent_find(keys.begin(), keys.end());
+  const auto by_decoded = [](const Key& a, const Key& b) { return a.decoded < b.decoded; };
+  std::sort(keys.begin(), keys.end(), by_decoded);
+  const auto repeated = std::adjacent_find(
+      keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.decoded == b.decoded; });
   if (repeated == keys.end()) return std::nullopt;
-  return invalid_query({{*repeated, "donné plusieurs fois"}});
+  // The problem is JSON: a key that decodes to bytes that are not UTF-8 is named as sent (the
+  // target is visible ASCII, checked before).
+  const auto& name =
+      domain::valid_utf8(repeated->decoded) ? repeated->decoded : std::string(repeated->encoded);
+  return invalid_query({{name, "donné plusieurs fois"}});
 }
 
 std::optional<Problem> check_request_line(std::string_view line) {

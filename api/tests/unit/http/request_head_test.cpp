@@ -1,5 +1,6 @@
 // scan_request_head: what the connection guard lets through to Pistache, and what it refuses.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -43,6 +44,13 @@ TEST(RequestHead, RepeatedQueryKeysAre400) {
     EXPECT_EQ(p->status(), 400) << target;
     EXPECT_NE(p->response().body.find("donné plusieurs fois"), std::string::npos) << target;
   }
+  // A key that decodes to bytes that are not UTF-8 is named as sent: the problem stays JSON.
+  const auto scan = scan_request_head("GET /x?%b1=1&%B1=2 HTTP/1.1\r\nHost: x\r\n\r\n", kMiB);
+  const auto* p = std::get_if<Problem>(&scan);
+  ASSERT_NE(p, nullptr);
+  const auto body = nlohmann::json::parse(p->response().body, nullptr, false);
+  ASSERT_FALSE(body.is_discarded()) << p->response().body;
+  EXPECT_TRUE(body["errors"].contains("%b1") || body["errors"].contains("%B1")) << body.dump();
   for (const char* target :
        {"/api/produits?page=2&par_page=9", "/x?a=1&&b=2", "/x?", "/x?%zz=1&%zz=2"})
     EXPECT_EQ(status_of(std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\n\r\n"), 0)
