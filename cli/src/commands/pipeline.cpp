@@ -44,7 +44,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-nlohmann::json plan_json(const std::string& target, const std::vector<bool>& selected,
+nlohmann::json plan_json(const stages::TargetTraits& target, const std::vector<bool>& selected,
                          const std::string& status_report) {
   auto arr = nlohmann::json::array();
   const auto& all = stages::stages();
@@ -59,7 +59,7 @@ nlohmann::json plan_json(const std::string& target, const std::vector<bool>& sel
          {"skip", skip ? nlohmann::json(plan.skip_reason) : nlohmann::json()},
          {"selected", static_cast<bool>(selected[i])}});
   }
-  return {{"target", target}, {"stages", arr}};
+  return {{"target", target.name}, {"stages", arr}};
 }
 
 std::string not_selected(const PipelineOptions& opts) {
@@ -69,7 +69,7 @@ std::string not_selected(const PipelineOptions& opts) {
 
 int dry_run(const PipelineOptions& opts, core::Context& ctx, const std::vector<bool>& selected,
             const std::string& status_report) {
-  const std::string target = ctx.config.str("target");
+  const auto target = targets::stage_traits(*targets::make_target(ctx));
   if (ctx.format == core::Format::json) {
     ctx.print(plan_json(target, selected, status_report).dump(2) + "\n");
     return 0;
@@ -83,7 +83,7 @@ int dry_run(const PipelineOptions& opts, core::Context& ctx, const std::vector<b
                                            : stages::command_line(plan.argv);
     rows.push_back({{std::string(all[i].name)}, {runs}});
   }
-  ctx.print(fmt::format("Pipeline for target {} (dry run: nothing was run)\n", target) +
+  ctx.print(fmt::format("Pipeline for target {} (dry run: nothing was run)\n", target.name) +
             core::render_table({"STAGE", "RUNS"}, rows, ctx.color));
   return 0;
 }

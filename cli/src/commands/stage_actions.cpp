@@ -62,7 +62,7 @@ void write_status_report(const std::string& file, const std::vector<core::Check>
 
 stages::Step stage_step(stages::StageId id, const std::string& status_report, core::Context& ctx,
                         targets::Target& target) {
-  const auto plan = stages::plan_stage(id, target.name(), status_report);
+  const auto plan = stages::plan_stage(id, targets::stage_traits(target), status_report);
   stages::Step step;
   step.stage = &stages::stage(id);
   step.command = plan.argv.empty() ? "" : stages::command_line(plan.argv);

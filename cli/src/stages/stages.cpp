@@ -67,15 +67,17 @@ const Stage& stage(StageId id) {
   throw std::logic_error("unknown stage id");
 }
 
-StagePlan plan_stage(StageId id, const std::string& target, const std::string& status_report) {
+StagePlan plan_stage(StageId id, const TargetTraits& target, const std::string& status_report) {
   switch (id) {
     case StageId::checkout:
       // Jenkins checks out and runs `make build` first; here the sources are the project and
       // the CLI is this binary: the stage reports which build runs the pipeline.
       return {{"version"}, {}};
     case StageId::build_images:
-      if (target == "local")
-        return {{}, "the local target runs the native binaries that make builds: no images"};
+      if (!target.runs_images)
+        return {
+            {},
+            "the " + target.name + " target runs the native binaries that make builds: no images"};
       return {{"build"}, {}};
     case StageId::infrastructure_check:
       return {{"doctor"}, {}};
@@ -83,7 +85,7 @@ StagePlan plan_stage(StageId id, const std::string& target, const std::string& s
       // Kubernetes: apply and wait for the rollouts. Elsewhere the target's `up` is the deploy:
       // it starts what is not running and restarts an API whose binary was rebuilt (local) or
       // whose image changed (compose).
-      return {{target == "k8s" ? "deploy" : "up"}, {}};
+      return {{target.deploys ? "deploy" : "up"}, {}};
     case StageId::validation:
       if (status_report.empty()) return {{"status"}, {}};
       return {{"status", "--junit", status_report}, {}};

@@ -22,13 +22,20 @@ struct Stage {
 const std::vector<Stage>& stages();
 const Stage& stage(StageId id);
 
+// What the stages need to know of a target (targets::Target says it; no name is compared here).
+struct TargetTraits {
+  std::string name;         // for messages only
+  bool runs_images = true;  // false: it runs the native binaries `make` builds (local)
+  bool deploys = false;     // it deploys to a cluster: the Deploy stage is `deploy`, not `up`
+};
+
 // What a stage does for a target: the `boutique` command (argv after "boutique"), or why it is
 // skipped. `status_report` is the JUnit file of the Validation stage (empty: none).
 struct StagePlan {
   std::vector<std::string> argv;  // empty when skipped
   std::string skip_reason;        // non-empty when skipped
 };
-StagePlan plan_stage(StageId id, const std::string& target, const std::string& status_report);
+StagePlan plan_stage(StageId id, const TargetTraits& target, const std::string& status_report);
 // "boutique status --junit reports/status.xml"
 std::string command_line(const std::vector<std::string>& argv);
 

@@ -33,6 +33,10 @@ std::unique_ptr<Target> make_target(core::Context& ctx) {
   throw core::ConfigError(fmt::format("unknown target '{}'", name));
 }
 
+stages::TargetTraits stage_traits(Target& target) {
+  return {target.name(), target.runs_images(), target.deployer() != nullptr};
+}
+
 std::unique_ptr<Target> make_deploy_target(core::Context& ctx) {
   auto target = make_target(ctx);
   if (target->deployer()) return target;

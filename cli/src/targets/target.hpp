@@ -9,6 +9,7 @@
 
 #include "core/context.hpp"
 #include "core/output.hpp"
+#include "stages/stages.hpp"
 #include "state/state_dir.hpp"
 #include "targets/deployer.hpp"
 
@@ -54,7 +55,12 @@ class Target {
   // A target that deploys to a cluster: `up` there is Infrastructure Check, Build Images, Deploy
   // and Validation, and `deploy`/`urls` work. nullptr for targets that start the stack themselves.
   virtual Deployer* deployer() { return nullptr; }
+  // false for a target that runs the native binaries `make` builds: no images to build.
+  virtual bool runs_images() const { return true; }
 };
+
+// What the pipeline's stages need to know of a target.
+stages::TargetTraits stage_traits(Target& target);
 
 // The parts asked for on the command line (empty: all), in db, api, web order; the API implies
 // its database. ConfigError for an unknown one.

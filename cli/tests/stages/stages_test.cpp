@@ -64,8 +64,12 @@ TEST(Stages, AreTheSeedsJenkinsStagesInOrder) {
 }
 
 TEST(Stages, CommandsPerTarget) {
-  auto cmd = [](StageId id, const std::string& t) {
-    auto p = plan_stage(id, t, "reports/status.xml");
+  // As targets::stage_traits says of each target.
+  const auto traits = [](const std::string& t) {
+    return stages::TargetTraits{t, t != "local", t == "k8s"};
+  };
+  auto cmd = [&](StageId id, const std::string& t) {
+    auto p = plan_stage(id, traits(t), "reports/status.xml");
     return p.argv.empty() ? "SKIPPED: " + p.skip_reason : command_line(p.argv);
   };
   for (const char* t : {"local", "compose", "k8s"}) {
@@ -81,8 +85,9 @@ TEST(Stages, CommandsPerTarget) {
   EXPECT_EQ(cmd(StageId::deploy, "compose"), "boutique up");
   EXPECT_EQ(cmd(StageId::deploy, "k8s"), "boutique deploy");
   // The Validation report follows --junit's directory; a path with a space is quoted.
-  EXPECT_EQ(command_line(plan_stage(StageId::validation, "local", "my reports/status.xml").argv),
-            "boutique status --junit 'my reports/status.xml'");
+  EXPECT_EQ(
+      command_line(plan_stage(StageId::validation, traits("local"), "my reports/status.xml").argv),
+      "boutique status --junit 'my reports/status.xml'");
 }
 
 TEST(Stages, NamesAreFoundInAnySpelling) {

@@ -18,6 +18,7 @@ class LocalTarget final : public Target {
   void logs(const LogsOptions& opts) override;
   std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
+  bool runs_images() const override { return false; }
 
  private:
   std::string admin_password();

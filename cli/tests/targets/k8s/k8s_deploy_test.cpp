@@ -241,3 +241,15 @@ TEST_F(K8s, OnlyTheClusterTargetDeploys) {
   EXPECT_EQ(t->name(), "k8s");
   EXPECT_NE(t->deployer(), nullptr);
 }
+
+// The pipeline's stages read each target's traits, never its name: what `pipeline --dry-run`
+// prints for each target comes from here.
+TEST_F(K8s, StageTraitsComeFromTheTargets) {
+  for (const std::string name : {"local", "compose", "k8s"}) {
+    scenario("healthy", name);
+    const auto traits = targets::stage_traits(*targets::make_target(*ctx));
+    EXPECT_EQ(traits.name, name);
+    EXPECT_EQ(traits.runs_images, name != "local") << name;
+    EXPECT_EQ(traits.deploys, name == "k8s") << name;
+  }
+}
