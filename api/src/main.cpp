@@ -18,6 +18,7 @@
 
 #include "app/config.hpp"
 #include "app/log.hpp"
+#include "db/embedded.hpp"
 #include "db/listener.hpp"
 #include "db/migrate.hpp"
 #include "db/pool.hpp"
@@ -71,7 +72,7 @@ int run_migrate(const app::Config& config) {
       pqxx::connection conn(config.database_url);
       migrate_and_seed(conn, config);
       app::log::info("database up to date")
-          .num("migration_version", db::latest_migration_version());
+          .num("migration_version", db::embedded::latest_migration_version());
       return 0;
     } catch (const pqxx::broken_connection& e) {
       if (std::chrono::steady_clock::now() > deadline) {
@@ -178,7 +179,7 @@ int main(int argc, char** argv) {
         migrate_and_seed(conn, config);
         api.set_migrated(true);
         listener.start();
-        app::log::info("ready").num("migration_version", db::latest_migration_version());
+        app::log::info("ready").num("migration_version", db::embedded::latest_migration_version());
         return;
       } catch (const db::SeedConflict& e) {
         // Retrying cannot fix a configuration error: say so and stop the server (exit 2).

@@ -1,18 +1,55 @@
 #include "db/commandes_repo.hpp"
 
+#include <stdexcept>
+
 namespace boutique::db {
 namespace {
 
-// The whole order as JSON, built by PostgreSQL (numeric stays exact: 64.90 is written as 64.90).
-constexpr const char* kCommandeJson =
-    "json_build_object('id', c.id, 'utilisateur_id', c.utilisateur_id, 'statut', c.statut,"
-    " 'total', c.total, 'created_at', to_char(c.created_at AT TIME ZONE 'UTC', "
-    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " 'lignes', (SELECT coalesce(json_agg(json_build_object('produit_id', l.produit_id, 'nom', "
-    "l.nom,"
-    " 'quantite', l.quantite, 'prix_unitaire', l.prix_unitaire,"
-    " 'sous_total', l.prix_unitaire * l.quantite) ORDER BY l.id), '[]'::json)"
-    " FROM lignes_commande l WHERE l.commande_id = c.id))::text";
+// created_at as RFC 3339 UTC, of the table or alias `table`.
+std::string created_at(const char* table) {
+  return std::string("to_char(") + table +
+         ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+// Orders and their lines, one row per line (one row with NULL line columns for an order without
+// any): c.id, c.utilisateur_id, c.statut, created_at, l.id, l.produit_id, l.nom, l.quantite,
+// l.prix_unitaire. `commandes` is the orders to read, aliased c.
+std::string commande_rows(const std::string& commandes) {
+  return "SELECT c.id, c.utilisateur_id, c.statut, " + created_at("c") +
+         ", l.id, l.produit_id, l.nom, l.quantite, l.prix_unitaire::text FROM " + commandes +
+         " LEFT JOIN lignes_commande l ON l.commande_id = c.id";
+}
+
+domain::Cents money_column(const pqxx::field& f) {
+  // numeric(12,2) as text ("64.90"): exact; the column's CHECK keeps it in parse_money's range.
+  const auto cents = domain::parse_money(f.c_str());
+  if (!cents) throw std::runtime_error(std::string("price out of range: ") + f.c_str());
+  return *cents;
+}
+
+// Rows of commande_rows, grouped by order in the order they come.
+std::vector<domain::Commande> from_rows(const pqxx::result& rows) {
+  std::vector<domain::Commande> out;
+  for (const auto& r : rows) {
+    const auto id = r[0].as<std::int64_t>();
+    if (out.empty() || out.back().id != id) {
+      domain::Commande c;
+      c.id = id;
+      c.utilisateur_id = r[1].as<std::int64_t>();
+      c.statut = r[2].c_str();
+      c.created_at = r[3].c_str();
+      out.push_back(std::move(c));
+    }
+    if (r[4].is_null()) continue;  // an order without lines
+    domain::LigneCommande l;
+    if (!r[5].is_null()) l.produit_id = r[5].as<std::int64_t>();
+    l.nom = r[6].c_str();
+    l.quantite = r[7].as<int>();
+    l.prix_unitaire = money_column(r[8]);
+    out.back().lignes.push_back(std::move(l));
+  }
+  return out;
+}
 
 // Rolls the transaction back (by leaving it uncommitted) and carries the outcome out.
 struct Abort {
@@ -22,30 +59,27 @@ struct Abort {
 }  // namespace
 
 void prepare_commandes(pqxx::connection& conn) {
-  conn.prepare(
-      "commandes_insert",
-      "INSERT INTO commandes (utilisateur_id, idempotency_key, idempotency_hash)"
-      " VALUES ($1, $2, $3) ON CONFLICT (utilisateur_id, idempotency_key) DO NOTHING RETURNING id");
+  conn.prepare("commandes_insert",
+               "INSERT INTO commandes (utilisateur_id, idempotency_key, idempotency_hash)"
+               " VALUES ($1, $2, $3) ON CONFLICT (utilisateur_id, idempotency_key) DO NOTHING"
+               " RETURNING id, statut, " +
+                   created_at("commandes"));
   conn.prepare("commandes_by_key",
                "SELECT id, idempotency_hash FROM commandes WHERE utilisateur_id = $1 AND "
                "idempotency_key = $2");
   conn.prepare("commandes_take_stock",
                "UPDATE produits SET stock = stock - $2, updated_at = now()"
-               " WHERE id = $1 AND stock >= $2 RETURNING nom, prix");
+               " WHERE id = $1 AND stock >= $2 RETURNING nom, prix::text");
   conn.prepare("commandes_stock_of", "SELECT nom, stock FROM produits WHERE id = $1");
   conn.prepare("commandes_insert_ligne",
                "INSERT INTO lignes_commande (commande_id, produit_id, nom, quantite, prix_unitaire)"
                " VALUES ($1, $2, $3, $4, $5::numeric)");
-  conn.prepare(
-      "commandes_set_total",
-      "UPDATE commandes SET total = (SELECT sum(prix_unitaire * quantite) FROM lignes_commande"
-      " WHERE commande_id = $1) WHERE id = $1");
-  conn.prepare("commandes_get",
-               std::string("SELECT ") + kCommandeJson + " FROM commandes c WHERE c.id = $1");
+  conn.prepare("commandes_set_total", "UPDATE commandes SET total = $2::numeric WHERE id = $1");
+  conn.prepare("commandes_get", commande_rows("commandes c") + " WHERE c.id = $1 ORDER BY l.id");
   conn.prepare("commandes_list",
-               std::string("SELECT ") + kCommandeJson +
-                   " FROM commandes c WHERE ($1::bigint IS NULL OR c.utilisateur_id = $1)"
-                   " ORDER BY c.id DESC LIMIT 500");
+               commande_rows("(SELECT * FROM commandes WHERE ($1::bigint IS NULL OR "
+                             "utilisateur_id = $1) ORDER BY id DESC LIMIT 500) c") +
+                   " ORDER BY c.id DESC, l.id");
 }
 
 PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
@@ -61,10 +95,14 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
     if (inserted.empty()) {
       const auto earlier = tx.exec_prepared1("commandes_by_key", user_id, key);
       if (earlier[1].c_str() != idempotency->request_digest) return commande_result::KeyReused{};
-      const auto json = tx.exec_prepared1("commandes_get", earlier[0].as<std::int64_t>());
-      return commande_result::Placed{json[0].c_str(), true};
+      auto found = from_rows(tx.exec_prepared("commandes_get", earlier[0].as<std::int64_t>()));
+      return commande_result::Placed{std::move(found.at(0)), true};
     }
-    const auto commande_id = inserted[0][0].as<std::int64_t>();
+    domain::Commande commande;
+    commande.id = inserted[0][0].as<std::int64_t>();
+    commande.utilisateur_id = user_id;
+    commande.statut = inserted[0][1].c_str();
+    commande.created_at = inserted[0][2].c_str();
     // Lines are sorted by product id: rows are locked in one global order, so no deadlock.
     for (const auto& ligne : lignes) {
       const auto taken = tx.exec_prepared("commandes_take_stock", ligne.produit_id, ligne.quantite);
@@ -74,31 +112,26 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
         throw Abort{commande_result::StockShort{ligne.produit_id, current[0][0].c_str(),
                                                 current[0][1].as<int>()}};
       }
-      tx.exec_prepared("commandes_insert_ligne", commande_id, ligne.produit_id, taken[0][0].c_str(),
+      tx.exec_prepared("commandes_insert_ligne", commande.id, ligne.produit_id, taken[0][0].c_str(),
                        ligne.quantite, taken[0][1].c_str());
+      commande.lignes.push_back(
+          {ligne.produit_id, taken[0][0].c_str(), ligne.quantite, money_column(taken[0][1])});
     }
-    tx.exec_prepared("commandes_set_total", commande_id);
-    const auto json = tx.exec_prepared1("commandes_get", commande_id);
-    std::string body = json[0].c_str();
+    tx.exec_prepared("commandes_set_total", commande.id,
+                     domain::format_money(domain::commande_total(commande)));
     tx.commit();
-    return commande_result::Placed{std::move(body), false};
+    return commande_result::Placed{std::move(commande), false};
   } catch (Abort& abort) {
     return std::move(abort.result);
   }
 }
 
-std::string list_commandes(pqxx::connection& conn, std::optional<std::int64_t> user_id) {
+std::vector<domain::Commande> list_commandes(pqxx::connection& conn,
+                                             std::optional<std::int64_t> user_id) {
   pqxx::nontransaction tx(conn);
   const std::optional<std::string> id =
       user_id ? std::optional(std::to_string(*user_id)) : std::nullopt;
-  const auto rows = tx.exec_prepared("commandes_list", id ? id->c_str() : nullptr);
-  std::string out = "[";
-  for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += rows[i][0].c_str();
-  }
-  out.push_back(']');
-  return out;
+  return from_rows(tx.exec_prepared("commandes_list", id ? id->c_str() : nullptr));
 }
 
 }  // namespace boutique::db

@@ -21,6 +21,7 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
                            const std::optional<IdempotencyKey>& idempotency);
 
 // The user's orders, newest first (all users' when user_id is empty); at most 500.
-std::string list_commandes(pqxx::connection& conn, std::optional<std::int64_t> user_id);
+std::vector<domain::Commande> list_commandes(pqxx::connection& conn,
+                                             std::optional<std::int64_t> user_id);
 
 }  // namespace boutique::db

@@ -13,6 +13,8 @@ struct Migration {
 
 // api/migrations/*.sql, by version.
 const std::vector<Migration>& migrations();
+// The highest migration version compiled into this binary (0 when none).
+int latest_migration_version();
 // api/seed/produits.sql
 std::string_view demo_produits_sql();
 // api/openapi.json

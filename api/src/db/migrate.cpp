@@ -32,11 +32,6 @@ class AdvisoryLock {
 
 }  // namespace
 
-int latest_migration_version() {
-  const auto& all = embedded::migrations();
-  return all.empty() ? 0 : all.back().version;
-}
-
 int current_migration_version(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
   const auto exists = tx.exec1("SELECT to_regclass('schema_migrations') IS NOT NULL")[0].as<bool>();
@@ -67,10 +62,10 @@ int migrate(pqxx::connection& conn, const std::function<void(pqxx::connection&)>
     ++applied;
     app::log::info("migration applied").num("version", m.version).str("name", m.name);
   }
-  if (current > latest_migration_version()) {
+  if (current > embedded::latest_migration_version()) {
     app::log::warn("database schema is newer than this binary")
         .num("database_version", current)
-        .num("binary_version", latest_migration_version());
+        .num("binary_version", embedded::latest_migration_version());
   }
   if (then) then(conn);
   return applied;

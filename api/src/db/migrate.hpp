@@ -7,9 +7,6 @@
 
 namespace boutique::db {
 
-// The highest version compiled into this binary.
-int latest_migration_version();
-
 // The highest version recorded in the database (0 when none).
 int current_migration_version(pqxx::connection& conn);
 

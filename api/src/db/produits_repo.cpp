@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "domain/json_text.hpp"
-
 namespace boutique::db {
 namespace {
 
@@ -153,19 +151,11 @@ bool delete_produit(pqxx::connection& conn, std::int64_t id) {
   return result.affected_rows() > 0;
 }
 
-std::string list_categories(pqxx::connection& conn) {
+std::vector<domain::Categorie> list_categories(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_prepared("categories_list");
-  std::string out = "[";
-  for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += "{\"nom\":";
-    domain::append_json_string(out, rows[i][0].c_str());
-    out += ",\"nombre_produits\":";
-    out += rows[i][1].c_str();
-    out.push_back('}');
-  }
-  out.push_back(']');
+  std::vector<domain::Categorie> out;
+  for (const auto& r : tx.exec_prepared("categories_list"))
+    out.push_back({r[0].c_str(), r[1].as<std::int64_t>()});
   return out;
 }
 

@@ -26,6 +26,6 @@ std::optional<domain::Produit> update_produit(pqxx::connection& conn, std::int64
 bool delete_produit(pqxx::connection& conn, std::int64_t id);
 
 // [{"nom": "Audio", "nombre_produits": 4}, …]
-std::string list_categories(pqxx::connection& conn);
+std::vector<domain::Categorie> list_categories(pqxx::connection& conn);
 
 }  // namespace boutique::db

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/commande.hpp"
 #include "domain/produit.hpp"
 #include "domain/utilisateur.hpp"
 
@@ -37,7 +38,7 @@ struct IdempotencyKey {
 };
 namespace commande_result {
 struct Placed {
-  std::string json;
+  domain::Commande commande;
   bool replayed;  // an earlier request with the same Idempotency-Key
 };
 struct StockShort {

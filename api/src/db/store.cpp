@@ -38,7 +38,7 @@ bool Store::delete_produit(std::int64_t id) {
   if (deleted) changed();
   return deleted;
 }
-std::string Store::list_categories() {
+std::vector<domain::Categorie> Store::list_categories() {
   return pool_.run([](pqxx::connection& c) { return db::list_categories(c); });
 }
 
@@ -87,7 +87,7 @@ PlaceResult Store::place_commande(std::int64_t user_id,
   if (placed && !placed->replayed) changed();  // stock changed
   return result;
 }
-std::string Store::list_commandes(std::optional<std::int64_t> user_id) {
+std::vector<domain::Commande> Store::list_commandes(std::optional<std::int64_t> user_id) {
   return pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, user_id); });
 }
 
@@ -101,9 +101,6 @@ ServerFacts Store::server_facts() {
 }
 int Store::migration_version() {
   return pool_.run([](pqxx::connection& c) { return current_migration_version(c); });
-}
-int Store::latest_migration_version() {
-  return db::latest_migration_version();
 }
 PoolStats Store::pool_stats() const {
   return pool_.stats();

@@ -36,7 +36,7 @@ class Store {
   std::optional<domain::Produit> update_produit(std::int64_t id, const domain::ProduitInput& in,
                                                 bool replace);
   bool delete_produit(std::int64_t id);
-  std::string list_categories();
+  std::vector<domain::Categorie> list_categories();
 
   // Accounts and sessions (utilisateurs_repo.hpp)
   std::vector<domain::Utilisateur> list_utilisateurs();
@@ -56,12 +56,11 @@ class Store {
   // Orders (commandes_repo.hpp)
   PlaceResult place_commande(std::int64_t user_id, const std::vector<domain::LigneDemandee>& lignes,
                              const std::optional<IdempotencyKey>& idempotency);
-  std::string list_commandes(std::optional<std::int64_t> user_id);
+  std::vector<domain::Commande> list_commandes(std::optional<std::int64_t> user_id);
 
   // System
   ServerFacts server_facts();  // the server's version and the schema's migration version
   int migration_version();
-  static int latest_migration_version();  // the highest compiled into this binary
   PoolStats pool_stats() const;
 
  private:

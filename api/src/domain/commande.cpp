@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/json_text.hpp"
+
 namespace boutique::domain {
 
 std::vector<LigneDemandee> parse_commande(const nlohmann::json& body, FieldErrors& errors) {
@@ -74,6 +76,48 @@ std::optional<Cents> line_total(Cents prix_unitaire, int quantite) {
   if (__builtin_mul_overflow(prix_unitaire, static_cast<Cents>(quantite), &total))
     return std::nullopt;
   return total;
+}
+
+Cents commande_total(const Commande& c) {
+  Cents total = 0;
+  // At most kMaxLignes × kMaxQuantite × kMaxPrixCents = 10^13 cents: no overflow.
+  for (const auto& l : c.lignes) total += l.prix_unitaire * l.quantite;
+  return total;
+}
+
+void append_commande_json(std::string& out, const Commande& c) {
+  out += "{\"id\":";
+  out += std::to_string(c.id);
+  out += ",\"utilisateur_id\":";
+  out += std::to_string(c.utilisateur_id);
+  out += ",\"statut\":";
+  append_json_string(out, c.statut);
+  out += ",\"total\":";
+  append_money(out, commande_total(c));
+  out += ",\"created_at\":";
+  append_json_string(out, c.created_at);
+  out += ",\"lignes\":";
+  append_json_array(out, c.lignes, [](std::string& o, const LigneCommande& l) {
+    o += "{\"produit_id\":";
+    o += l.produit_id ? std::to_string(*l.produit_id) : "null";
+    o += ",\"nom\":";
+    append_json_string(o, l.nom);
+    o += ",\"quantite\":";
+    o += std::to_string(l.quantite);
+    o += ",\"prix_unitaire\":";
+    append_money(o, l.prix_unitaire);
+    o += ",\"sous_total\":";
+    append_money(o, l.prix_unitaire * l.quantite);
+    o.push_back('}');
+  });
+  out.push_back('}');
+}
+
+std::string commande_json(const Commande& c) {
+  std::string out;
+  out.reserve(160 + c.lignes.size() * 120);
+  append_commande_json(out, c);
+  return out;
 }
 
 }  // namespace boutique::domain

@@ -10,6 +10,19 @@ namespace boutique::domain {
 // Appends s as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
 
+// Appends items as a JSON array: `[`, each item written by write(out, item), `,` between, `]`.
+template <class Items, class Write>
+void append_json_array(std::string& out, const Items& items, Write write) {
+  out.push_back('[');
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out.push_back(',');
+    first = false;
+    write(out, item);
+  }
+  out.push_back(']');
+}
+
 // True when s is well-formed UTF-8 (PostgreSQL rejects anything else).
 bool valid_utf8(std::string_view s);
 

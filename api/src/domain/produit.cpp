@@ -133,6 +133,14 @@ void append_produit_json(std::string& out, const Produit& p) {
   out.push_back('}');
 }
 
+void append_categorie_json(std::string& out, const Categorie& c) {
+  out += "{\"nom\":";
+  append_json_string(out, c.nom);
+  out += ",\"nombre_produits\":";
+  out += std::to_string(c.nombre_produits);
+  out.push_back('}');
+}
+
 std::string produit_json(const Produit& p) {
   std::string out;
   out.reserve(400);

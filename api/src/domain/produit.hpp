@@ -32,6 +32,13 @@ struct Produit {
 void append_produit_json(std::string& out, const Produit& p);
 std::string produit_json(const Produit& p);
 
+// A category and how many products it has: openapi.json's Categorie.
+struct Categorie {
+  std::string nom;
+  std::int64_t nombre_produits = 0;
+};
+void append_categorie_json(std::string& out, const Categorie& c);
+
 // A product as written by a client. Absent members stay empty (PATCH changes only those given).
 struct ProduitInput {
   std::optional<std::string> nom;

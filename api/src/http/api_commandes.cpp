@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "domain/commande.hpp"
 #include "domain/json_text.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -27,7 +28,7 @@ Response Api::create_commande(const Request& req) {
   auto result = store_.place_commande(user.id, lignes, idempotency);
 
   if (auto* placed = std::get_if<db::commande_result::Placed>(&result)) {
-    Response r = json_response(201, std::move(placed->json));
+    Response r = json_response(201, domain::commande_json(placed->commande));
     if (placed->replayed) r.header("Idempotent-Replayed", "true");
     return r;
   }
@@ -51,7 +52,9 @@ Response Api::create_commande(const Request& req) {
 Response Api::list_commandes(const Request& req) {
   const auto user = require_user(req);
   const auto scope = user.is_admin() ? std::nullopt : std::optional(user.id);
-  return json_response(200, store_.list_commandes(scope));
+  std::string body;
+  domain::append_json_array(body, store_.list_commandes(scope), domain::append_commande_json);
+  return json_response(200, std::move(body));
 }
 
 }  // namespace boutique::http

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "domain/json_text.hpp"
 #include "domain/produit_query.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -34,12 +35,7 @@ Response Api::list_produits(const Request& req) {
   const auto page = store_.list_produits(query);
   std::string body;
   body.reserve(page.produits.size() * 400 + 2);
-  body.push_back('[');
-  for (const auto& p : page.produits) {
-    if (body.size() > 1) body.push_back(',');
-    domain::append_produit_json(body, p);
-  }
-  body.push_back(']');
+  domain::append_json_array(body, page.produits, domain::append_produit_json);
   ListCache::Entry entry{std::make_shared<const std::string>(std::move(body)),
                          std::to_string(page.total),
                          domain::paging_links("/api/produits", query, page.total)};
@@ -98,7 +94,9 @@ Response Api::delete_produit(const Request& req) {
 
 Response Api::list_categories(const Request&) {
   require_migrated();
-  return json_response(200, store_.list_categories());
+  std::string body;
+  domain::append_json_array(body, store_.list_categories(), domain::append_categorie_json);
+  return json_response(200, std::move(body));
 }
 
 }  // namespace boutique::http

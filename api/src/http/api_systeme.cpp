@@ -50,11 +50,11 @@ Response Api::info(const Request&) {
     body += "\"up\",\"server_version\":";
     domain::append_json_string(body, facts->server_version);
     body += fmt::format(",\"migration_version\":{},\"migration_expected\":{}}}",
-                        facts->migration_version, db::Store::latest_migration_version());
+                        facts->migration_version, db::embedded::latest_migration_version());
   } else {
     body += fmt::format(
         "\"down\",\"server_version\":null,\"migration_version\":null,\"migration_expected\":{}}}",
-        db::Store::latest_migration_version());
+        db::embedded::latest_migration_version());
   }
   body.push_back('}');
   return json_response(200, std::move(body));
@@ -74,9 +74,9 @@ Response Api::readyz(const Request&) {
     app::log::warn("readiness: database unreachable").str("error", e.what());
     throw unavailable("base de données injoignable");
   }
-  if (version < db::Store::latest_migration_version()) {
+  if (version < db::embedded::latest_migration_version()) {
     throw unavailable(fmt::format("schéma en version {}, {} attendue", version,
-                                  db::Store::latest_migration_version()));
+                                  db::embedded::latest_migration_version()));
   }
   return json_response(200,
                        fmt::format("{{\"status\":\"ready\",\"migration_version\":{}}}", version));

@@ -14,13 +14,12 @@ Response Api::list_utilisateurs(const Request& req) {
   const auto viewer = current_user(req);
   require_migrated();
   const bool all_emails = viewer && viewer->is_admin();
-  std::string body = "[";
-  for (const auto& user : store_.list_utilisateurs()) {
-    if (body.size() > 1) body.push_back(',');
-    // Everyone's emails for an admin; otherwise only the viewer's own.
-    body += domain::utilisateur_json(user, all_emails || (viewer && user.id == viewer->id));
-  }
-  body.push_back(']');
+  std::string body;
+  domain::append_json_array(
+      body, store_.list_utilisateurs(), [&](std::string& out, const domain::Utilisateur& user) {
+        // Everyone's emails for an admin; otherwise only the viewer's own.
+        out += domain::utilisateur_json(user, all_emails || (viewer && user.id == viewer->id));
+      });
   return json_response(200, std::move(body));
 }
 

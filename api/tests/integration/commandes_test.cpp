@@ -217,5 +217,34 @@ TEST_F(Commandes, UnitPriceIsCapturedAtOrderTime) {
   EXPECT_EQ(cents(mine[0].at("total")), 2000);
 }
 
+// An order reads the same wherever it is shown (201, replay, list), and keeps its lines, names,
+// prices and total after its product is deleted (produit_id becomes null).
+TEST_F(Commandes, AnOrderReadsTheSameEverywhereAndOutlivesItsProducts) {
+  const auto me = env().register_user("relecture");
+  const auto a = produit("3.10", 10);
+  const auto b = produit("0.45", 10);
+  const auto body = commande({ligne(b, 3), ligne(a, 2)});
+  const auto key = "relire-" + random_token(12);
+  const Response placed = order(body, me.token, key);
+  ASSERT_TRUE(IsJson(placed, 201));
+  const Response replayed = order(body, me.token, key);
+  ASSERT_TRUE(IsJson(replayed, 201));
+  EXPECT_EQ(replayed.body, placed.body) << "the replay shows the order as it was placed";
+  const auto listed = orders(me.token);
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0], placed.json());
+  EXPECT_EQ(cents(listed[0].at("total")), 2 * 310 + 3 * 45);
+
+  ASSERT_EQ(http().del("/api/produits/" + std::to_string(a), env().admin_token()).status, 204);
+  const auto after = orders(me.token).at(0);
+  ASSERT_EQ(after.at("lignes").size(), 2U);
+  // Lines are in product id order, and a was created first.
+  const auto& gone = after.at("lignes")[0];
+  EXPECT_TRUE(gone.at("produit_id").is_null()) << after.dump();
+  EXPECT_EQ(gone.at("nom"), placed.json().at("lignes")[0].at("nom"));
+  EXPECT_EQ(cents(gone.at("sous_total")), 620);
+  EXPECT_EQ(cents(after.at("total")), 2 * 310 + 3 * 45) << "the total does not change";
+}
+
 }  // namespace
 }  // namespace boutique::it

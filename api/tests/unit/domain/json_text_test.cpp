@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <string_view>
+#include <vector>
+
 using namespace boutique::domain;
 
 TEST(JsonText, EscapesWhatMustBeEscaped) {
@@ -10,6 +13,16 @@ TEST(JsonText, EscapesWhatMustBeEscaped) {
   append_json_string(out, std::string("a\"b\\c\nd\te\x01 é"));
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\nd\\te\\u0001 é\"");
   EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), std::string("a\"b\\c\nd\te\x01 é"));
+}
+
+TEST(JsonText, WritesArrays) {
+  const auto write = [](std::string& out, std::string_view s) { append_json_string(out, s); };
+  std::string out = "x";
+  append_json_array(out, std::vector<std::string_view>{}, write);
+  EXPECT_EQ(out, "x[]") << "appends to what is there";
+  out.clear();
+  append_json_array(out, std::vector<std::string_view>{"a", "b", "c"}, write);
+  EXPECT_EQ(out, R"(["a","b","c"])");
 }
 
 TEST(JsonText, RoundTripsEveryControlCharacter) {

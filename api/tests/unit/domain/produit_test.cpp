@@ -123,3 +123,18 @@ TEST(ProduitJson, HasExactlyTheMembersOfTheOpenApiSchema) {
   EXPECT_EQ(written, documented) << "the writer and openapi.json's Produit differ";
   EXPECT_EQ(required, documented) << "every member is always sent: the schema must require it";
 }
+
+TEST(CategorieJson, ExactBytesAndTheOpenApiSchema) {
+  std::string out;
+  append_categorie_json(out, {"Écrans \"4K\"", 12});
+  EXPECT_EQ(out, R"({"nom":"Écrans \"4K\"","nombre_produits":12})");
+  const auto doc = json::parse(boutique::db::embedded::openapi_json());
+  const auto& schema = doc["components"]["schemas"]["Categorie"];
+  std::set<std::string> documented, required, written;
+  for (const auto& [name, _] : schema["properties"].items()) documented.insert(name);
+  for (const auto& name : schema["required"]) required.insert(name.get<std::string>());
+  const auto object = json::parse(out);
+  for (const auto& [name, _] : object.items()) written.insert(name);
+  EXPECT_EQ(written, documented);
+  EXPECT_EQ(required, documented);
+}
