@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Faults under load, against the real boutique-api and a throwaway PostgreSQL (see bench/README.md):
+# Faults under load, against the stack as `boutique up db api` starts it (local target, a throwaway
+# state dir, free ports, PostgreSQL with its default durability; see bench/README.md):
 #   pgkill   SIGKILL on the postmaster while wrk places orders and reads the catalogue: the API stays
 #            up, /readyz 503 within 2 s, data routes 503 problem+json (no 500, no hang), full recovery
 #            within 5 s of PostgreSQL's return, no order half-written or lost once acknowledged.
 #   sigterm  SIGTERM while wrk runs and 32 requests are in flight: each of them answered, exit 0
 #            within 2 s, every order acknowledged present.
-#   downup   `boutique down` then `boutique up` (local target, own state dir and ports) while
-#            clients keep placing orders, retrying with their Idempotency-Key: every order
-#            acknowledged with a 2xx is in the database afterwards, none twice.
+#   downup   `boutique down` then `boutique up` while clients keep placing orders, retrying with
+#            their Idempotency-Key: every order acknowledged with a 2xx is in the database
+#            afterwards, none twice.
 #
 #   bench/faults.sh                      all three, ≈ 1 min
 #   FAULTS_SCENARIOS=pgkill bench/faults.sh
 #
 # Environment (all optional):
-#   BOUTIQUE_API_BIN    API binary        default build-release/bin/boutique-api, else build/bin/
-#   BOUTIQUE_CLI_BIN    CLI (downup)      default the `boutique` next to the API binary
+#   BOUTIQUE_API_BIN    API binary        default build/bin/boutique-api (what `make up` runs)
+#   BOUTIQUE_CLI_BIN    the CLI           default the `boutique` next to the API binary
 #   FAULTS_SCENARIOS    which ones        default "pgkill sigterm downup"
 #   FAULTS_CONNECTIONS  wrk connections   default 64
 #   FAULTS_OUTAGE       seconds PostgreSQL stays down (pgkill)   default 3 (1..60)
@@ -44,24 +45,19 @@ done
 [[ $CONNS =~ ^[0-9]+$ ]] && [ "$CONNS" -ge 2 ] || die "FAULTS_CONNECTIONS must be a whole number >= 2"
 [[ $OUTAGE =~ ^[0-9]+$ ]] && [ "$OUTAGE" -ge 1 ] && [ "$OUTAGE" -le 60 ] || die "FAULTS_OUTAGE must be 1..60"
 for tool in wrk curl; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-if [ -z "$API_BIN" ]; then
-  API_BIN=$root/build-release/bin/boutique-api
-  [ -x "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
-fi
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it or set BOUTIQUE_API_BIN"
+[ -n "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
+[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
 API_BIN=$(realpath "$API_BIN")
 [ -n "$CLI_BIN" ] || CLI_BIN=$(dirname "$API_BIN")/boutique
-if [[ " $SCENARIOS " == *" downup "* ]]; then
-  [ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it or set BOUTIQUE_CLI_BIN"
-  CLI_BIN=$(realpath "$CLI_BIN")
-fi
+[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
+CLI_BIN=$(realpath "$CLI_BIN")
 
 work=$(mktemp -d /tmp/boutique-faults.XXXXXX)
 chmod 755 "$work" # the postgres user must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 "$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
-api_pid="" wrk_pid="" client_pid="" pg_started=0 stack_up=0
+api_pid="" own_api_pid="" wrk_pid="" client_pid=""
 failures=()
 fail() { failures+=("$*"); say "FAIL: $*"; }
 record() { echo "$1=$2" >>"$work/summary.env"; }
@@ -70,15 +66,14 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
-  if [ "$rc" -ne 0 ] && [ -s "$work/api.err" ]; then
-    echo "--- last lines of api.err" >&2
-    tail -n 15 "$work/api.err" >&2
+  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
+    echo "--- last lines of the API's log" >&2
+    tail -n 15 "$api_log" >&2
   fi
   [ -n "$client_pid" ] && { touch "$work/stop-clients"; stop_pid "$client_pid"; }
   stop_pid "$wrk_pid"
-  stop_pid "$api_pid"
-  [ "$stack_up" = 1 ] && stack down >/dev/null 2>&1
-  [ "$pg_started" = 1 ] && "$root/scripts/pg-cluster.sh" stop "$work/pg"
+  stop_pid "$own_api_pid"
+  KEEP=${FAULTS_KEEP:-0} stack_down
   if [ "${FAULTS_KEEP:-0}" = 1 ]; then echo "faults: work dir kept: $work"; else rm -rf "$work"; fi
   exit "$rc"
 }
@@ -95,34 +90,33 @@ say "$(grep machine_load_avg "$work/summary.env") (2-core machine, shared)"
 user_pw=$(random_pw)
 admin_pw=$(random_pw)
 
-# ---------------------------------------------------------------- shared: PostgreSQL + the API
-start_pg() {
-  pg_started=1
-  pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
-  db_url=${pg_url%/*}/boutique_faults
-}
-
+# ---------------------------------------------------------------- shared: the stack
 login() { # login BASE EMAIL PASSWORD: the bearer token
   curl -fsS --max-time 10 -H 'Content-Type: application/json' \
     -d "{\"email\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" |
     "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
-ensure_api() {
-  if [ "$pg_started" = 0 ]; then
-    say "starting a throwaway PostgreSQL in $work/pg"
-    start_pg
-    sql "$pg_url" "CREATE DATABASE boutique_faults" >/dev/null
-    # Durable commits on this private cluster (pg-cluster.sh turns synchronous_commit off for
-    # speed): an order acknowledged before a SIGKILL must be there afterwards.
-    sql "$pg_url" "ALTER ROLE postgres SET synchronous_commit = on" >/dev/null
-  fi
-  if [ -z "$api_pid" ]; then
-    start_api "$db_url" /readyz
+ensure_api() { # the stack's database and API (started once, or again after sigterm stopped it)
+  if [ -z "$api_pid" ] || ! kill -0 "$api_pid" 2>/dev/null; then
+    say "boutique up db api (local target, state in $work/stack)"
+    stack_up db api
     token=$(login "$api" client@boutique.local "$user_pw")
     sql "$db_url" "UPDATE produits SET stock = 1000000000" >/dev/null
     products=$(sql "$db_url" "SELECT string_agg(id::text, ',') FROM produits")
   fi
+}
+
+# The sigterm scenario reads the API's exit status, which only its parent can: the stack's API is
+# stopped and the same binary started here with the environment `boutique up` gives it.
+start_own_api() {
+  stop_pid "$api_pid" # not our child: SIGTERM and wait until it is gone
+  env DATABASE_URL="$db_url" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
+    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
+    "$API_BIN" >>"$api_log" 2>&1 &
+  own_api_pid=$!
+  api_pid=$own_api_pid
+  wait_http "$api/readyz" "$own_api_pid" "boutique-api"
 }
 
 start_wrk() { # start_wrk SECONDS NAME: wrk mix in the background (orders 1 in 10)
@@ -166,7 +160,7 @@ scenario_pgkill() {
   start_wrk $((OUTAGE + 15)) pgkill
   sleep 3 # load runs before the fault (pacing)
   local pm t_kill ms r name
-  pm=$(head -n 1 "$work/pg/data/postmaster.pid")
+  pm=$(stack_pg_pid)
   t_kill=$(now_ms)
   kill -KILL "$pm"
   ms=$(poll_status "$api/readyz" 503 5000)
@@ -195,11 +189,11 @@ scenario_pgkill() {
     fail "pgkill: /healthz not 200 during the outage"
   while [ $(($(now_ms) - t_kill)) -lt $((OUTAGE * 1000)) ]; do sleep 0.1; done
   # Orphaned backends exit on their own once they notice the postmaster is gone; until then
-  # pg_ctl refuses to start (shared memory still attached).
+  # PostgreSQL refuses to start (shared memory still attached): `boutique up db` is retried.
   local t_restart t_up
   t_restart=$(now_ms)
-  until "$root/scripts/pg-cluster.sh" start "$work/pg" >/dev/null 2>"$work/pg-restart.err"; do
-    [ $(($(now_ms) - t_restart)) -lt 30000 ] || die "PostgreSQL did not restart: $(tail -n 3 "$work/pg-restart.err")"
+  until stack up db >"$work/pg-restart.log" 2>&1; do
+    [ $(($(now_ms) - t_restart)) -lt 30000 ] || die "PostgreSQL did not restart: $(tail -n 3 "$work/pg-restart.log")"
     sleep 0.2
   done
   t_up=$(now_ms)
@@ -251,6 +245,7 @@ scenario_pgkill() {
 scenario_sigterm() {
   say "sigterm: wrk -c $CONNS, then 32 requests in flight and SIGTERM"
   ensure_api
+  start_own_api
   snapshot_stock "$db_url"
   start_wrk 20 sigterm
   sleep 3 # load runs before the signal (pacing)
@@ -258,8 +253,8 @@ scenario_sigterm() {
   first_product=${products%%,*}
   "$PY" "$here/faults_client.py" inflight --port "$api_port" --pid "$api_pid" --token "$token" \
     --product "$first_product" --n 32 --ids "$work/inflight.ids" | sed 's/^/sigterm_/' >>"$work/summary.env"
-  wait "$api_pid" || rc=$?
-  api_pid=""
+  wait "$own_api_pid" || rc=$?
+  own_api_pid="" api_pid=""
   record sigterm_exit_code "$rc"
   # Nothing listens any more: wrk only counts refused connections now. SIGINT makes it print its
   # figures (timeout passes the signal on).
@@ -292,22 +287,10 @@ scenario_sigterm() {
 }
 
 # ---------------------------------------------------------------- downup
-stack() { # the CLI on the local target, in this run's own state dir and ports
-  (cd "$root" && env BOUTIQUE_TARGET=local BOUTIQUE_STATE_DIR="$work/state" \
-    BOUTIQUE_API_PORT="$s_api" BOUTIQUE_WEB_PORT="$s_web" BOUTIQUE_DB_PORT="$s_db" \
-    BOUTIQUE_API_BINARY="$API_BIN" BOUTIQUE_WEB_ROOT="$work/www" BOUTIQUE_PROJECT=faults \
-    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_LOG_FORMAT=json "$CLI_BIN" "$@")
-}
-
 scenario_downup() {
-  say "downup: boutique up (local target) in $work/state, clients retrying, down, up"
-  s_api=$(free_port) s_web=$(free_port) s_db=$(free_port)
-  mkdir -p "$work/www"
-  echo '<!doctype html><title>faults</title>' >"$work/www/index.html"
-  chmod -R a+rX "$work/www"
-  stack_up=1
-  stack up >"$work/up1.log" 2>&1 || die "boutique up failed: $(tail -n 5 "$work/up1.log")"
-  local base=http://127.0.0.1:$s_api admin_token user_token t0 prods
+  say "downup: clients retrying their orders, boutique down, boutique up"
+  ensure_api
+  local base=$api admin_token user_token t0 prods
   admin_token=$(login "$base" admin@boutique.local "$admin_pw")
   curl -fsS --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
     -d '{"nom":"Client Pannes","email":"pannes@example.com","password":"un mot de passe long"}' \
@@ -326,21 +309,20 @@ scenario_downup() {
   sleep 3 # orders flow before the stop (pacing)
   t0=$(now_ms)
   stack down >"$work/down.log" 2>&1 || fail "downup: boutique down failed: $(tail -n 3 "$work/down.log")"
+  api_pid=""
   record downup_down_ms $(($(now_ms) - t0))
   t0=$(now_ms)
-  stack up >"$work/up2.log" 2>&1 || die "boutique up (again) failed: $(tail -n 5 "$work/up2.log")"
+  stack_up db api
   record downup_up_ms $(($(now_ms) - t0))
   sleep 3 # orders flow after the restart too (pacing)
   touch "$work/stop-clients"
   wait "$client_pid" || fail "downup: the clients failed: $(tail -n 3 "$work/downup.client")"
   client_pid=""
   sed 's/^/downup_/' "$work/downup.client" >>"$work/summary.env"
-  local dburl
-  dburl="postgresql://boutique:$(cat "$work/state/secrets/db_password")@127.0.0.1:$s_db/boutique"
   cut -d' ' -f1 "$work/downup.acked" >"$work/downup.ids"
-  record downup_orders_acknowledged_missing "$(missing_orders "$dburl" "$work/downup.ids")"
+  record downup_orders_acknowledged_missing "$(missing_orders "$db_url" "$work/downup.ids")"
   # Each acknowledged key is exactly one order, the one acknowledged (retries were replays).
-  record downup_keys_mismatch "$("$PY" - "$dburl" "$work/downup.acked" <<'EOF'
+  record downup_keys_mismatch "$("$PY" - "$db_url" "$work/downup.acked" <<'EOF'
 import sys, psycopg2
 acked = [l.split() for l in open(sys.argv[2]) if l.strip()]
 cur = psycopg2.connect(sys.argv[1], connect_timeout=5).cursor()
@@ -355,15 +337,11 @@ EOF
   done
   [ "$(get downup_orders_acknowledged)" -gt 0 ] || fail "downup: no order acknowledged at all"
   [ "$(get downup_orders_retried)" -gt 0 ] || say "downup: note: no order needed a retry"
-  stack down >/dev/null 2>&1 || true
-  stack_up=0
 }
 
 get() { awk -F= -v k="$1" '$1 == k {sub(/^[^=]*=/, ""); print; exit}' "$work/summary.env"; }
 
 for s in $SCENARIOS; do "scenario_$s"; done
-stop_pid "$api_pid"
-api_pid=""
 record load_avg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$(dirname "$OUT")"

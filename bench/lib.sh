@@ -1,6 +1,6 @@
 # Shared helpers of bench/run.sh, bench/load.sh and bench/faults.sh (sourced, not run). The caller
 # sets `work` (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
-# shellcheck shell=bash disable=SC2154
+# shellcheck shell=bash disable=SC2154,SC2034
 
 PY=/usr/bin/python3 # Debian's interpreter: it has psycopg2
 
@@ -35,17 +35,42 @@ wait_http() { # wait_http URL PID NAME: until URL answers 200, the process is al
   die "$name did not answer $url within 30 s"
 }
 
-start_api() { # start_api DB_URL READY_PATH: boutique-api ($API_BIN) on a free port, demo data,
-  # passwords $admin_pw/$user_pw; sets api_port, api_pid, api; logs appended to $work/api.{log,err}
-  api_port=$(free_port)
-  say "starting $API_BIN on 127.0.0.1:$api_port"
-  env DATABASE_URL="$1" PORT="$api_port" BOUTIQUE_BIND=127.0.0.1 BOUTIQUE_SEED_DEMO=1 \
-    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" BOUTIQUE_LOG_FORMAT=json \
-    "$API_BIN" >>"$work/api.log" 2>>"$work/api.err" &
-  api_pid=$!
-  api=http://127.0.0.1:$api_port
-  wait_http "$api$2" "$api_pid" "boutique-api"
+# ---------------------------------------------------------------- the stack, as users start it
+# `boutique up` (the CLI, local target) in this run's own state dir ($work/stack) and free loopback
+# ports: the same PostgreSQL (default durability: fsync and synchronous_commit on), the same API
+# start-up and environment as `make up`. The caller sets API_BIN and CLI_BIN (absolute),
+# admin_pw and user_pw.
+stack() { # stack ARGS...: the CLI on this run's state dir and ports
+  (cd "$root" && env BOUTIQUE_TARGET=local BOUTIQUE_STATE_DIR="$work/stack" \
+    BOUTIQUE_API_PORT="$api_port" BOUTIQUE_WEB_PORT="$web_port" BOUTIQUE_DB_PORT="$db_port" \
+    BOUTIQUE_API_BINARY="$API_BIN" BOUTIQUE_SEED_DEMO=true BOUTIQUE_LOG_FORMAT=json \
+    BOUTIQUE_ADMIN_PASSWORD="$admin_pw" BOUTIQUE_USER_PASSWORD="$user_pw" "$CLI_BIN" "$@")
 }
+
+stack_up() { # stack_up COMPONENT...: `boutique up` them (waits for /readyz); sets api_port, api,
+  # api_pid (when the API is up), db_url (the API's own database and role); output in $work/up.log
+  if [ -z "${db_port:-}" ]; then api_port=$(free_port) web_port=$(free_port) db_port=$(free_port); fi
+  stack_started=1
+  stack up "$@" >>"$work/up.log" 2>&1 || die "boutique up $* failed: $(tail -n 8 "$work/up.log")"
+  api=http://127.0.0.1:$api_port
+  api_pid=$(head -n 1 "$work/stack/run/api.pid" 2>/dev/null || true)
+  db_url="postgresql://boutique:$(cat "$work/stack/secrets/db_password")@127.0.0.1:$db_port/boutique"
+}
+
+stack_down() { # stops what stack_up started; keeps the data when KEEP=1 (the caller's *_KEEP)
+  [ "${stack_started:-0}" = 1 ] || return 0
+  if [ "${KEEP:-0}" = 1 ]; then stack down >/dev/null 2>&1; else stack down --volumes --yes >/dev/null 2>&1; fi
+  stack_started=0
+}
+
+stack_pg_pid() { # the postmaster's pid (PostgreSQL's home moves out of the state dir when the
+  # postgres user cannot reach it: <state>/pg-home says where)
+  local home=$work/stack/pg
+  [ -f "$work/stack/pg-home" ] && home=$(cat "$work/stack/pg-home")
+  head -n 1 "$home/data/postmaster.pid"
+}
+
+api_log=${work:?}/stack/logs/api.log # the API's log as `boutique up` writes it
 
 rss_kb() { # rss_kb PID [VmRSS|VmHWM]: resident set (or its peak) in kB, from /proc
   awk -v k="${2:-VmRSS}:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0

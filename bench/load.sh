@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Sustained load on boutique-api: wrk at 256 connections on GET /api/produits mixed with orders
 # (POST /api/commandes as the demo customer), then the verdict: socket errors, non-2xx answers,
-# RSS growth of the API, and the orders' consistency in the database. See bench/README.md.
+# RSS growth of the API, and the orders' consistency in the database. The API and its PostgreSQL
+# are started by `boutique up db api` (local target, a throwaway state dir, free ports): what
+# `make up` runs, PostgreSQL with its default durability. See bench/README.md.
 #
 #   bench/load.sh
 #
 # Environment (all optional):
-#   BOUTIQUE_API_BIN    API binary           default build-release/bin/boutique-api, else build/bin/
+#   BOUTIQUE_API_BIN    API binary           default build/bin/boutique-api (what `make up` runs)
+#   BOUTIQUE_CLI_BIN    the CLI              default the `boutique` next to the API binary
 #   LOAD_DURATION       seconds measured     default 60 (1..600)
 #   LOAD_WARMUP         seconds of warm-up   default 5 (0..60): the RSS "before" is taken after it
 #   LOAD_CONNECTIONS    wrk connections      default 256
@@ -43,32 +46,30 @@ if [ "$DURATION" -lt 1 ] || [ "$DURATION" -gt 600 ]; then die "LOAD_DURATION mus
 [ "$WARMUP" -le 60 ] || die "LOAD_WARMUP must be 0..60 seconds"
 if [ "$THREADS" -lt 1 ] || [ "$CONNS" -lt "$THREADS" ]; then die "need LOAD_CONNECTIONS >= LOAD_THREADS >= 1"; fi
 for tool in wrk curl; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-if [ -z "$API_BIN" ]; then
-  API_BIN=$root/build-release/bin/boutique-api
-  [ -x "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
-fi
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (cmake --preset release &&
-     cmake --build build-release --target boutique-api) or set BOUTIQUE_API_BIN"
+[ -n "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
+[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
 API_BIN=$(realpath "$API_BIN")
+CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
+[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
+CLI_BIN=$(realpath "$CLI_BIN")
 
 work=$(mktemp -d /tmp/boutique-load.XXXXXX)
 chmod 755 "$work" # the postgres user must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 "$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
-api_pid="" wrk_pid="" pg_started=0
+api_pid="" wrk_pid=""
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
-  if [ "$rc" -ne 0 ] && [ -s "$work/api.err" ]; then
-    echo "--- last lines of api.err" >&2
-    tail -n 15 "$work/api.err" >&2
+  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
+    echo "--- last lines of the API's log" >&2
+    tail -n 15 "$api_log" >&2
   fi
   stop_pid "$wrk_pid"
-  stop_pid "$api_pid"
-  [ "$pg_started" = 1 ] && "$root/scripts/pg-cluster.sh" stop "$work/pg"
+  KEEP=${LOAD_KEEP:-0} stack_down
   if [ "${LOAD_KEEP:-0}" = 1 ]; then echo "load: work dir kept: $work"; else rm -rf "$work"; fi
   exit "$rc"
 }
@@ -89,15 +90,10 @@ machine_conditions >"$work/summary.env"
 say "$(grep machine_load_avg "$work/summary.env") (2-core machine: other jobs depress the figures)"
 
 # ---------------------------------------------------------------- PostgreSQL and the API
-say "starting a throwaway PostgreSQL in $work/pg"
-pg_started=1
-pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
-db_url=${pg_url%/*}/boutique_load
-sql "$pg_url" "CREATE DATABASE boutique_load" >/dev/null
-
 user_pw=$(random_pw)
 admin_pw=$(random_pw)
-start_api "$db_url" /readyz
+say "boutique up db api (local target, state in $work/stack)"
+stack_up db api
 
 token=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
   -d "{\"email\":\"client@boutique.local\",\"password\":\"$user_pw\"}" "$api/api/auth/login" |

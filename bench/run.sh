@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Boutique API benchmark: boutique-api vs nginx (same bytes, static) vs the seed's Flask backend,
-# all on one throwaway PostgreSQL, measured with wrk in one go. See bench/README.md.
+# measured with wrk in one go. The API and its PostgreSQL are started by `boutique up db api` (local
+# target, a throwaway state dir, free ports): what `make up` runs. See bench/README.md.
 #
 #   bench/run.sh                      (or: make bench)
 #
 # Environment (all optional):
 #   BOUTIQUE_API_BIN    API binary                      default build/bin/boutique-api
+#   BOUTIQUE_CLI_BIN    the CLI that starts the stack   default the `boutique` next to the API
 #   BENCH_DURATION      seconds measured per target     default 10
 #   BENCH_WARMUP        seconds of warm-up per target   default 2 (0: none)
 #   BENCH_CONNECTIONS   wrk connections                 default 64
@@ -52,29 +54,31 @@ for tool in wrk nginx curl ps; do command -v "$tool" >/dev/null 2>&1 || missing+
   die "API binary not found at $API_BIN: build it (make, or cmake --preset release &&
      cmake --build build-release --target boutique-api) or set BOUTIQUE_API_BIN"
 API_BIN=$(realpath "$API_BIN")
+CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
+[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
+CLI_BIN=$(realpath "$CLI_BIN")
 
 # ---------------------------------------------------------------- work dir and cleanup
 work=$(mktemp -d /tmp/boutique-bench.XXXXXX)
-chmod 755 "$work"   # the postgres user and nginx's 'nobody' workers must traverse it
+chmod 755 "$work"   # the postgres user and nginx's workers must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
-api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" perf_pid="" pg_started=0
+api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" perf_pid=""
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   set +e
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
-    for log in api.err api.log gunicorn.log nginx/error.log; do
+    for log in up.log stack/logs/api.log gunicorn.log nginx/error.log; do
       [ -s "$work/$log" ] && { echo "--- last lines of $log" >&2; tail -n 15 "$work/$log" >&2; }
     done
   fi
   stop_pid "$wrk_pid"
   stop_pid "$perf_pid"
-  stop_pid "$api_pid"
   stop_pid "$gunicorn_pid"
   stop_pid "$nginx_pid"
-  [ "$pg_started" = 1 ] && "$root/scripts/pg-cluster.sh" stop "$work/pg"
+  KEEP=${BENCH_KEEP:-0} stack_down
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     echo "bench: work dir kept: $work"
   else
@@ -144,23 +148,12 @@ if [ "$busy_pct" -gt 10 ]; then
     "other jobs compete for the cores; ratios from this run are less reliable"
 fi
 
-# ---------------------------------------------------------------- 1. PostgreSQL
-say "starting a throwaway PostgreSQL in $work/pg"
-pg_started=1
-pg_url=$("$root/scripts/pg-cluster.sh" start "$work/pg")
-db_url=${pg_url%/*}/boutique_bench
-"$PY" - "$pg_url" <<'EOF'
-import sys, psycopg2
-c = psycopg2.connect(sys.argv[1], connect_timeout=5)
-c.autocommit = True
-c.cursor().execute("CREATE DATABASE boutique_bench")
-EOF
-echo "ver_postgresql=$("$PY" -c 'import sys, psycopg2; c = psycopg2.connect(sys.argv[1]); cur = c.cursor(); cur.execute("SHOW server_version"); print(cur.fetchone()[0])' "$db_url")" >>"$work/meta.env"
-
-# ---------------------------------------------------------------- 2. the API (migrates and seeds)
+# ---------------------------------------------------------------- 1. PostgreSQL and the API
 admin_pw=$(random_pw)
 user_pw=$(random_pw)
-start_api "$db_url" /api/produits
+say "boutique up db api (local target, state in $work/stack)"
+stack_up db api
+echo "ver_postgresql=$(sql "$db_url" "SHOW server_version")" >>"$work/meta.env"
 
 curl -fsS --max-time 5 -D "$work/api-list.headers" -o "$work/api-list.json" "$api/api/produits"
 content_type=$(awk 'tolower($1) == "content-type:" {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit}' \
@@ -175,7 +168,7 @@ curl -fsS --max-time 5 -o "$work/api-search.json" "$api/api/produits?q=$q"
 hits=$("$PY" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/api-search.json")
 [ "$hits" -ge 1 ] || die "search '$SEARCH_TERM' finds nothing in the API's catalogue: set BENCH_SEARCH_TERM"
 
-# ---------------------------------------------------------------- 3. the Flask baseline (same database)
+# ---------------------------------------------------------------- 2. the Flask baseline (same database)
 flask_port=$(free_port)
 say "starting the Flask baseline (gunicorn, 2 sync workers) on 127.0.0.1:$flask_port"
 env DATABASE_URL="$db_url" "$PY" -m gunicorn --workers 2 --worker-class sync \
@@ -193,7 +186,7 @@ if ! "$PY" "$here/report.py" compare "$work/api-search.json" "$work/flask-search
   say "WARNING: search '$SEARCH_TERM': API and Flask return different results"
 fi
 
-# ---------------------------------------------------------------- 4. nginx serving the same bytes
+# ---------------------------------------------------------------- 3. nginx serving the same bytes
 nginx_port=$(free_port)
 mkdir -p "$work/www/api" "$work/nginx"
 cp "$work/api-list.json" "$work/www/api/produits"
@@ -235,7 +228,7 @@ cmp -s "$work/api-list.json" "$work/nginx-list.json" || die "nginx does not serv
 grep -qiF "content-type: $content_type" "$work/nginx.headers" ||
   die "nginx sends another Content-Type than the API's ($content_type)"
 
-# ---------------------------------------------------------------- 5. load
+# ---------------------------------------------------------------- 4. load
 sleep 1
 api_idle_kb=$(proc_sum rss "$api_pid")
 
@@ -250,7 +243,7 @@ run_wrk() {   # run_wrk LIMIT_S WRK_ARGS...
   wrk_pid=""
 }
 
-pg_pid=$(head -n 1 "$work/pg/data/postmaster.pid")
+pg_pid=$(stack_pg_pid)
 
 measure() {   # measure NAME URL SERVER_PID
   local name=$1 url=$2 server=$3 limit=$((DURATION + WARMUP + 30)) s0 p0 b0 t0
@@ -305,7 +298,7 @@ measure flask_search "$flask/api/produits?q=$q" "$gunicorn_pid"
   echo "nginx_kb=$(tree_sum rss "$nginx_pid")"
 } >"$work/rss.env"
 
-# ---------------------------------------------------------------- 6. report
+# ---------------------------------------------------------------- 5. report
 "$PY" "$here/report.py" summary "$work" "$OUT"
 echo
 say "summary written to ${OUT#"$root"/}"
