@@ -3,7 +3,10 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -19,6 +22,7 @@ struct Curl {
   decltype(&curl_global_init) global_init;
   decltype(&curl_easy_init) easy_init;
   decltype(&curl_easy_cleanup) easy_cleanup;
+  decltype(&curl_easy_reset) easy_reset;
   decltype(&curl_easy_setopt) easy_setopt;
   decltype(&curl_easy_perform) easy_perform;
   decltype(&curl_easy_getinfo) easy_getinfo;
@@ -45,6 +49,7 @@ const Curl& curl() {
     bind(lib, c.global_init, "curl_global_init");
     bind(lib, c.easy_init, "curl_easy_init");
     bind(lib, c.easy_cleanup, "curl_easy_cleanup");
+    bind(lib, c.easy_reset, "curl_easy_reset");
     bind(lib, c.easy_setopt, "curl_easy_setopt");
     bind(lib, c.easy_perform, "curl_easy_perform");
     bind(lib, c.easy_getinfo, "curl_easy_getinfo");
@@ -62,50 +67,104 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* headers = static_cast<HttpHeaders*>(user);
+  const std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();  // a new response (e.g. after 100 Continue): keep only the final one
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    headers->emplace(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
 }  // namespace
+
+bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return lower(x) < lower(y); });
+}
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+  const auto it = headers.find(std::string(name));
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
 
 std::string HttpResponse::describe() const {
   if (!error.empty()) return error;
   return fmt::format("HTTP {} ({} ms)", status, elapsed.count());
 }
 
-HttpResponse http_request(const HttpRequest& req) {
-  const Curl& api = curl();
-  HttpResponse r;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h(api.easy_init(), api.easy_cleanup);
-  if (!h) {
-    r.error = "libcurl initialisation failed";
-    return r;
+HttpClient::HttpClient() {
+  handle_ = curl().easy_init();
+  if (!handle_) throw std::runtime_error("libcurl initialisation failed");
+}
+
+HttpClient::~HttpClient() {
+  if (handle_) curl().easy_cleanup(static_cast<CURL*>(handle_));
+}
+
+HttpClient::HttpClient(HttpClient&& other) noexcept
+    : handle_(std::exchange(other.handle_, nullptr)) {}
+
+HttpClient& HttpClient::operator=(HttpClient&& other) noexcept {
+  if (this != &other) {
+    if (handle_) curl().easy_cleanup(static_cast<CURL*>(handle_));
+    handle_ = std::exchange(other.handle_, nullptr);
   }
-  curl_slist* headers = nullptr;
+  return *this;
+}
+
+HttpResponse HttpClient::send(const HttpRequest& req) {
+  const Curl& api = curl();
+  CURL* c = static_cast<CURL*>(handle_);
+  api.easy_reset(c);  // keeps the connection cache: the next request reuses the connection
+  HttpResponse r;
+  curl_slist* headers = api.slist_append(nullptr, "Expect:");  // no 100-continue round trip
   for (const auto& [k, v] : req.headers)
     headers = api.slist_append(headers, (k + ": " + v).c_str());
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> hguard(headers, api.slist_free_all);
-  CURL* c = h.get();
+  const long timeout_ms = static_cast<long>(req.timeout.count());
   api.easy_setopt(c, CURLOPT_URL, req.url.c_str());
   api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  api.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.timeout.count()));
-  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.timeout.count()));
+  api.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 10'000L));
   api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   api.easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  api.easy_setopt(c, CURLOPT_PROXY, "");  // probes are local: never go through http_proxy
-  if (headers) api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  api.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+  api.easy_setopt(c, CURLOPT_PROXY, "");  // loopback and sockets only: never through http_proxy
+  api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   if (!req.unix_socket.empty())
     api.easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, req.unix_socket.c_str());
-  if (req.method == "GET") {
-    api.easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  } else {
+  if (req.method == "HEAD") {
+    api.easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (req.method != "GET" || req.body) {
     api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    api.easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
-    api.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
   }
-  CURLcode rc = api.easy_perform(c);
+  if (req.body) {
+    api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body->size()));
+    api.easy_setopt(c, CURLOPT_POSTFIELDS, req.body->data());
+  }
+  const CURLcode rc = api.easy_perform(c);
   double total = 0;
   api.easy_getinfo(c, CURLINFO_TOTAL_TIME, &total);
   r.elapsed = std::chrono::milliseconds(static_cast<long>(total * 1000.0));
   if (rc != CURLE_OK) {
-    r.error = api.easy_strerror(rc);
-    if (rc == CURLE_COULDNT_CONNECT) r.error = "connection refused";
+    r.curl_code = static_cast<int>(rc);
+    r.error = rc == CURLE_COULDNT_CONNECT ? "connection refused" : api.easy_strerror(rc);
     return r;
   }
   api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
@@ -113,6 +172,10 @@ HttpResponse http_request(const HttpRequest& req) {
   api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
   if (ct) r.content_type = ct;
   return r;
+}
+
+HttpResponse http_request(const HttpRequest& req) {
+  return HttpClient().send(req);
 }
 
 }  // namespace boutique::core

@@ -1,6 +1,7 @@
-// A small blocking HTTP/1.1 client on libcurl for the integration tests: any method, any headers,
-// any body bytes (raw, oversized or malformed), and the full response (status, headers, body).
-// One HttpClient is one curl handle and its keep-alive connection: use one per thread.
+// The integration tests' HTTP client: the CLI's core::HttpClient (any method, headers and body
+// bytes — raw, oversized or malformed — and the full response) with a base URL, bearer tokens, JSON
+// helpers, and an exception when no response arrives. One HttpClient is one keep-alive connection:
+// use one per thread.
 #pragma once
 
 #include <chrono>
@@ -14,12 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/http.hpp"
+
 namespace boutique::it {
 
-struct CaseInsensitiveLess {
-  bool operator()(std::string_view a, std::string_view b) const;
-};
-using Headers = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+using Headers = core::HttpHeaders;
 
 struct Response {
   long status = 0;
@@ -58,12 +58,7 @@ class TransportError : public std::runtime_error {
 
 class HttpClient {
  public:
-  explicit HttpClient(std::string base_url);  // e.g. "http://127.0.0.1:40123"
-  ~HttpClient();
-  HttpClient(const HttpClient&) = delete;
-  HttpClient& operator=(const HttpClient&) = delete;
-  HttpClient(HttpClient&& other) noexcept;
-  HttpClient& operator=(HttpClient&& other) noexcept;
+  explicit HttpClient(std::string base_url) : base_(std::move(base_url)) {}  // "http://127.0.0.1:N"
 
   Response send(const Request& request);
 
@@ -79,7 +74,7 @@ class HttpClient {
   const std::string& base_url() const { return base_; }
 
  private:
-  void* curl_ = nullptr;  // CURL*, kept opaque so tests need not include curl.h
+  core::HttpClient http_;
   std::string base_;
   std::chrono::milliseconds timeout_{30000};
 };
