@@ -163,6 +163,9 @@ int main(int argc, char** argv) {
       .str("version", build::version())
       .str("commit", build::commit())
       .num("threads", config.threads)
+      .num("workers", config.workers)
+      .num("queue", static_cast<long long>(config.queue))
+      .num("hash_workers", config.hash_workers)
       .num("db_pool", config.db_pool);
 
   // Migrations run in the background so /healthz answers at once; /readyz and the data routes

@@ -61,7 +61,18 @@ Config load_config(const EnvLookup& env) {
     c.port = static_cast<std::uint16_t>(parse_unsigned("PORT", v, 1, 65535));
   if (const char* v = env("BOUTIQUE_THREADS"); v && *v)
     c.threads = parse_unsigned("BOUTIQUE_THREADS", v, 1, 256);
-  c.db_pool = c.threads + 2;
+  c.workers = c.threads + 2;
+  if (const char* v = env("BOUTIQUE_WORKERS"); v && *v)
+    c.workers = parse_unsigned("BOUTIQUE_WORKERS", v, 1, 512);
+  if (const char* v = env("BOUTIQUE_QUEUE"); v && *v)
+    c.queue = parse_unsigned("BOUTIQUE_QUEUE", v, 1, 100000);
+  c.hash_workers = std::max(1u, c.threads / 2);
+  if (const char* v = env("BOUTIQUE_HASH_WORKERS"); v && *v)
+    c.hash_workers = parse_unsigned("BOUTIQUE_HASH_WORKERS", v, 1, 64);
+  // About a second of waiting at ~70 ms a hash: longer, and the client is better told to retry.
+  c.hash_queue = 16 * std::size_t{c.hash_workers};
+  // Every worker can hold a connection at once.
+  c.db_pool = c.workers + c.hash_workers;
   if (const char* v = env("BOUTIQUE_DB_POOL"); v && *v)
     c.db_pool = parse_unsigned("BOUTIQUE_DB_POOL", v, 1, 512);
   if (const char* v = env("BOUTIQUE_CORS_ORIGINS"); v) c.cors_origins = split_origins(v);
@@ -101,8 +112,12 @@ std::string config_help() {
                            (default postgresql://boutique@127.0.0.1:5432/boutique)
   PORT                     TCP port to listen on (default 5000)
   BOUTIQUE_BIND            listen address (default 0.0.0.0)
-  BOUTIQUE_THREADS         HTTP worker threads (default: number of cores)
-  BOUTIQUE_DB_POOL         PostgreSQL connections (default: threads + 2)
+  BOUTIQUE_THREADS         network threads (default: number of cores)
+  BOUTIQUE_WORKERS         database workers (default: threads + 2)
+  BOUTIQUE_QUEUE           requests waiting for a database worker before 503 (default 1024)
+  BOUTIQUE_HASH_WORKERS    password-hashing workers, 64 MiB each (default: threads / 2, at least
+                           1); 16 logins per worker may wait, more get 503
+  BOUTIQUE_DB_POOL         PostgreSQL connections (default: workers + hash workers)
   BOUTIQUE_CORS_ORIGINS    comma-separated allowed origins (default: none)
   BOUTIQUE_LOG_FORMAT      json | text (default json)
   BOUTIQUE_SEED_DEMO       1: load the demo catalogue and accounts into an empty database

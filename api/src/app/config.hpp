@@ -1,5 +1,6 @@
 #pragma once
 // The API's configuration: environment variables only (12-factor), validated at start-up.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -15,8 +16,12 @@ struct Config {
   std::string database_url = "postgresql://boutique@127.0.0.1:5432/boutique";
   std::string bind = "0.0.0.0";
   std::uint16_t port = 5000;
-  unsigned threads = 2;
-  unsigned db_pool = 4;
+  unsigned threads = 2;       // network threads (Pistache's reactors)
+  unsigned workers = 4;       // database workers: handlers that query PostgreSQL
+  std::size_t queue = 1024;   // requests that may wait for a database worker
+  unsigned hash_workers = 1;  // hashing workers: login and registration (argon2id, 64 MiB each)
+  std::size_t hash_queue = 16;
+  unsigned db_pool = 5;
   std::vector<std::string> cors_origins;
   LogFormat log_format = LogFormat::kJson;
   bool seed_demo = false;

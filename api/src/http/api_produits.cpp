@@ -16,6 +16,18 @@ Response page_response(const ListCache::Entry& e) {
 
 }  // namespace
 
+std::optional<Response> Api::list_produits_cached(const Request& req) {
+  domain::FieldErrors errors;
+  const auto query = domain::parse_produit_query(req.query(), errors);
+  if (!errors.empty()) throw invalid_query(std::move(errors));
+  require_migrated();
+  if (query.q) return std::nullopt;  // searches are not cached
+  const auto hit = cache_.find(query.cache_key());
+  if (!hit) return std::nullopt;
+  metrics_.cache_hit();
+  return page_response(*hit);
+}
+
 Response Api::list_produits(const Request& req) {
   domain::FieldErrors errors;
   const auto query = domain::parse_produit_query(req.query(), errors);
@@ -25,7 +37,7 @@ Response Api::list_produits(const Request& req) {
   const bool cacheable = !query.q;
   const auto key = cacheable ? query.cache_key() : std::string{};
   if (cacheable) {
-    if (const auto* hit = cache_.find(key)) {
+    if (const auto hit = cache_.find(key)) {
       metrics_.cache_hit();
       return page_response(*hit);
     }

@@ -1,44 +1,33 @@
 #include "http/list_cache.hpp"
 
-#include <unordered_map>
+#include <mutex>
 
 namespace boutique::http {
 namespace {
 
 // Bounded: the number of distinct filter combinations is open-ended.
-constexpr std::size_t kMaxEntriesPerThread = 256;
-
-struct ThreadCache {
-  const ListCache* owner = nullptr;
-  std::uint64_t generation = 0;
-  std::unordered_map<std::string, ListCache::Entry> entries;
-};
-
-ThreadCache& local() {
-  thread_local ThreadCache cache;
-  return cache;
-}
+constexpr std::size_t kMaxEntries = 256;
 
 }  // namespace
 
-const ListCache::Entry* ListCache::find(const std::string& key) const {
-  if (!enabled()) return nullptr;
-  auto& c = local();
-  if (c.owner != this || c.generation != generation()) return nullptr;
-  const auto it = c.entries.find(key);
-  return it == c.entries.end() ? nullptr : &it->second;
+std::optional<ListCache::Entry> ListCache::find(const std::string& key) const {
+  if (!enabled()) return std::nullopt;
+  std::shared_lock lock(mutex_);
+  if (entries_generation_ != generation()) return std::nullopt;
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
 }
 
-void ListCache::store(const std::string& key, Entry entry, std::uint64_t generation) const {
-  if (!enabled()) return;
-  auto& c = local();
-  if (c.owner != this || c.generation != generation) {
-    c.entries.clear();
-    c.owner = this;
-    c.generation = generation;
+void ListCache::store(const std::string& key, Entry entry, std::uint64_t generation) {
+  if (!enabled() || generation != this->generation()) return;
+  std::unique_lock lock(mutex_);
+  if (entries_generation_ != generation) {
+    entries_.clear();
+    entries_generation_ = generation;
   }
-  if (c.entries.size() >= kMaxEntriesPerThread) c.entries.clear();
-  c.entries.insert_or_assign(key, std::move(entry));
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.insert_or_assign(key, std::move(entry));
 }
 
 }  // namespace boutique::http

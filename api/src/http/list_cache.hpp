@@ -1,11 +1,15 @@
 #pragma once
-// Product list responses kept in memory, per worker thread (no lock on the hot path), invalidated
-// by bumping one atomic generation: on every local write and on every NOTIFY from PostgreSQL
-// (writes made by other replicas). Disabled while the change listener is disconnected.
+// Product list responses kept in memory, shared by every thread: the network threads read it
+// (a hit never leaves them), the database workers fill it on a miss. Invalidated by bumping one
+// atomic generation: on every local write and on every NOTIFY from PostgreSQL (writes made by other
+// replicas). Disabled while the change listener is disconnected.
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 namespace boutique::http {
 
@@ -21,9 +25,10 @@ class ListCache {
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   bool enabled() const { return enabled_.load(std::memory_order_acquire); }
 
-  // The entry for key on this thread, when still current; valid until this thread's next store().
-  const Entry* find(const std::string& key) const;
-  void store(const std::string& key, Entry entry, std::uint64_t generation) const;
+  // The entry for key, when still current (a copy: the body is shared, not copied).
+  std::optional<Entry> find(const std::string& key) const;
+  // Kept only when `generation` is still the current one (nothing changed during the query).
+  void store(const std::string& key, Entry entry, std::uint64_t generation);
 
   void invalidate() { generation_.fetch_add(1, std::memory_order_acq_rel); }
   void set_enabled(bool enabled) {
@@ -34,6 +39,9 @@ class ListCache {
  private:
   std::atomic<std::uint64_t> generation_{1};
   std::atomic<bool> enabled_{false};
+  mutable std::shared_mutex mutex_;
+  std::uint64_t entries_generation_ = 0;  // the generation the entries were stored under
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace boutique::http

@@ -84,6 +84,33 @@ std::string Metrics::render(const Gauges& g, double uptime_seconds) const {
       g.pool_in_use, g.pool_idle, g.pool_size, g.db_ready ? 1 : 0,
       cache_hits_.load(std::memory_order_relaxed), cache_misses_.load(std::memory_order_relaxed),
       uptime_seconds);
+  fmt::format_to(it,
+                 "# HELP boutique_worker_queue_rejected_total Requests answered 503 at once: their "
+                 "worker queue was full.\n"
+                 "# TYPE boutique_worker_queue_rejected_total counter\n");
+  for (const auto q : {Queue::kDatabase, Queue::kHashing})
+    fmt::format_to(it, "boutique_worker_queue_rejected_total{{queue=\"{}\"}} {}\n",
+                   q == Queue::kDatabase ? "database" : "hashing",
+                   rejected_[static_cast<std::size_t>(q)].load(std::memory_order_relaxed));
+  if (queue_probe_) {
+    std::string waiting, capacity, workers;
+    for (const auto q : {Queue::kDatabase, Queue::kHashing}) {
+      const auto s = queue_probe_(q);
+      const char* name = q == Queue::kDatabase ? "database" : "hashing";
+      waiting += fmt::format("boutique_worker_queue_waiting{{queue=\"{}\"}} {}\n", name, s.waiting);
+      capacity +=
+          fmt::format("boutique_worker_queue_capacity{{queue=\"{}\"}} {}\n", name, s.capacity);
+      workers += fmt::format("boutique_workers{{queue=\"{}\"}} {}\n", name, s.workers);
+    }
+    fmt::format_to(it,
+                   "# HELP boutique_worker_queue_waiting Requests waiting for a worker.\n"
+                   "# TYPE boutique_worker_queue_waiting gauge\n{}"
+                   "# HELP boutique_worker_queue_capacity Requests that may wait before 503.\n"
+                   "# TYPE boutique_worker_queue_capacity gauge\n{}"
+                   "# HELP boutique_workers Worker threads.\n"
+                   "# TYPE boutique_workers gauge\n{}",
+                   waiting, capacity, workers);
+  }
   return out;
 }
 

@@ -29,6 +29,18 @@ class Metrics {
   void cache_hit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
   void cache_miss() { cache_misses_.fetch_add(1, std::memory_order_relaxed); }
 
+  // The worker queues (http/work_queue.hpp): how many requests each refused, and a probe of their
+  // depth read at render time (set once, before the server starts).
+  enum class Queue { kDatabase, kHashing };
+  struct QueueStats {
+    std::size_t workers, waiting, capacity;
+  };
+  using QueueProbe = std::function<QueueStats(Queue)>;
+  void rejected(Queue q) {
+    rejected_[static_cast<std::size_t>(q)].fetch_add(1, std::memory_order_relaxed);
+  }
+  void set_queue_probe(QueueProbe probe) { queue_probe_ = std::move(probe); }
+
   struct Gauges {
     std::size_t pool_size, pool_in_use, pool_idle;
     bool db_ready;
@@ -45,6 +57,8 @@ class Metrics {
   std::unique_ptr<Slot[]> slots_;
   std::atomic<std::uint64_t> cache_hits_{0};
   std::atomic<std::uint64_t> cache_misses_{0};
+  std::array<std::atomic<std::uint64_t>, 2> rejected_{};
+  QueueProbe queue_probe_;
 };
 
 }  // namespace boutique::http

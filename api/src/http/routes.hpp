@@ -1,5 +1,6 @@
 #pragma once
 // The route table: the single list the server registers and the OpenAPI check reads.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,10 +11,21 @@ namespace boutique::http {
 
 enum class Method { kGet, kPost, kPut, kPatch, kDelete };
 
+// Where a route's handler runs.
+enum class Work {
+  kNetwork,   // on the network thread: it never blocks (memory only)
+  kDatabase,  // on the database workers (http/work_queue.hpp)
+  kHashing,   // on the hashing workers: argon2id, 64 MiB and tens of ms each, capped apart
+};
+
 struct RouteDef {
   Method method;
   std::string_view path;  // Pistache syntax: /api/produits/:id
   Response (Api::*handler)(const Request&);
+  Work work = Work::kDatabase;
+  // Tried first on the network thread: an answer from memory (a cache hit), or nothing and the
+  // handler runs where `work` says.
+  std::optional<Response> (Api::*from_memory)(const Request&) = nullptr;
 };
 
 const std::vector<RouteDef>& routes();

@@ -2,7 +2,9 @@
 // Pistache glue: registers the route table, wraps every handler with the cross-cutting work
 // (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line),
 // behind the connection guard (http/guarded_handler.hpp) that refuses malformed or oversized
-// requests.
+// requests. Handlers that block run on worker queues (http/work_queue.hpp), never on Pistache's
+// network threads: database work on one, password hashing on a smaller one; a full queue is a
+// 503 at once. One connection's requests are handled in order (http/strands.hpp).
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -16,6 +18,9 @@
 #include "http/api.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
+#include "http/routes.hpp"
+#include "http/strands.hpp"
+#include "http/work_queue.hpp"
 
 namespace boutique::http {
 
@@ -25,22 +30,40 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts the worker threads. Throws std::runtime_error when the port cannot be bound.
+  // Starts the worker queues, binds and starts the network threads. Throws std::runtime_error
+  // when the port cannot be bound.
   void start();
   // Graceful stop: closes the listening socket (new connections are refused), then drains — keeps
   // serving the open connections (answering with "Connection: close") until no request is in
   // flight and none has started for a short quiet period, or until `budget` is spent — then stops
-  // the reactors. Pistache's own shutdown discards responses not yet written, so the
-  // drain waits for each response's write to complete, not just for its handler to return.
+  // the reactors and the workers. Pistache's own shutdown discards responses not yet written, so
+  // the drain waits for each response's write to complete, not just for its handler to return.
   void shutdown(std::chrono::milliseconds budget);
+
+  // The longest a request waits for a worker: after that it is answered 503 without running.
+  static constexpr std::chrono::seconds kMaxQueueWait{5};
 
   // Metric labels for the route table, in order (the server's route indices).
   static std::vector<RouteLabel> route_labels();
 
  private:
   using Handler = Response (Api::*)(const Request&);
+  struct Exchange;  // one request on its way, from dispatch to its answer (server.cpp)
+  using ExchangePtr = std::shared_ptr<Exchange>;
+
   void dispatch(std::size_t route, Handler handler, std::string allow,
                 const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter writer);
+  // Answers on this thread what never blocks, else hands the exchange to its worker queue: false
+  // then (the worker continues the connection's strand). `owned`: the exchange as already shared.
+  bool start(Exchange& ex, const ExchangePtr* owned);
+  // On a worker: the handler, the answer, then what waited behind it on its connection.
+  void run_on_worker(const ExchangePtr& ex);
+  // Runs the work that waited behind an answered exchange of connection `key`.
+  void continue_strand(const void* key);
+  // The handler's response, errors mapped to problems.
+  Response respond(Exchange& ex);
+  // CORS, keep-alive, the write, metrics and the log line.
+  void answer(Exchange& ex, Response res);
   Response preflight(const std::string& allow) const;
   // Writes the common headers (Connection, Content-Type, X-Request-Id) and `res`.
   Pistache::Async::Promise<ssize_t> send(Pistache::Http::ResponseWriter& writer, Response& res,
@@ -60,6 +83,9 @@ class Server {
   std::atomic<int> in_flight_{0};  // dispatched, response not yet written (or dropped)
   // A request started or finished (its handler returned): the drain's quiet period counts from it.
   std::atomic<std::int64_t> last_request_ns_{0};
+  Strands<ExchangePtr> strands_;
+  std::unique_ptr<WorkQueue> database_;
+  std::unique_ptr<WorkQueue> hashing_;
 };
 
 }  // namespace boutique::http
