@@ -12,6 +12,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -201,6 +203,38 @@ TEST_F(E2E, FullLifecycle) {
   auto via_web = core::http_get(url(web_port_, "/api/produits"));
   EXPECT_EQ(via_web.status, 200);
   EXPECT_TRUE(json::parse(via_web.body).is_array());
+
+  // /api/auth/ and registrations through nginx are limited per address (10/s, bursts of 20): 40
+  // quick requests from 8 clients (GET /api/auth/moi without a token: a 401 that costs the API
+  // nothing, so that only nginx's limit can refuse) get some 429 problems with Retry-After; the
+  // same burst straight to the API gets none; reads through nginx are not limited.
+  const auto burst = [&](int port) {
+    std::map<long, int> statuses;
+    std::mutex mutex;
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 8; ++c)
+      clients.emplace_back([&] {
+        core::HttpClient client;
+        for (int i = 0; i < 5; ++i) {
+          const auto r = client.send({"GET", url(port, "/api/auth/moi"), {}, {}, 10s, {}});
+          std::lock_guard lock(mutex);
+          ++statuses[r.status];
+          if (r.status == 429) {
+            EXPECT_EQ(r.header("Retry-After").value_or(""), "1");
+            EXPECT_EQ(r.content_type, "application/problem+json");
+            EXPECT_EQ(json::parse(r.body)["status"], 429) << r.body;
+          }
+        }
+      });
+    for (auto& t : clients) t.join();
+    return statuses;
+  };
+  const auto via_nginx = burst(web_port_);
+  EXPECT_GT(via_nginx.count(429) ? via_nginx.at(429) : 0, 0) << "nginx did not limit the burst";
+  const auto direct = burst(api_port_);
+  EXPECT_EQ(direct.count(429), 0U) << "the API itself does not limit by address";
+  for (int i = 0; i < 40; ++i)
+    ASSERT_EQ(core::http_get(url(web_port_, "/api/produits")).status, 200) << "read " << i;
 
   // create a product as admin
   auto login =
