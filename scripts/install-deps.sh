@@ -15,7 +15,8 @@ declare -A GROUPS_PKGS=(
            libpistache-dev libpqxx-dev libcli11-dev libyaml-cpp-dev libfmt-dev nlohmann-json3-dev
            libsodium-dev libcurl4-openssl-dev"
   [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
-  [test]="libgtest-dev libgmock-dev"
+  # iptables: the partition test drops the packets of one loopback port (api/tests/integration).
+  [test]="libgtest-dev libgmock-dev iptables"
   # tests/fuzz (make fuzz, make test-fuzz): clang 14 and its libFuzzer + sanitizer runtimes.
   [fuzz]="clang libclang-rt-14-dev"
   [bench]="wrk hyperfine python3-flask python3-psycopg2 gunicorn"

@@ -18,6 +18,7 @@
 
 #include "app/config.hpp"
 #include "app/log.hpp"
+#include "db/conninfo.hpp"
 #include "db/embedded.hpp"
 #include "db/listener.hpp"
 #include "db/migrate.hpp"
@@ -124,6 +125,8 @@ int main(int argc, char** argv) {
   }
   app::log::set_format(config.log_format);
   set_libpq_defaults();
+  // Every connection (pool, change listener, migrations) notices a dead server or path within ~5 s.
+  config.database_url = db::with_client_timeouts(config.database_url);
   try {
     security::init();
   } catch (const std::exception& e) {

@@ -46,7 +46,18 @@ void ChangeListener::loop() {
       callbacks_.listening(true);
       if (reported_down) app::log::info("change listener reconnected");
       reported_down = false;
-      while (!stopping_) conn.await_notification(0, 300'000);
+      // A heartbeat every kHeartbeat of quiet: a connection whose server or path is gone would
+      // otherwise wait for notifications that never come, with the cache on. The connection's
+      // keepalives (db/conninfo.hpp) bound how long the heartbeat itself can hang.
+      auto last_contact = std::chrono::steady_clock::now();
+      while (!stopping_) {
+        if (conn.await_notification(0, 300'000) > 0)
+          last_contact = std::chrono::steady_clock::now();
+        if (std::chrono::steady_clock::now() - last_contact >= kHeartbeat) {
+          pqxx::nontransaction(conn).exec("SELECT 1");
+          last_contact = std::chrono::steady_clock::now();
+        }
+      }
       callbacks_.listening(false);
       return;
     } catch (const std::exception& e) {

@@ -14,15 +14,50 @@ Pool::Lease::~Lease() {
 }
 
 std::unique_ptr<pqxx::connection> Pool::open() {
+  {
+    std::lock_guard lock(mutex_);
+    if (unreachable_) {
+      if (attempting_ || std::chrono::steady_clock::now() < retry_at_)
+        throw Unavailable("PostgreSQL unreachable a moment ago (fail fast until the next attempt)");
+      attempting_ = true;
+    }
+  }
+  const auto outcome = [this](bool reached) {
+    std::lock_guard lock(mutex_);
+    if (reached) {
+      unreachable_ = false;
+    } else {
+      unreachable_ = true;
+      retry_at_ = std::chrono::steady_clock::now() + kRetryAfterFailure;
+    }
+    attempting_ = false;
+  };
   try {
     auto conn = std::make_unique<pqxx::connection>(conninfo_);
     if (prepare_) prepare_(*conn);
+    outcome(true);
     return conn;
   } catch (const pqxx::broken_connection& e) {
+    outcome(false);
     throw Unavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
   } catch (const pqxx::sql_error& e) {
+    outcome(false);
     throw Unavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
+  } catch (...) {
+    outcome(false);
+    throw;
   }
+}
+
+void Pool::discard_idle() {
+  std::vector<std::unique_ptr<pqxx::connection>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    dropped.swap(idle_);
+    open_ -= dropped.size();
+  }
+  available_.notify_all();
+  // Closed here, outside the lock: closing a connection to a dead server can take a moment.
 }
 
 Pool::Lease Pool::acquire() {

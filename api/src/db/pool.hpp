@@ -49,7 +49,7 @@ class Pool {
 
   // Runs f(connection) and returns its result. f must be safe to run twice (its transaction is
   // rolled back when it fails), because:
-  //   - a dropped connection is replaced and f retried once;
+  //   - a connection dropped at once (a server restart) is replaced and f retried once;
   //   - a serialization failure (40001) or a deadlock (40P01) is retried once, at once (PostgreSQL
   //     rolled the transaction back; the other side has gone on);
   // then connection-level failures, a lock timeout (55P03), and a conflict that comes back become
@@ -58,11 +58,19 @@ class Pool {
   auto run(F&& f) -> decltype(f(std::declval<pqxx::connection&>())) {
     for (int attempt = 0;; ++attempt) {
       auto lease = acquire();
+      const auto started = std::chrono::steady_clock::now();
       try {
         return f(*lease);
       } catch (const pqxx::broken_connection& e) {
         lease.discard();
+        // The others were opened to the same server by the same path: probably gone too.
+        discard_idle();
         if (attempt > 0) throw Unavailable(std::string("connection lost: ") + e.what());
+        // Lost after a wait: the client-side timeouts fired (db/conninfo.hpp), the server or the
+        // path is gone; a retry would wait for a connect timeout too. Lost at once (a server
+        // restart closed it): a new connection may well work.
+        if (std::chrono::steady_clock::now() - started > kQuickLoss)
+          throw Unavailable(std::string("connection lost (no answer): ") + e.what());
       } catch (const pqxx::in_doubt_error& e) {
         lease.discard();
         throw Unavailable(std::string("connection lost during commit: ") + e.what());
@@ -91,7 +99,14 @@ class Pool {
 
  private:
   void give_back(std::unique_ptr<pqxx::connection> conn);
+  // Opens a connection; after a failed attempt, fails at once (Unavailable) for kRetryAfterFailure
+  // and while another attempt is under way: only one request at a time waits for a connect timeout.
   std::unique_ptr<pqxx::connection> open();
+  // Closes every idle connection (after one was found dead).
+  void discard_idle();
+
+  static constexpr std::chrono::milliseconds kRetryAfterFailure{1000};
+  static constexpr std::chrono::milliseconds kQuickLoss{1000};
 
   const std::string conninfo_;
   const std::size_t size_;
@@ -101,6 +116,10 @@ class Pool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
   std::size_t open_ = 0;  // connections checked out or idle
+  // The last attempt to connect failed: fail fast until retry_at_, then let one attempt through.
+  bool unreachable_ = false;
+  bool attempting_ = false;  // an attempt after a failure is under way
+  std::chrono::steady_clock::time_point retry_at_{};
 };
 
 }  // namespace boutique::db

@@ -64,7 +64,8 @@ ApiEnv::ApiEnv(const std::string& suite, SuiteOptions options)
 
 void ApiEnv::spawn() {
   ApiConfig config;
-  config.database_url = database_url_;
+  config.database_url =
+      options_.api_database_url ? options_.api_database_url(database_url_) : database_url_;
   config.log_path = work_dir() / (suite_ + ".api.log");
   config.port = port_;
   config.env = {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -28,6 +29,9 @@ struct SuiteOptions {
   std::string cors_origins = {};           // BOUTIQUE_CORS_ORIGINS when not empty
   std::filesystem::path cluster_dir = {};  // empty: the shared fixture cluster
   EnvVars extra_env = {};
+  // The URL the API is given for the suite's database (default: that URL itself), e.g. through a
+  // proxy the test controls. Tests still reach the database directly: env().database_url().
+  std::function<std::string(const std::string&)> api_database_url = {};
 };
 
 struct Account {
