@@ -72,6 +72,50 @@ stack_pg_pid() { # the postmaster's pid (PostgreSQL's home moves out of the stat
 
 api_log=${work:?}/stack/logs/api.log # the API's log as `boutique up` writes it
 
+# nginx (its own instance and config in $work/nginx, never the system service) serving FILE as a
+# static file at /api/produits with CONTENT_TYPE, keep-alive on, sendfile, its access log on (the
+# API logs every request too): the ceiling an HTTP server reaches with the API's bytes. Sets
+# nginx_pid and static (its base URL).
+start_static_nginx() { # start_static_nginx FILE CONTENT_TYPE
+  local port
+  port=$(free_port)
+  mkdir -p "$work/www/api" "$work/nginx"
+  cp "$1" "$work/www/api/produits"
+  chmod -R a+rX "$work/www"
+  cat >"$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx/access.log;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  types { }
+  default_type "$2";
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65s;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    root $work/www;
+    location = /api/produits { }
+  }
+}
+EOF
+  say "starting nginx on 127.0.0.1:$port"
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/" -e "$work/nginx/error.log" &
+  nginx_pid=$!
+  static=http://127.0.0.1:$port
+  wait_http "$static/api/produits" "$nginx_pid" "nginx"
+}
+
 rss_kb() { # rss_kb PID [VmRSS|VmHWM]: resident set (or its peak) in kB, from /proc
   awk -v k="${2:-VmRSS}:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
 }

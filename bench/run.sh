@@ -187,42 +187,7 @@ if ! "$PY" "$here/report.py" compare "$work/api-search.json" "$work/flask-search
 fi
 
 # ---------------------------------------------------------------- 3. nginx serving the same bytes
-nginx_port=$(free_port)
-mkdir -p "$work/www/api" "$work/nginx"
-cp "$work/api-list.json" "$work/www/api/produits"
-chmod -R a+rX "$work/www"
-cat >"$work/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log $work/nginx/access.log;   # the API logs every request too
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  types { }
-  default_type "$content_type";
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65s;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $work/www;
-    location = /api/produits { }
-  }
-}
-EOF
-say "starting nginx on 127.0.0.1:$nginx_port"
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx/" -e "$work/nginx/error.log" &
-nginx_pid=$!
-static=http://127.0.0.1:$nginx_port
-wait_http "$static/api/produits" "$nginx_pid" "nginx"
+start_static_nginx "$work/api-list.json" "$content_type"
 curl -fsS --max-time 5 -D "$work/nginx.headers" -o "$work/nginx-list.json" "$static/api/produits"
 cmp -s "$work/api-list.json" "$work/nginx-list.json" || die "nginx does not serve the API's bytes"
 grep -qiF "content-type: $content_type" "$work/nginx.headers" ||

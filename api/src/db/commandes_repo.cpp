@@ -1,5 +1,6 @@
 #include "db/commandes_repo.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace boutique::db {
@@ -67,14 +68,22 @@ void prepare_commandes(pqxx::connection& conn) {
   conn.prepare("commandes_by_key",
                "SELECT id, idempotency_hash FROM commandes WHERE utilisateur_id = $1 AND "
                "idempotency_key = $2");
+  // Every line in one statement, with the product's name and price as they are now, and the
+  // order's total from them: $1 the order, $2 and $3 the product ids and quantities (arrays).
+  conn.prepare("commandes_insert_lignes",
+               "WITH l AS (INSERT INTO lignes_commande"
+               " (commande_id, produit_id, nom, quantite, prix_unitaire)"
+               " SELECT $1, p.id, p.nom, d.quantite, p.prix"
+               " FROM unnest($2::bigint[], $3::int[]) AS d(produit_id, quantite)"
+               " JOIN produits p ON p.id = d.produit_id ORDER BY p.id"
+               " RETURNING produit_id, nom, quantite, prix_unitaire),"
+               " t AS (UPDATE commandes SET total ="
+               " (SELECT coalesce(sum(prix_unitaire * quantite), 0) FROM l) WHERE id = $1)"
+               " SELECT produit_id, nom, quantite, prix_unitaire::text FROM l ORDER BY produit_id");
   conn.prepare("commandes_take_stock",
                "UPDATE produits SET stock = stock - $2, updated_at = now()"
-               " WHERE id = $1 AND stock >= $2 RETURNING nom, prix::text");
+               " WHERE id = $1 AND stock >= $2");
   conn.prepare("commandes_stock_of", "SELECT nom, stock FROM produits WHERE id = $1");
-  conn.prepare("commandes_insert_ligne",
-               "INSERT INTO lignes_commande (commande_id, produit_id, nom, quantite, prix_unitaire)"
-               " VALUES ($1, $2, $3, $4, $5::numeric)");
-  conn.prepare("commandes_set_total", "UPDATE commandes SET total = $2::numeric WHERE id = $1");
   conn.prepare("commandes_get", commande_rows("commandes c") + " WHERE c.id = $1 ORDER BY l.id");
   conn.prepare("commandes_list",
                commande_rows("(SELECT * FROM commandes WHERE ($1::bigint IS NULL OR "
@@ -103,22 +112,36 @@ PlaceResult place_commande(pqxx::connection& conn, std::int64_t user_id,
     commande.utilisateur_id = user_id;
     commande.statut = inserted[0][1].c_str();
     commande.created_at = inserted[0][2].c_str();
+    // The lines first, with the prices and names they are placed at; the stock last: the hot rows
+    // are locked from their decrement to the commit only (one statement and the commit, whose
+    // WAL flush is the long part), not through the writes that do not need them.
+    std::string ids = "{", quantites = "{";
+    for (const auto& ligne : lignes) {
+      ids += (ids.size() > 1 ? "," : "") + std::to_string(ligne.produit_id);
+      quantites += (quantites.size() > 1 ? "," : "") + std::to_string(ligne.quantite);
+    }
+    ids += "}";
+    quantites += "}";
+    const auto written = tx.exec_prepared("commandes_insert_lignes", commande.id, ids, quantites);
+    for (const auto& row : written)
+      commande.lignes.push_back(
+          {row[0].as<std::int64_t>(), row[1].c_str(), row[2].as<int>(), money_column(row[3])});
+    for (const auto& ligne : lignes) {
+      const bool written_for = std::any_of(
+          commande.lignes.begin(), commande.lignes.end(),
+          [&](const domain::LigneCommande& l) { return l.produit_id == ligne.produit_id; });
+      if (!written_for) throw Abort{commande_result::ProduitAbsent{ligne.produit_id}};
+    }
     // Lines are sorted by product id: rows are locked in one global order, so no deadlock.
     for (const auto& ligne : lignes) {
       const auto taken = tx.exec_prepared("commandes_take_stock", ligne.produit_id, ligne.quantite);
-      if (taken.empty()) {
+      if (taken.affected_rows() == 0) {
         const auto current = tx.exec_prepared("commandes_stock_of", ligne.produit_id);
         if (current.empty()) throw Abort{commande_result::ProduitAbsent{ligne.produit_id}};
         throw Abort{commande_result::StockShort{ligne.produit_id, current[0][0].c_str(),
                                                 current[0][1].as<int>()}};
       }
-      tx.exec_prepared("commandes_insert_ligne", commande.id, ligne.produit_id, taken[0][0].c_str(),
-                       ligne.quantite, taken[0][1].c_str());
-      commande.lignes.push_back(
-          {ligne.produit_id, taken[0][0].c_str(), ligne.quantite, money_column(taken[0][1])});
     }
-    tx.exec_prepared("commandes_set_total", commande.id,
-                     domain::format_money(domain::commande_total(commande)));
     tx.commit();
     return commande_result::Placed{std::move(commande), false};
   } catch (Abort& abort) {

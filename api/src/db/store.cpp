@@ -81,11 +81,9 @@ void Store::close_session(const std::string& token_digest) {
 PlaceResult Store::place_commande(std::int64_t user_id,
                                   const std::vector<domain::LigneDemandee>& lignes,
                                   const std::optional<IdempotencyKey>& idempotency) {
-  auto result = pool_.run(
+  // Stock changes, the catalogue does not: no invalidation (http/list_cache.hpp, kMaxAge).
+  return pool_.run(
       [&](pqxx::connection& c) { return db::place_commande(c, user_id, lignes, idempotency); });
-  const auto* placed = std::get_if<commande_result::Placed>(&result);
-  if (placed && !placed->replayed) changed();  // stock changed
-  return result;
 }
 std::vector<domain::Commande> Store::list_commandes(std::optional<std::int64_t> user_id) {
   return pool_.run([&](pqxx::connection& c) { return db::list_commandes(c, user_id); });

@@ -22,10 +22,10 @@ class Pool;
 
 class Store {
  public:
-  // catalogue_changed runs after every write that changes what the product list shows (a
-  // product created, replaced, patched or deleted; an order that took stock), on this replica:
-  // the one place the list cache is invalidated from (other replicas learn it by NOTIFY,
-  // db/listener.hpp).
+  // catalogue_changed runs after every write that changes the catalogue (a product created,
+  // replaced, patched or deleted), on this replica: the one place the list cache is invalidated
+  // from (other replicas learn it by NOTIFY, db/listener.hpp). Orders change only stock, which the
+  // cache's maximum age keeps fresh (http/list_cache.hpp).
   Store(Pool& pool, std::function<void()> catalogue_changed)
       : pool_(pool), catalogue_changed_(std::move(catalogue_changed)) {}
 

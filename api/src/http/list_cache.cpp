@@ -15,7 +15,8 @@ std::optional<ListCache::Entry> ListCache::find(const std::string& key) const {
   std::shared_lock lock(mutex_);
   if (entries_generation_ != generation()) return std::nullopt;
   const auto it = entries_.find(key);
-  if (it == entries_.end()) return std::nullopt;
+  if (it == entries_.end() || std::chrono::steady_clock::now() - it->second.stored >= kMaxAge)
+    return std::nullopt;
   return it->second;
 }
 
@@ -27,6 +28,7 @@ void ListCache::store(const std::string& key, Entry entry, std::uint64_t generat
     entries_generation_ = generation;
   }
   if (entries_.size() >= kMaxEntries) entries_.clear();
+  entry.stored = std::chrono::steady_clock::now();
   entries_.insert_or_assign(key, std::move(entry));
 }
 

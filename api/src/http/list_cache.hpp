@@ -1,9 +1,12 @@
 #pragma once
 // Product list responses kept in memory, shared by every thread: the network threads read it
 // (a hit never leaves them), the database workers fill it on a miss. Invalidated by bumping one
-// atomic generation: on every local write and on every NOTIFY from PostgreSQL (writes made by other
-// replicas). Disabled while the change listener is disconnected.
+// atomic generation: on every local catalogue write and on every NOTIFY from PostgreSQL (catalogue
+// writes made by other replicas). Orders change stock without either (a NOTIFY per order would
+// serialise the orders' commits): an entry lives at most kMaxAge, so a list shows stock at most
+// that old. Disabled while the change listener is disconnected.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,17 +18,20 @@ namespace boutique::http {
 
 class ListCache {
  public:
+  static constexpr std::chrono::milliseconds kMaxAge{1000};
+
   struct Entry {
     std::shared_ptr<const std::string> body;
     std::string total;
     std::string link;
+    std::chrono::steady_clock::time_point stored{};  // set by store()
   };
 
   // Read before querying the database; store the result under this generation.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   bool enabled() const { return enabled_.load(std::memory_order_acquire); }
 
-  // The entry for key, when still current (a copy: the body is shared, not copied).
+  // The entry for key, when still current and younger than kMaxAge (a copy: the body is shared).
   std::optional<Entry> find(const std::string& key) const;
   // Kept only when `generation` is still the current one (nothing changed during the query).
   void store(const std::string& key, Entry entry, std::uint64_t generation);

@@ -2,6 +2,10 @@
 // Idempotency-Key, and who sees which orders.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
 #include "support/api_test.hpp"
 
 namespace boutique::it {
@@ -244,6 +248,58 @@ TEST_F(Commandes, AnOrderReadsTheSameEverywhereAndOutlivesItsProducts) {
   EXPECT_EQ(gone.at("nom"), placed.json().at("lignes")[0].at("nom"));
   EXPECT_EQ(cents(gone.at("sous_total")), 620);
   EXPECT_EQ(cents(after.at("total")), 2 * 310 + 3 * 45) << "the total does not change";
+}
+
+namespace {
+
+// Notifications on 'produits_changed' received by a listener of our own within `wait`.
+int notifications(pqxx::connection& conn, std::chrono::milliseconds wait) {
+  int n = 0;
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < until) n += conn.await_notification(0, 50'000);
+  return n;
+}
+
+class Listener : public pqxx::notification_receiver {
+ public:
+  explicit Listener(pqxx::connection& conn)
+      : pqxx::notification_receiver(conn, "produits_changed") {}
+  void operator()(const std::string&, int) override {}
+};
+
+}  // namespace
+
+// An order changes stock, not the catalogue: no NOTIFY (one per order would serialise every order's
+// commit on PostgreSQL's notify lock); a price change still notifies. The list still shows the new
+// stock within the cache's maximum age (1 s).
+TEST_F(Commandes, OrdersDoNotNotifyButTheListShowsTheirStockWithinASecond) {
+  const auto me = env().register_user("fraicheur");
+  const auto id = produit("4.20", 50);
+  pqxx::connection conn(env().database_url());
+  Listener listener(conn);
+  conn.get_notifs();  // LISTEN is issued now
+  const auto stock_in_list = [&] {
+    const auto list = http().get("/api/produits?categorie=ITCommandes&par_page=100").json();
+    for (const auto& p : list)
+      if (p.at("id") == id) return p.at("stock").get<long long>();
+    return -1LL;
+  };
+  ASSERT_EQ(stock_in_list(), 50);  // cached now
+  ASSERT_TRUE(IsJson(order(commande({ligne(id, 3)}), me.token), 201));
+  EXPECT_EQ(notifications(conn, std::chrono::milliseconds(500)), 0) << "an order sent a NOTIFY";
+  const auto t0 = std::chrono::steady_clock::now();
+  while (stock_in_list() != 47 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling, bounded
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(stock_in_list(), 47);
+  EXPECT_LT(took, std::chrono::milliseconds(1500)) << "the list showed old stock for too long";
+  ASSERT_EQ(
+      http()
+          .patch("/api/produits/" + std::to_string(id), {{"prix", "4.30"}}, env().admin_token())
+          .status,
+      200);
+  EXPECT_GE(notifications(conn, std::chrono::milliseconds(2000)), 1)
+      << "a price change must notify";
 }
 
 }  // namespace

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Orders under PostgreSQL's default durability (issue 15, part 3): one customer orders one unit of
+# one hot product (a stock of 1 000 000: no run exhausts it) on ORDERS_CONNECTIONS connections for ORDERS_DURATION
+# seconds; then, while the same orders keep flowing, nginx serving the list's exact bytes and the
+# API's cached list are read in turn (ORDERS_DURATION / 2 s each) for their ratio. The stack is
+# started by `boutique up db api` on a throwaway state dir: what `make up` runs, PostgreSQL with
+# fsync and synchronous_commit on, as it ships. See bench/README.md.
+#
+#   bench/orders.sh
+#
+# Environment (all optional):
+#   BOUTIQUE_API_BIN      API binary        default build/bin/boutique-api (what `make up` runs)
+#   BOUTIQUE_CLI_BIN      the CLI           default the `boutique` next to the API binary
+#   ORDERS_DURATION       seconds           default 10 (2..300)
+#   ORDERS_CONNECTIONS    wrk connections   default 32
+#   ORDERS_OUT            summary           default bench/results/orders.env
+#   ORDERS_KEEP=1         keep the work dir
+#
+# Exit 0 when every order was acknowledged (201), the stock is exactly the initial one minus the
+# acknowledged orders, every acknowledged order is in the database, and no read failed; 1 otherwise.
+# Throughput is reported, never asserted.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+
+DURATION=${ORDERS_DURATION:-10}
+CONNS=${ORDERS_CONNECTIONS:-32}
+OUT=${ORDERS_OUT:-$here/results/orders.env}
+API_BIN=${BOUTIQUE_API_BIN:-$root/build/bin/boutique-api}
+STOCK=1000000 # the API's maximum: more than 100 s of orders at 10 000/s
+
+die() { echo "orders: $*" >&2; exit 1; }
+say() { echo "orders: $*"; }
+
+for v in DURATION CONNS; do
+  if ! [[ ${!v} =~ ^[0-9]+$ ]] || [ "${!v}" -lt 2 ]; then die "ORDERS_$v must be a whole number >= 2 (got '${!v}')"; fi
+done
+[ "$DURATION" -le 300 ] || die "ORDERS_DURATION must be 2..300 seconds"
+for tool in wrk curl nginx; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
+[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
+API_BIN=$(realpath "$API_BIN")
+CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
+[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
+CLI_BIN=$(realpath "$CLI_BIN")
+
+work=$(mktemp -d /tmp/boutique-orders.XXXXXX)
+chmod 755 "$work" # the postgres user and nginx's workers must traverse it
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+"$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
+orders_pid="" nginx_pid="" reader_pid=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
+    echo "--- last lines of the API's log" >&2
+    tail -n 15 "$api_log" >&2
+  fi
+  stop_pid "$orders_pid"
+  stop_pid "$reader_pid"
+  stop_pid "$nginx_pid"
+  KEEP=${ORDERS_KEEP:-0} stack_down
+  if [ "${ORDERS_KEEP:-0}" = 1 ]; then echo "orders: work dir kept: $work"; else rm -rf "$work"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "orders: interrupted" >&2; exit 130' INT
+trap 'echo "orders: terminated" >&2; exit 143' TERM
+
+login() { # login EMAIL PASSWORD: the bearer token
+  curl -fsS --max-time 10 -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"$2\"}" "$api/api/auth/login" |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+
+machine_conditions >"$work/summary.env"
+admin_pw=$(random_pw)
+user_pw=$(random_pw)
+say "boutique up db api (local target, state in $work/stack)"
+stack_up db api
+{
+  echo "cond_duration_s=$DURATION"
+  echo "cond_connections=$CONNS"
+  echo "cond_api_bin=$API_BIN"
+  echo "cond_fsync=$(sql "$db_url" "SHOW fsync")"
+  echo "cond_synchronous_commit=$(sql "$db_url" "SHOW synchronous_commit")"
+  echo "cond_api_env=$(env | grep -E '^BOUTIQUE_(THREADS|WORKERS|QUEUE|DB_POOL)=' | tr '\n' ' ' || true)"
+} >>"$work/summary.env"
+
+admin=$(login admin@boutique.local "$admin_pw")
+customer=$(login client@boutique.local "$user_pw")
+hot=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' -H "Authorization: Bearer $admin" \
+  -d "{\"nom\":\"Produit chaud\",\"categorie\":\"Banc d'essai\",\"prix\":\"9.90\",\"stock\":$STOCK}" \
+  "$api/api/produits" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+say "hot product $hot, stock $STOCK; wrk -t 2 -c $CONNS, 1 unit per order"
+
+run_orders() { # run_orders SECONDS OUTPUT IDS_FILE: the order load in the background
+  MIX_TOKEN=$customer MIX_ORDER_EVERY=1 MIX_PRODUCTS=$hot MIX_IDS_FILE=$3 \
+    timeout -k 5 $(($1 + 30)) wrk -t 2 -c "$CONNS" -d "${1}s" --timeout 10s --latency \
+    -s "$here/mix.lua" "$api/api/produits" >"$2" 2>&1 &
+  orders_pid=$!
+}
+finish_orders() {
+  wait "$orders_pid" || die "wrk (orders) failed: $(tail -n 3 "$1")"
+  orders_pid=""
+}
+read_list() { # read_list NAME URL SECONDS: wrk on the list in the foreground
+  timeout -k 5 $(($3 + 30)) wrk -t 1 -c 16 -d "${3}s" --timeout 10s --latency "$2" >"$work/read-$1.wrk" 2>&1 &
+  reader_pid=$!
+  wait "$reader_pid" || die "wrk ($1) failed: $(tail -n 3 "$work/read-$1.wrk")"
+  reader_pid=""
+}
+
+# 1. Orders alone.
+run_orders "$DURATION" "$work/orders.wrk" "$work/orders.ids"
+finish_orders "$work/orders.wrk"
+
+# 2. Orders again, and the list read meanwhile: nginx (same bytes), then the API's cached list.
+curl -fsS --max-time 5 -D "$work/list.headers" -o "$work/list.json" "$api/api/produits"
+content_type=$(awk 'tolower($1) == "content-type:" {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit}' "$work/list.headers")
+start_static_nginx "$work/list.json" "$content_type"
+half=$((DURATION / 2))
+run_orders $((2 * half + 2)) "$work/orders2.wrk" "$work/orders2.ids"
+sleep 1 # the orders are flowing (pacing)
+read_list nginx "$static/api/produits" "$half"
+read_list api "$api/api/produits" "$half"
+finish_orders "$work/orders2.wrk"
+
+# 3. Verdict.
+sockerr() { awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10; f = 1} END {if (!f) print 0}' "$1"; }
+non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF}' "$1" | grep . || echo 0; }
+acked=$(($(wc -l <"$work/orders.ids") + $(wc -l <"$work/orders2.ids")))
+stock_now=$(sql "$db_url" "SELECT stock FROM produits WHERE id = $hot")
+# Orders still in flight when wrk stopped were committed but never read: the stock is checked
+# against every order in the database, and every acknowledged one must be among them.
+units=$(sql "$db_url" "SELECT coalesce(sum(quantite), 0) FROM lignes_commande WHERE produit_id = $hot")
+cat "$work/orders.ids" "$work/orders2.ids" >"$work/all.ids"
+{
+  echo "orders_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/orders.wrk")"
+  echo "orders_p50=$(awk '$1 == "50%" {print $2}' "$work/orders.wrk")"
+  echo "orders_p99=$(awk '$1 == "99%" {print $2}' "$work/orders.wrk")"
+  echo "orders_statuses=$(grep '^status_' "$work/orders.wrk" | sed 's/^status_//' | tr '\n' ' ')"
+  echo "orders_non_2xx=$(($(non2xx "$work/orders.wrk") + $(non2xx "$work/orders2.wrk")))"
+  echo "orders_socket_errors=$(($(sockerr "$work/orders.wrk") + $(sockerr "$work/orders2.wrk")))"
+  echo "orders_acknowledged=$acked"
+  echo "orders_acknowledged_missing=$(missing_orders "$db_url" "$work/all.ids")"
+  echo "orders_in_database=$units"
+  echo "stock_expected=$((STOCK - units))"
+  echo "stock_now=$stock_now"
+  echo "during_orders_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/orders2.wrk")"
+  echo "during_nginx_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-nginx.wrk")"
+  echo "during_api_list_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-api.wrk")"
+  echo "during_api_list_p99=$(awk '$1 == "99%" {print $2}' "$work/read-api.wrk")"
+  echo "during_reads_failed=$(($(non2xx "$work/read-api.wrk") + $(sockerr "$work/read-api.wrk") + $(non2xx "$work/read-nginx.wrk") + $(sockerr "$work/read-nginx.wrk")))"
+  echo "load_avg_after=$(cut -d' ' -f1-3 /proc/loadavg)"
+} >>"$work/summary.env"
+mkdir -p "$(dirname "$OUT")"
+cp "$work/summary.env" "$OUT"
+
+get() { awk -F= -v k="$1" '$1 == k {sub(/^[^=]*=/, ""); print; exit}' "$OUT"; }
+ratio=$(awk -v a="$(get during_api_list_per_s)" -v n="$(get during_nginx_per_s)" 'BEGIN {if (n > 0) printf "%.2f", a / n; else print 0}')
+echo "during_list_ratio=$ratio" >>"$OUT"
+echo
+printf '%-34s %s\n' \
+  "orders (one hot product, c=$CONNS)" "$(get orders_per_s)/s, p50 $(get orders_p50), p99 $(get orders_p99) (fsync $(get cond_fsync), synchronous_commit $(get cond_synchronous_commit))" \
+  "stock" "$(get stock_now), expected $(get stock_expected) ($STOCK - $(get orders_in_database) orders in the database, $(get orders_acknowledged) acknowledged)" \
+  "while orders flow ($(get during_orders_per_s)/s)" "nginx $(get during_nginx_per_s) req/s, API cached list $(get during_api_list_per_s) req/s (p99 $(get during_api_list_p99)): ${ratio}x" \
+  "load average before/after" "$(get machine_load_avg) / $(get load_avg_after)"
+echo
+say "summary written to ${OUT#"$root"/}"
+failures=()
+[ "$(get orders_non_2xx)" = 0 ] || failures+=("$(get orders_non_2xx) orders not acknowledged ($(get orders_statuses))")
+[ "$(get orders_socket_errors)" = 0 ] || failures+=("socket errors on the orders")
+[ "$(get stock_now)" = "$(get stock_expected)" ] || failures+=("stock $(get stock_now), expected $(get stock_expected)")
+[ "$(get orders_acknowledged_missing)" = 0 ] || failures+=("$(get orders_acknowledged_missing) acknowledged orders missing")
+[ "$(get orders_in_database)" -ge "$(get orders_acknowledged)" ] || failures+=("fewer orders in the database than acknowledged")
+[ "$(get during_reads_failed)" = 0 ] || failures+=("reads failed while orders flowed")
+if [ ${#failures[@]} -gt 0 ]; then
+  for f in "${failures[@]}"; do say "FAIL: $f"; done
+  exit 1
+fi
+say "PASS: every order acknowledged, stock exact"
