@@ -45,41 +45,22 @@ done
 [[ $CONNS =~ ^[0-9]+$ ]] && [ "$CONNS" -ge 2 ] || die "FAULTS_CONNECTIONS must be a whole number >= 2"
 [[ $OUTAGE =~ ^[0-9]+$ ]] && [ "$OUTAGE" -ge 1 ] && [ "$OUTAGE" -le 60 ] || die "FAULTS_OUTAGE must be 1..60"
 for tool in wrk curl; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-[ -n "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
-API_BIN=$(realpath "$API_BIN")
-[ -n "$CLI_BIN" ] || CLI_BIN=$(dirname "$API_BIN")/boutique
-[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
-CLI_BIN=$(realpath "$CLI_BIN")
-
-work=$(mktemp -d /tmp/boutique-faults.XXXXXX)
-chmod 755 "$work" # the postgres user must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+resolve_binaries
+
+bench_start faults "${FAULTS_KEEP:-0}"
 "$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
 api_pid="" own_api_pid="" wrk_pid="" client_pid=""
 failures=()
 fail() { failures+=("$*"); say "FAIL: $*"; }
 record() { echo "$1=$2" >>"$work/summary.env"; }
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
-    echo "--- last lines of the API's log" >&2
-    tail -n 15 "$api_log" >&2
-  fi
+stop_extra() {
   [ -n "$client_pid" ] && { touch "$work/stop-clients"; stop_pid "$client_pid"; }
   stop_pid "$wrk_pid"
   stop_pid "$own_api_pid"
-  KEEP=${FAULTS_KEEP:-0} stack_down
-  if [ "${FAULTS_KEEP:-0}" = 1 ]; then echo "faults: work dir kept: $work"; else rm -rf "$work"; fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'echo "faults: interrupted" >&2; exit 130' INT
-trap 'echo "faults: terminated" >&2; exit 143' TERM
 
 machine_conditions >"$work/summary.env"
 record cond_connections "$CONNS"
@@ -91,12 +72,6 @@ user_pw=$(random_pw)
 admin_pw=$(random_pw)
 
 # ---------------------------------------------------------------- shared: the stack
-login() { # login BASE EMAIL PASSWORD: the bearer token
-  curl -fsS --max-time 10 -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" |
-    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
-}
-
 ensure_api() { # the stack's database and API (started once, or again after sigterm stopped it)
   if [ -z "$api_pid" ] || ! kill -0 "$api_pid" 2>/dev/null; then
     say "boutique up db api (local target, state in $work/stack)"

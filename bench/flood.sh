@@ -28,7 +28,8 @@ DURATION=${FLOOD_DURATION:-10}
 CLIENTS=${FLOOD_CLIENTS:-64}
 READERS=${FLOOD_READERS:-8}
 OUT=${FLOOD_OUT:-$here/results/flood.env}
-API_BIN=${BOUTIQUE_API_BIN:-$root/build/bin/boutique-api}
+API_BIN=${BOUTIQUE_API_BIN:-}
+CLI_BIN=${BOUTIQUE_CLI_BIN:-}
 
 die() { echo "flood: $*" >&2; exit 1; }
 say() { echo "flood: $*"; }
@@ -38,35 +39,17 @@ for v in DURATION CLIENTS READERS; do
 done
 [ "$DURATION" -le 300 ] || die "FLOOD_DURATION must be 1..300 seconds"
 for tool in wrk curl; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
-API_BIN=$(realpath "$API_BIN")
-CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
-[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
-CLI_BIN=$(realpath "$CLI_BIN")
-
-work=$(mktemp -d /tmp/boutique-flood.XXXXXX)
-chmod 755 "$work" # the postgres user must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+resolve_binaries
+
+bench_start flood "${FLOOD_KEEP:-0}"
 flood_pid="" readers_pid=""
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
-    echo "--- last lines of the API's log" >&2
-    tail -n 15 "$api_log" >&2
-  fi
+stop_extra() {
   stop_pid "$flood_pid"
   stop_pid "$readers_pid"
-  KEEP=${FLOOD_KEEP:-0} stack_down
-  if [ "${FLOOD_KEEP:-0}" = 1 ]; then echo "flood: work dir kept: $work"; else rm -rf "$work"; fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'echo "flood: interrupted" >&2; exit 130' INT
-trap 'echo "flood: terminated" >&2; exit 143' TERM
 
 machine_conditions >"$work/summary.env"
 {

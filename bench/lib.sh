@@ -1,5 +1,5 @@
-# Shared helpers of bench/run.sh, bench/load.sh and bench/faults.sh (sourced, not run). The caller
-# sets `work` (its temp dir), `root` (the checkout) and defines say()/die() before sourcing this file.
+# Shared helpers of the bench/ scripts (sourced, not run). The caller sets `root` (the checkout) and
+# defines say()/die() before sourcing this file, then calls bench_start.
 # shellcheck shell=bash disable=SC2154,SC2034
 
 PY=/usr/bin/python3 # Debian's interpreter: it has psycopg2
@@ -35,6 +35,51 @@ wait_http() { # wait_http URL PID NAME: until URL answers 200, the process is al
   die "$name did not answer $url within 30 s"
 }
 
+# ---------------------------------------------------------------- every script's frame
+resolve_binaries() { # API_BIN (default: what `make up` builds) and CLI_BIN (default: the `boutique`
+  # beside it), made absolute; dies naming the one that is missing
+  [ -n "${API_BIN:-}" ] || API_BIN=$root/build/bin/boutique-api
+  [ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
+  API_BIN=$(realpath "$API_BIN")
+  [ -n "${CLI_BIN:-}" ] || CLI_BIN=$(dirname "$API_BIN")/boutique
+  [ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
+  CLI_BIN=$(realpath "$CLI_BIN")
+}
+
+# The work dir ($work: traversable, for the postgres user and nginx's workers) and the traps: on
+# exit, error or Ctrl-C, stop_extra (when the script defines one; $bench_rc is the exit code) stops
+# the script's own processes, the stack goes down, and the work dir is removed. KEEP=1 keeps both
+# the work dir and the stack's data. NAME prefixes the messages.
+bench_start() { # bench_start NAME KEEP
+  NAME=$1 KEEP=$2
+  work=$(mktemp -d "/tmp/boutique-$NAME.XXXXXX")
+  chmod 755 "$work"
+  api_log=$work/stack/logs/api.log # the API's log as `boutique up` writes it
+  trap bench_cleanup EXIT
+  trap 'echo "$NAME: interrupted" >&2; exit 130' INT
+  trap 'echo "$NAME: terminated" >&2; exit 143' TERM
+}
+
+bench_cleanup() {
+  bench_rc=$?
+  trap - EXIT INT TERM
+  set +e
+  if [ "$bench_rc" -ne 0 ] && [ -s "$api_log" ]; then
+    echo "--- last lines of the API's log" >&2
+    tail -n 15 "$api_log" >&2
+  fi
+  if declare -F stop_extra >/dev/null; then stop_extra; fi
+  stack_down
+  if [ "$KEEP" = 1 ]; then echo "$NAME: work dir kept: $work"; else rm -rf "$work"; fi
+  exit "$bench_rc"
+}
+
+login() { # login BASE EMAIL PASSWORD: the bearer token
+  curl -fsS --max-time 10 -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+
 # ---------------------------------------------------------------- the stack, as users start it
 # `boutique up` (the CLI, local target) in this run's own state dir ($work/stack) and free loopback
 # ports: the same PostgreSQL (default durability: fsync and synchronous_commit on), the same API
@@ -57,7 +102,7 @@ stack_up() { # stack_up COMPONENT...: `boutique up` them (waits for /readyz); se
   db_url="postgresql://boutique:$(cat "$work/stack/secrets/db_password")@127.0.0.1:$db_port/boutique"
 }
 
-stack_down() { # stops what stack_up started; keeps the data when KEEP=1 (the caller's *_KEEP)
+stack_down() { # stops what stack_up started; keeps the data when KEEP=1
   [ "${stack_started:-0}" = 1 ] || return 0
   if [ "${KEEP:-0}" = 1 ]; then stack down >/dev/null 2>&1; else stack down --volumes --yes >/dev/null 2>&1; fi
   stack_started=0
@@ -69,8 +114,6 @@ stack_pg_pid() { # the postmaster's pid (PostgreSQL's home moves out of the stat
   [ -f "$work/stack/pg-home" ] && home=$(cat "$work/stack/pg-home")
   head -n 1 "$home/data/postmaster.pid"
 }
-
-api_log=${work:?}/stack/logs/api.log # the API's log as `boutique up` writes it
 
 # nginx (its own instance and config in $work/nginx, never the system service) serving FILE as a
 # static file at /api/produits with CONTENT_TYPE, keep-alive on, sendfile, its access log on (the

@@ -34,6 +34,7 @@ THREADS=${LOAD_THREADS:-2}
 ORDER_EVERY=${LOAD_ORDER_EVERY:-50}
 OUT=${LOAD_OUT:-$here/results/load.env}
 API_BIN=${BOUTIQUE_API_BIN:-}
+CLI_BIN=${BOUTIQUE_CLI_BIN:-}
 RSS_LIMIT_KB=$((5 * 1000)) # 5 MB (10^6 bytes), as in the issue
 
 die() { echo "load: $*" >&2; exit 1; }
@@ -46,36 +47,15 @@ if [ "$DURATION" -lt 1 ] || [ "$DURATION" -gt 600 ]; then die "LOAD_DURATION mus
 [ "$WARMUP" -le 60 ] || die "LOAD_WARMUP must be 0..60 seconds"
 if [ "$THREADS" -lt 1 ] || [ "$CONNS" -lt "$THREADS" ]; then die "need LOAD_CONNECTIONS >= LOAD_THREADS >= 1"; fi
 for tool in wrk curl; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-[ -n "$API_BIN" ] || API_BIN=$root/build/bin/boutique-api
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
-API_BIN=$(realpath "$API_BIN")
-CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
-[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
-CLI_BIN=$(realpath "$CLI_BIN")
-
-work=$(mktemp -d /tmp/boutique-load.XXXXXX)
-chmod 755 "$work" # the postgres user must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+resolve_binaries
+
+bench_start load "${LOAD_KEEP:-0}"
 "$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
 api_pid="" wrk_pid=""
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
-    echo "--- last lines of the API's log" >&2
-    tail -n 15 "$api_log" >&2
-  fi
-  stop_pid "$wrk_pid"
-  KEEP=${LOAD_KEEP:-0} stack_down
-  if [ "${LOAD_KEEP:-0}" = 1 ]; then echo "load: work dir kept: $work"; else rm -rf "$work"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'echo "load: interrupted" >&2; exit 130' INT
-trap 'echo "load: terminated" >&2; exit 143' TERM
+stop_extra() { stop_pid "$wrk_pid"; }
 
 machine_conditions >"$work/summary.env"
 {
@@ -95,9 +75,7 @@ admin_pw=$(random_pw)
 say "boutique up db api (local target, state in $work/stack)"
 stack_up db api
 
-token=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
-  -d "{\"email\":\"client@boutique.local\",\"password\":\"$user_pw\"}" "$api/api/auth/login" |
-  "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+token=$(login "$api" client@boutique.local "$user_pw")
 [ -n "$token" ] || die "cannot log in as the demo customer"
 # Every demo product gets a stock that no run can exhaust: every order must succeed (201).
 sql "$db_url" "UPDATE produits SET stock = 1000000000" >/dev/null

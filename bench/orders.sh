@@ -27,7 +27,8 @@ root=$(dirname "$here")
 DURATION=${ORDERS_DURATION:-10}
 CONNS=${ORDERS_CONNECTIONS:-32}
 OUT=${ORDERS_OUT:-$here/results/orders.env}
-API_BIN=${BOUTIQUE_API_BIN:-$root/build/bin/boutique-api}
+API_BIN=${BOUTIQUE_API_BIN:-}
+CLI_BIN=${BOUTIQUE_CLI_BIN:-}
 STOCK=1000000 # the API's maximum: more than 100 s of orders at 10 000/s
 
 die() { echo "orders: $*" >&2; exit 1; }
@@ -38,42 +39,18 @@ for v in DURATION CONNS; do
 done
 [ "$DURATION" -le 300 ] || die "ORDERS_DURATION must be 2..300 seconds"
 for tool in wrk curl nginx; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
-[ -x "$API_BIN" ] || die "API binary not found at $API_BIN: build it (make) or set BOUTIQUE_API_BIN"
-API_BIN=$(realpath "$API_BIN")
-CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
-[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
-CLI_BIN=$(realpath "$CLI_BIN")
-
-work=$(mktemp -d /tmp/boutique-orders.XXXXXX)
-chmod 755 "$work" # the postgres user and nginx's workers must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+resolve_binaries
+
+bench_start orders "${ORDERS_KEEP:-0}"
 "$PY" -c 'import psycopg2' 2>/dev/null || die "$PY lacks psycopg2 (run: scripts/install-deps.sh bench)"
 orders_pid="" nginx_pid="" reader_pid=""
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  if [ "$rc" -ne 0 ] && [ -s "$api_log" ]; then
-    echo "--- last lines of the API's log" >&2
-    tail -n 15 "$api_log" >&2
-  fi
+stop_extra() {
   stop_pid "$orders_pid"
   stop_pid "$reader_pid"
   stop_pid "$nginx_pid"
-  KEEP=${ORDERS_KEEP:-0} stack_down
-  if [ "${ORDERS_KEEP:-0}" = 1 ]; then echo "orders: work dir kept: $work"; else rm -rf "$work"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'echo "orders: interrupted" >&2; exit 130' INT
-trap 'echo "orders: terminated" >&2; exit 143' TERM
-
-login() { # login EMAIL PASSWORD: the bearer token
-  curl -fsS --max-time 10 -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"$2\"}" "$api/api/auth/login" |
-    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
 machine_conditions >"$work/summary.env"
@@ -90,8 +67,8 @@ stack_up db api
   echo "cond_api_env=$(env | grep -E '^BOUTIQUE_(THREADS|WORKERS|QUEUE|DB_POOL)=' | tr '\n' ' ' || true)"
 } >>"$work/summary.env"
 
-admin=$(login admin@boutique.local "$admin_pw")
-customer=$(login client@boutique.local "$user_pw")
+admin=$(login "$api" admin@boutique.local "$admin_pw")
+customer=$(login "$api" client@boutique.local "$user_pw")
 hot=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' -H "Authorization: Bearer $admin" \
   -d "{\"nom\":\"Produit chaud\",\"categorie\":\"Banc d'essai\",\"prix\":\"9.90\",\"stock\":$STOCK}" \
   "$api/api/produits" | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["id"])')

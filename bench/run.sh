@@ -31,7 +31,8 @@ CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 SEARCH_TERM=${BENCH_SEARCH_TERM:-sans fil}
 OUT=${BENCH_OUT:-$here/results/latest.json}
-API_BIN=${BOUTIQUE_API_BIN:-$root/build/bin/boutique-api}
+API_BIN=${BOUTIQUE_API_BIN:-}
+CLI_BIN=${BOUTIQUE_CLI_BIN:-}
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*"; }
@@ -50,27 +51,17 @@ for tool in wrk nginx curl ps; do command -v "$tool" >/dev/null 2>&1 || missing+
 [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (run: scripts/install-deps.sh run bench)"
 "$PY" -c 'import flask, psycopg2, gunicorn' 2>/dev/null ||
   die "$PY lacks flask/psycopg2/gunicorn (run: scripts/install-deps.sh bench)"
-[ -x "$API_BIN" ] ||
-  die "API binary not found at $API_BIN: build it (make, or cmake --preset release &&
-     cmake --build build-release --target boutique-api) or set BOUTIQUE_API_BIN"
-API_BIN=$(realpath "$API_BIN")
-CLI_BIN=${BOUTIQUE_CLI_BIN:-$(dirname "$API_BIN")/boutique}
-[ -x "$CLI_BIN" ] || die "boutique CLI not found at $CLI_BIN: build it (make) or set BOUTIQUE_CLI_BIN"
-CLI_BIN=$(realpath "$CLI_BIN")
-
-# ---------------------------------------------------------------- work dir and cleanup
-work=$(mktemp -d /tmp/boutique-bench.XXXXXX)
-chmod 755 "$work"   # the postgres user and nginx's workers must traverse it
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+resolve_binaries
+
+# ---------------------------------------------------------------- work dir and cleanup
+bench_start bench "${BENCH_KEEP:-0}"
 api_pid="" gunicorn_pid="" nginx_pid="" wrk_pid="" perf_pid=""
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
-    for log in up.log stack/logs/api.log gunicorn.log nginx/error.log; do
+stop_extra() {
+  if [ "$bench_rc" -ne 0 ] && [ "$bench_rc" -ne 130 ] && [ "$bench_rc" -ne 143 ]; then
+    for log in up.log gunicorn.log nginx/error.log; do
       [ -s "$work/$log" ] && { echo "--- last lines of $log" >&2; tail -n 15 "$work/$log" >&2; }
     done
   fi
@@ -78,17 +69,7 @@ cleanup() {
   stop_pid "$perf_pid"
   stop_pid "$gunicorn_pid"
   stop_pid "$nginx_pid"
-  KEEP=${BENCH_KEEP:-0} stack_down
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    echo "bench: work dir kept: $work"
-  else
-    rm -rf "$work"
-  fi
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'echo "bench: interrupted" >&2; exit 130' INT
-trap 'echo "bench: terminated" >&2; exit 143' TERM
 
 proc_sum() {   # proc_sum rss|cpu PID...: VmRSS (kB) or user + system CPU (clock ticks), summed
   local what=$1 total=0 pid v
