@@ -40,6 +40,26 @@ constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/pi
 // request, or a typed header Pistache fails to parse (the server answers 400 then).
 std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
   const auto scan = http::scan_request_head(raw, http::kMaxBodyBytes);
+  // The guard scans a head as it arrives, in pieces: the verdict must not depend on them.
+  {
+    http::HeadScanner scanner(http::kMaxBodyBytes);
+    const std::size_t piece = raw.empty() ? 1 : static_cast<unsigned char>(raw.back()) % 13 + 1;
+    http::HeadScan pieces = http::NeedMore{};
+    for (std::size_t end = std::min(piece, raw.size());; end = std::min(end + piece, raw.size())) {
+      pieces = scanner.scan(raw.substr(0, end));
+      if (!std::holds_alternative<http::NeedMore>(pieces) || end == raw.size()) break;
+    }
+    FUZZ_CHECK(pieces.index() == scan.index(), "scanning in pieces changes the verdict");
+    if (const auto* a = std::get_if<http::AcceptedHead>(&scan)) {
+      const auto& b = std::get<http::AcceptedHead>(pieces);
+      FUZZ_CHECK(a->length == b.length && a->content_length == b.content_length &&
+                     a->expect_continue == b.expect_continue && a->leading == b.leading,
+                 "scanning in pieces changes the accepted head");
+    }
+    if (const auto* a = std::get_if<http::Problem>(&scan))
+      FUZZ_CHECK(a->status() == std::get<http::Problem>(pieces).status(),
+                 "scanning in pieces changes the refusal");
+  }
   if (const auto* problem = std::get_if<http::Problem>(&scan)) {
     FUZZ_CHECK(problem->status() >= 400 && problem->status() < 500,
                "head refused with " + std::to_string(problem->status()));

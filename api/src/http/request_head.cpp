@@ -66,14 +66,16 @@ constexpr std::array<std::string_view, 7> kMethods = {"GET",   "HEAD",   "POST",
 
 // The method token of a request line, complete or not; a problem when it cannot be a method.
 std::optional<Problem> check_method(std::string_view method, bool complete) {
-  if (!all_of(method, is_tchar) || (complete && method.empty())) {
+  // The same verdict however the bytes were split: a character that is not a token character is a
+  // 400 wherever it comes; an unknown method is a 405 once the token is complete (a space follows),
+  // not before: "garbage\r\n" (no space) is a malformed line (400), "FOO /x" a method (405).
+  if (!all_of(method, is_tchar)) {
     return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
   }
-  // Complete: one of ours. Partial: still the beginning of one of ours.
-  const bool known = std::any_of(kMethods.begin(), kMethods.end(), [&](std::string_view m) {
-    return complete ? m == method : m.starts_with(method);
-  });
-  if (!known) {
+  if (!complete) return std::nullopt;
+  if (method.empty())
+    return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
+  if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
     return Problem(ProblemKind::methode_non_autorisee,
                    "méthode inconnue (acceptées : " + std::string(kAllowedMethods) + ")")
         .header("Allow", std::string(kAllowedMethods));
@@ -115,11 +117,12 @@ std::optional<Problem> check_query_keys(std::string_view target) {
 }
 
 std::optional<Problem> check_request_line(std::string_view line) {
+  // The method first, as a partial line is checked: the same verdict for any split.
   const auto sp1 = line.find(' ');
+  if (auto p = check_method(line.substr(0, sp1), sp1 != std::string_view::npos)) return p;
   if (sp1 == std::string_view::npos) {
     return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
   }
-  if (auto p = check_method(line.substr(0, sp1), true)) return p;
   const auto sp2 = line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos) {
     return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
@@ -138,14 +141,8 @@ std::optional<Problem> check_request_line(std::string_view line) {
   return check_query_keys(target);
 }
 
-struct Fields {
-  std::optional<std::uint64_t> content_length;
-  bool transfer_encoding = false;
-  bool expect_continue = false;
-};
-
 // One complete header field line, CRLF excluded.
-std::optional<Problem> check_field(std::string_view line, Fields& fields) {
+std::optional<Problem> check_field(std::string_view line, HeadFields& fields) {
   if (line.front() == ' ' || line.front() == '\t') {
     return bad("ligne d'en-tête repliée (obs-fold) : interdite");
   }
@@ -182,61 +179,96 @@ std::optional<Problem> check_field(std::string_view line, Fields& fields) {
 }  // namespace
 
 HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
-  // Empty lines before the request line are ignored (RFC 9112 §2.2).
-  std::size_t pos = 0;
-  while (received.substr(pos, 2) == "\r\n") pos += 2;
-  const std::size_t leading = pos;
-  if (pos > kMaxHeadBytes) return too_large_head();
-  if (pos == received.size() || received.substr(pos) == "\r") return NeedMore{};
+  return HeadScanner(max_body).scan(received);
+}
 
-  auto eol = received.find('\n', pos);
-  if (eol == std::string_view::npos) {
-    // A partial request line: refuse at once what cannot become one.
-    const auto partial = received.substr(pos);
-    const auto sp = partial.find(' ');
-    if (auto p = check_method(partial.substr(0, sp), false)) return *p;
-    if (sp != std::string_view::npos) {
-      const auto rest = partial.substr(sp + 1);
-      const auto target = rest.substr(0, rest.find(' '));
-      if (target.size() > kMaxTargetBytes) return target_too_long();
-      if (!all_of(target, is_vchar)) {
-        return bad(
-            "cible de requête invalide : caractères ASCII visibles seulement (encodez les autres "
-            "en %XX)");
-      }
+std::optional<Problem> HeadScanner::check_request_line_prefix(std::string_view received) {
+  // A request line so far (complete or not): refuse at once what cannot become one. Each byte is
+  // checked once. A complete line goes through here first too, so that the verdict never depends
+  // on where the bytes were split.
+  const auto partial = received.substr(pos_);
+  if (method_end_ == std::string_view::npos) {
+    const auto from = searched_ - pos_;  // the method's bytes before this were checked
+    const auto sp = partial.find(' ', from);
+    const auto fresh = partial.substr(from, sp == std::string_view::npos ? sp : sp - from);
+    examined_ += fresh.size();
+    if (!all_of(fresh, is_tchar)) {
+      return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
     }
-    if (received.size() > kMaxHeadBytes) return too_large_head();
-    return NeedMore{};
+    if (sp != std::string_view::npos) {
+      if (auto p = check_method(partial.substr(0, sp), true)) return p;
+      method_end_ = sp;
+    }
   }
-  if (eol == pos || received[eol - 1] != '\r') return bad("fin de ligne sans CR (CRLF attendu)");
-  if (auto p = check_request_line(received.substr(pos, eol - 1 - pos))) return *p;
+  if (method_end_ != std::string_view::npos) {
+    const auto rest = partial.substr(method_end_ + 1);
+    const auto target = rest.substr(0, rest.find(' ', target_checked_));
+    if (target.size() > kMaxTargetBytes) return target_too_long();
+    if (!all_of(target.substr(std::min(target_checked_, target.size())), is_vchar)) {
+      return bad(
+          "cible de requête invalide : caractères ASCII visibles seulement (encodez les autres "
+          "en %XX)");
+    }
+    examined_ += target.size() - std::min(target_checked_, target.size());
+    target_checked_ = target.size();
+  }
+  return std::nullopt;
+}
 
-  Fields fields;
-  std::size_t count = 0;
-  for (pos = eol + 1;; pos = eol + 1) {
-    eol = received.find('\n', pos);
+HeadScan HeadScanner::scan(std::string_view received) {
+  if (!started_) {
+    // Empty lines before the request line are ignored (RFC 9112 §2.2).
+    while (received.substr(pos_, 2) == "\r\n") pos_ += 2;
+    leading_ = pos_;
+    if (pos_ > kMaxHeadBytes) return too_large_head();
+    if (pos_ == received.size() || received.substr(pos_) == "\r") return NeedMore{};
+    started_ = true;
+    searched_ = pos_;
+  }
+  for (;;) {
+    // No line end between pos_ and searched_: the search goes on from there.
+    const auto eol = received.find('\n', std::max(searched_, pos_));
     if (eol == std::string_view::npos) {
+      if (!request_line_) {
+        if (auto p = check_request_line_prefix(received)) return *p;
+        searched_ = received.size();
+        if (received.size() > kMaxHeadBytes) return too_large_head();
+        return NeedMore{};
+      }
+      examined_ += received.size() - std::max(searched_, pos_);
+      searched_ = received.size();
       if (received.size() > kMaxHeadBytes) return too_large_head();
       return NeedMore{};
     }
-    if (eol == pos || received[eol - 1] != '\r') return bad("fin de ligne sans CR (CRLF attendu)");
-    const auto line = received.substr(pos, eol - 1 - pos);
+    if (!request_line_) {
+      // What a partial line would have been refused for, first (the line without its '\n').
+      if (auto p = check_request_line_prefix(received.substr(0, eol))) return *p;
+    }
+    examined_ += eol + 1 - std::max(searched_, pos_);
+    if (eol == pos_ || received[eol - 1] != '\r') return bad("fin de ligne sans CR (CRLF attendu)");
+    const auto line = received.substr(pos_, eol - 1 - pos_);
+    examined_ += line.size();
+    pos_ = eol + 1;
+    searched_ = pos_;
+    if (!request_line_) {
+      if (auto p = check_request_line(line)) return *p;
+      request_line_ = true;
+      continue;
+    }
     if (line.empty()) break;  // the empty line that ends the head
-    if (++count > kMaxHeaderFields) return too_large_head();
-    if (auto p = check_field(line, fields)) return *p;
+    if (++field_count_ > kMaxHeaderFields) return too_large_head();
+    if (auto p = check_field(line, fields_)) return *p;
   }
-  const std::size_t length = eol + 1;
+  const std::size_t length = pos_;
   if (length > kMaxHeadBytes) return too_large_head();
-  if (fields.transfer_encoding) {
+  if (fields_.transfer_encoding) {
     return Problem(ProblemKind::longueur_requise,
                    "Transfer-Encoding n'est pas pris en charge : envoyez le corps avec "
                    "Content-Length");
   }
-  const std::uint64_t body = fields.content_length.value_or(0);
-  if (body > max_body) {
-    return body_too_large();
-  }
-  return AcceptedHead{length, body, fields.expect_continue && body > 0, leading};
+  const std::uint64_t body = fields_.content_length.value_or(0);
+  if (body > max_body_) return body_too_large();
+  return AcceptedHead{length, body, fields_.expect_continue && body > 0, leading_};
 }
 
 }  // namespace boutique::http

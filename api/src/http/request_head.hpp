@@ -7,6 +7,7 @@
 // scan accepts it, then hands Pistache a complete, sane head.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -34,12 +35,52 @@ using HeadScan = std::variant<NeedMore, AcceptedHead, Problem>;
 
 // Looks at the bytes received for one request so far (`received` starts where the request
 // starts). NeedMore while the head is incomplete and can still be valid; a problem (4xx) as soon as
-// it cannot be — garbage is answered at once, not after a timeout. Refused: a malformed request
-// line (400), an unknown method (405), a target over kMaxTargetBytes (414) or not visible ASCII
+// it cannot be, whatever way the bytes were split — garbage (a byte that no method, target or
+// field may hold) is answered at once, not after a timeout. Refused: a malformed request
+// line (400), an unknown method (405, once a space ends it), a target over kMaxTargetBytes (414) or not visible ASCII
 // (400), a version other than HTTP/1.0 and HTTP/1.1 (400), bare LF line ends, folded lines,
 // malformed names or control characters in values (400), over kMaxHeaderFields fields or
 // kMaxHeadBytes bytes (431), Transfer-Encoding (411), a Content-Length that is not one plain
 // number (400) or is over max_body (413), an Expect other than 100-continue (417).
 HeadScan scan_request_head(std::string_view received, std::uint64_t max_body);
+
+// What the header fields seen so far say about framing.
+struct HeadFields {
+  std::optional<std::uint64_t> content_length;
+  bool transfer_encoding = false;
+  bool expect_continue = false;
+};
+
+// scan_request_head for a head that arrives in pieces: each call is given every byte of the
+// request so far and looks only at what it has not checked yet (complete lines are checked once,
+// the partial request line incrementally), so a head trickled byte by byte costs linear time, not
+// quadratic. Same verdicts as scan_request_head on the same bytes.
+class HeadScanner {
+ public:
+  explicit HeadScanner(std::uint64_t max_body) : max_body_(max_body) {}
+  // `received` extends the previous call's (same request, more bytes).
+  HeadScan scan(std::string_view received);
+  // For the next request on the connection.
+  void reset() { *this = HeadScanner(max_body_); }
+  // Bytes looked at since construction or reset(): what the tests bound.
+  std::size_t examined() const { return examined_; }
+
+ private:
+  // The checks a request line gets before it is complete (method, target); `received` ends where
+  // the line is known to go so far.
+  std::optional<Problem> check_request_line_prefix(std::string_view received);
+
+  std::uint64_t max_body_;
+  std::size_t pos_ = 0;        // start of the first line not checked yet
+  std::size_t searched_ = 0;   // no line end between pos_ and here
+  std::size_t leading_ = 0;    // empty lines before the request line
+  bool started_ = false;       // the request line has begun (leading empty lines are over)
+  bool request_line_ = false;  // the request line is complete and checked
+  std::size_t method_end_ = std::string_view::npos;  // partial request line: its first space
+  std::size_t target_checked_ = 0;                   // partial request line: target bytes checked
+  HeadFields fields_;
+  std::size_t field_count_ = 0;
+  std::size_t examined_ = 0;
+};
 
 }  // namespace boutique::http

@@ -27,6 +27,7 @@ struct GuardedHandler::State {
   std::uint64_t body_left = 0;
   bool closing = false;         // refused: further input is discarded until the connection closes
   Clock::time_point started{};  // first byte of the current request
+  HeadScanner scanner{kMaxBodyBytes};  // the current request's head: checked incrementally
 };
 
 namespace {
@@ -77,7 +78,7 @@ void GuardedHandler::onInput(const char* buffer, size_t len,
 
 void GuardedHandler::drain(const std::shared_ptr<Pistache::Tcp::Peer>& peer, State& state) {
   while (!state.closing && !state.in_body && !state.pending.empty()) {
-    const auto scan = scan_request_head(state.pending, kMaxBodyBytes);
+    const auto scan = state.scanner.scan(state.pending);
     if (std::holds_alternative<NeedMore>(scan)) {
       if (Clock::now() - state.started > kHeadDeadline) refuse(peer, state, timeout_problem(true));
       return;
@@ -102,6 +103,7 @@ void GuardedHandler::drain(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Sta
     deliver(peer, state, state.pending.data() + head.leading, taken - head.leading);
     if (state.closing) return;
     state.pending.erase(0, taken);
+    state.scanner.reset();
     if (!state.in_body && !state.pending.empty()) state.started = Clock::now();
   }
 }

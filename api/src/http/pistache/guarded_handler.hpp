@@ -1,8 +1,8 @@
 #pragma once
 // The connection-level guard in front of Pistache's HTTP parser (see http/request_head.hpp for
 // why). It replaces Pistache 0.0.5's Http::Handler::onInput: each request head is buffered until
-// scan_request_head() accepts it, then Pistache gets exactly that head and the Content-Length bytes
-// of its body, so that
+// the head scanner (HeadScanner: each byte checked once, however the head is split) accepts it,
+// then Pistache gets exactly that head and the Content-Length bytes of its body, so that
 //   - a large or slow head costs one parse, not one per read, and never blocks the reactor;
 //   - every refusal — syntax, sizes, deadlines, a header Pistache fails to parse — is a
 //   problem+json
