@@ -10,6 +10,7 @@
 
 #include "domain/commande.hpp"
 #include "domain/produit.hpp"
+#include "domain/produit_query.hpp"
 #include "domain/utilisateur.hpp"
 
 namespace boutique::db {
@@ -21,6 +22,10 @@ struct ProduitsPage {
 };
 
 // Accounts and sessions
+struct UtilisateursPage {
+  std::vector<domain::Utilisateur> utilisateurs;  // this page
+  long long total = 0;                            // all pages
+};
 struct LoginRecord {
   domain::Utilisateur user;
   std::string password_hash;

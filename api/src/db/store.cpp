@@ -42,8 +42,8 @@ std::vector<domain::Categorie> Store::list_categories() {
   return pool_.run([](pqxx::connection& c) { return db::list_categories(c); });
 }
 
-std::vector<domain::Utilisateur> Store::list_utilisateurs() {
-  return pool_.run([](pqxx::connection& c) { return db::list_utilisateurs(c); });
+UtilisateursPage Store::list_utilisateurs(const domain::Page& page) {
+  return pool_.run([&](pqxx::connection& c) { return db::list_utilisateurs(c, page); });
 }
 std::optional<domain::Utilisateur> Store::find_utilisateur(std::int64_t id) {
   return pool_.run([&](pqxx::connection& c) { return db::find_utilisateur(c, id); });

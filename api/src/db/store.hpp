@@ -39,7 +39,7 @@ class Store {
   std::vector<domain::Categorie> list_categories();
 
   // Accounts and sessions (utilisateurs_repo.hpp)
-  std::vector<domain::Utilisateur> list_utilisateurs();
+  UtilisateursPage list_utilisateurs(const domain::Page& page);
   std::optional<domain::Utilisateur> find_utilisateur(std::int64_t id);
   bool email_taken(const std::string& email);
   std::optional<domain::Utilisateur> insert_utilisateur(const std::string& nom,

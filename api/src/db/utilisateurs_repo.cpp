@@ -13,7 +13,10 @@ Utilisateur from_row(const pqxx::row& r) {
 }  // namespace
 
 void prepare_utilisateurs(pqxx::connection& conn) {
-  conn.prepare("utilisateurs_list", "SELECT id, nom, email, role FROM utilisateurs ORDER BY id");
+  conn.prepare("utilisateurs_list",
+               "SELECT id, nom, email, role, count(*) OVER () FROM utilisateurs ORDER BY id"
+               " LIMIT $1 OFFSET $2");
+  conn.prepare("utilisateurs_count", "SELECT count(*) FROM utilisateurs");
   conn.prepare("utilisateurs_email_pris", "SELECT 1 FROM utilisateurs WHERE email = $1");
   conn.prepare("utilisateurs_get", "SELECT id, nom, email, role FROM utilisateurs WHERE id = $1");
   conn.prepare("utilisateurs_insert",
@@ -46,12 +49,15 @@ void prepare_utilisateurs(pqxx::connection& conn) {
   conn.prepare("utilisateurs_rehash", "UPDATE utilisateurs SET password_hash = $2 WHERE id = $1");
 }
 
-std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn) {
+UtilisateursPage list_utilisateurs(pqxx::connection& conn, const domain::Page& page) {
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_prepared("utilisateurs_list");
-  std::vector<Utilisateur> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(from_row(row));
+  const auto rows = tx.exec_prepared("utilisateurs_list", page.par_page, page.offset());
+  UtilisateursPage out;
+  out.utilisateurs.reserve(rows.size());
+  for (const auto& row : rows) out.utilisateurs.push_back(from_row(row));
+  // Past the last page there is no row to carry the count.
+  out.total = rows.empty() ? tx.exec_prepared1("utilisateurs_count")[0].as<long long>()
+                           : rows[0][4].as<long long>();
   return out;
 }
 

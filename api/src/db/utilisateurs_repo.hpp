@@ -17,7 +17,8 @@ void prepare_utilisateurs(pqxx::connection& conn);
 using domain::Utilisateur;
 
 // Every account, by id.
-std::vector<Utilisateur> list_utilisateurs(pqxx::connection& conn);
+// One page of the accounts, by id, and how many there are in all.
+UtilisateursPage list_utilisateurs(pqxx::connection& conn, const domain::Page& page);
 
 std::optional<Utilisateur> find_utilisateur(pqxx::connection& conn, std::int64_t id);
 // Whether an account has this (normalised) email.

@@ -81,18 +81,11 @@ ProduitQuery parse_produit_query(const std::vector<std::pair<std::string, std::s
         query.tri = Tri::kRecent;
       else
         errors[key] = "doit valoir prix, -prix, nom ou recent";
-    } else if (key == "page") {
-      const auto page = parse_int(value);
-      if (!page || *page < 1 || *page > kMaxPage)
-        errors[key] = "doit être un entier entre 1 et " + std::to_string(kMaxPage);
-      else
-        query.page = *page;
-    } else if (key == "par_page") {
-      const auto n = parse_int(value);
-      if (!n || *n < 1 || *n > kMaxParPage)
-        errors[key] = "doit être un entier entre 1 et 100";
-      else
-        query.par_page = *n;
+    } else {
+      Page page{query.page, query.par_page};
+      parse_page_param(key, value, page, errors);
+      query.page = page.page;
+      query.par_page = page.par_page;
     }
   }
   if (query.min_prix && query.max_prix && *query.min_prix > *query.max_prix) {
@@ -120,10 +113,42 @@ std::string ProduitQuery::cache_key() const {
   return canonical_filters() + "|" + std::to_string(page) + "|" + std::to_string(par_page);
 }
 
+bool parse_page_param(std::string_view key, std::string_view value, Page& page,
+                      FieldErrors& errors) {
+  if (key == "page") {
+    const auto n = parse_int(value);
+    if (!n || *n < 1 || *n > kMaxPage)
+      errors[std::string(key)] = "doit être un entier entre 1 et " + std::to_string(kMaxPage);
+    else
+      page.page = *n;
+    return true;
+  }
+  if (key == "par_page") {
+    const auto n = parse_int(value);
+    if (!n || *n < 1 || *n > kMaxParPage)
+      errors[std::string(key)] = "doit être un entier entre 1 et " + std::to_string(kMaxParPage);
+    else
+      page.par_page = *n;
+    return true;
+  }
+  return false;
+}
+
+Page parse_page_query(const std::vector<std::pair<std::string, std::string>>& params,
+                      FieldErrors& errors) {
+  Page page;
+  for (const auto& [key, value] : params) parse_page_param(key, value, page, errors);
+  return page;
+}
+
 std::string paging_links(std::string_view path, const ProduitQuery& query, long long total) {
+  return paging_links(path, query.canonical_filters(), Page{query.page, query.par_page}, total);
+}
+
+std::string paging_links(std::string_view path, std::string_view filters, const Page& query,
+                         long long total) {
   const long long last = std::clamp((total + query.par_page - 1) / query.par_page, 1LL,
                                     static_cast<long long>(kMaxPage));
-  const std::string filters = query.canonical_filters();
   std::string out;
   const auto link = [&](long long page, std::string_view rel) {
     if (!out.empty()) out += ", ";

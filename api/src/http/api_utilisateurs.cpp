@@ -3,6 +3,7 @@
 #include "app/log.hpp"
 #include "domain/json_text.hpp"
 #include "domain/login_throttle.hpp"
+#include "domain/produit_query.hpp"
 #include "domain/utilisateur.hpp"
 #include "http/api.hpp"
 #include "http/problem.hpp"
@@ -11,16 +12,23 @@
 namespace boutique::http {
 
 Response Api::list_utilisateurs(const Request& req) {
+  domain::FieldErrors errors;
+  const auto page = domain::parse_page_query(req.query(), errors);
+  if (!errors.empty()) throw invalid_query(std::move(errors));
   const auto viewer = current_user(req);
   require_migrated();
   const bool all_emails = viewer && viewer->is_admin();
+  const auto found = store_.list_utilisateurs(page);
   std::string body;
   domain::append_json_array(
-      body, store_.list_utilisateurs(), [&](std::string& out, const domain::Utilisateur& user) {
+      body, found.utilisateurs, [&](std::string& out, const domain::Utilisateur& user) {
         // Everyone's emails for an admin; otherwise only the viewer's own.
         out += domain::utilisateur_json(user, all_emails || (viewer && user.id == viewer->id));
       });
-  return json_response(200, std::move(body));
+  Response r = json_response(200, std::move(body));
+  r.header("X-Total-Count", std::to_string(found.total))
+      .header("Link", domain::paging_links("/api/utilisateurs", "", page, found.total));
+  return r;
 }
 
 Response Api::get_utilisateur(const Request& req) {

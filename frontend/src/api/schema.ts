@@ -171,7 +171,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Utilisateurs (e-mail visible des administrateurs seulement) */
+        /** Utilisateurs, par pages (e-mail visible des administrateurs seulement) */
         get: operations["listUtilisateurs"];
         put?: never;
         /** Créer un compte client */
@@ -851,7 +851,12 @@ export interface operations {
     };
     listUtilisateurs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page (à partir de 1) */
+                page?: number;
+                /** @description Taille de page */
+                par_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -861,12 +866,17 @@ export interface operations {
             /** @description Utilisateurs */
             200: {
                 headers: {
+                    /** @description Liens first/prev/next/last (RFC 8288) */
+                    Link?: string;
+                    /** @description Nombre total d'utilisateurs */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Utilisateur"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };

@@ -163,6 +163,15 @@ std::vector<std::string> all_keys(const nlohmann::json& value) {
   return keys;
 }
 
+void expect_no_secret(const Response& r) {
+  for (const auto& key : all_keys(r.json())) {
+    EXPECT_EQ(key.find("hash"), std::string::npos) << key << " in " << r.body;
+    EXPECT_EQ(key.find("password"), std::string::npos) << key << " in " << r.body;
+    EXPECT_EQ(key.find("mot_de_passe"), std::string::npos) << key << " in " << r.body;
+  }
+  EXPECT_EQ(r.body.find("$argon2"), std::string::npos) << r.body;
+}
+
 std::vector<long long> ids_of(const nlohmann::json& array) {
   std::vector<long long> ids;
   for (const auto& item : array) ids.push_back(item.at("id").get<long long>());

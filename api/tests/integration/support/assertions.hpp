@@ -36,6 +36,9 @@ std::string path_and_query(std::string_view url);
 
 // Every object key anywhere in `value`, lower-cased (to look for leaked secrets).
 std::vector<std::string> all_keys(const nlohmann::json& value);
+// Fails the test when the response's JSON has a key that would reveal a password or its hash, or
+// its body holds an argon2 hash.
+void expect_no_secret(const Response& r);
 
 // The ids of a JSON array of objects, in order.
 std::vector<long long> ids_of(const nlohmann::json& array);
