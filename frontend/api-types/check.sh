@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generates the UI's API types (../src/api/schema.ts) from api/openapi.json with openapi-typescript,
-# or, with --check, fails when the checked-in file is not what the generator makes of the current
+# or, with --check, fails when the document breaks a rule of Spectral's `oas` ruleset (warnings
+# included: .spectral.yaml) or the checked-in file is not what the generator makes of the current
 # document (run by frontend/scripts/test-all.sh, so by `make test`).
 # Usage: frontend/api-types/check.sh [--check]     (the pinned Node.js must be on PATH)
 set -euo pipefail
@@ -19,6 +20,10 @@ if [ "${1:-}" != "--check" ]; then
   npx openapi-typescript ../../api/openapi.json --alphabetize --output "$target"
   exit 0
 fi
+# The document itself: valid OpenAPI, every operation tagged and described (Spectral, oas rules).
+npx spectral lint ../../api/openapi.json --ruleset .spectral.yaml --fail-severity=warn --quiet ||
+  { echo "api/openapi.json breaks Spectral's oas rules (above)" >&2; exit 1; }
+echo "api/openapi.json passes Spectral's oas rules, warnings included"
 tmp=$(mktemp --suffix=.ts)
 trap 'rm -f "$tmp"' EXIT
 npx openapi-typescript ../../api/openapi.json --alphabetize --output "$tmp" >/dev/null

@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Se connecter */
+        /**
+         * Se connecter
+         * @description Renvoie un jeton opaque valable 24 h, à envoyer en `Authorization: Bearer`. Les échecs répétés pour un compte sont ralentis (429 avec `Retry-After`).
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -30,7 +33,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Se déconnecter */
+        /**
+         * Se déconnecter
+         * @description Révoque le jeton envoyé, et lui seul.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -45,7 +51,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** L'utilisateur connecté */
+        /**
+         * L'utilisateur connecté
+         * @description Le compte du jeton envoyé.
+         */
         get: operations["moi"];
         put?: never;
         post?: never;
@@ -62,7 +71,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Catégories et nombre de produits */
+        /**
+         * Catégories et nombre de produits
+         * @description Chaque catégorie et son nombre de produits, par nom.
+         */
         get: operations["listCategories"];
         put?: never;
         post?: never;
@@ -79,10 +91,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mes commandes (toutes pour un administrateur) */
+        /**
+         * Mes commandes (toutes pour un administrateur)
+         * @description Les commandes du client connecté, toutes pour un administrateur ; les plus récentes d'abord, 500 au plus.
+         */
         get: operations["listCommandes"];
         put?: never;
-        /** Passer une commande */
+        /**
+         * Passer une commande
+         * @description Une transaction : le stock de chaque produit est décrémenté sous condition (jamais négatif), tout ou rien ; le prix unitaire est celui du catalogue au moment de la commande. `Idempotency-Key` rend une nouvelle tentative sans risque.
+         */
         post: operations["createCommande"];
         delete?: never;
         options?: never;
@@ -97,7 +115,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Informations système et version */
+        /**
+         * Informations système et version
+         * @description Version, commit, durée de fonctionnement, hôte et pod, état et version de la base.
+         */
         get: operations["info"];
         put?: never;
         post?: never;
@@ -114,7 +135,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ce document */
+        /**
+         * Ce document
+         * @description Ce document.
+         */
         get: operations["openapi"];
         put?: never;
         post?: never;
@@ -131,10 +155,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liste des produits (filtrée, triée, paginée) */
+        /**
+         * Liste des produits (filtrée, triée, paginée)
+         * @description Filtres `categorie`, `q` (nom ou description), `min_prix`, `max_prix` ; tri `tri` ; pages `page`, `par_page` (en-têtes `X-Total-Count` et `Link`). Sans `q`, la liste est servie depuis la mémoire : un changement du catalogue s'y voit aussitôt, le stock peut dater d'une seconde.
+         */
         get: operations["listProduits"];
         put?: never;
-        /** Créer un produit (admin) */
+        /**
+         * Créer un produit (admin)
+         * @description Réservé aux administrateurs. Tous les champs de ProduitInput sont requis ; le prix est un montant exact à deux décimales au plus.
+         */
         post: operations["createProduit"];
         delete?: never;
         options?: never;
@@ -151,16 +181,28 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Un produit */
+        /**
+         * Un produit
+         * @description Lu dans la base à chaque appel (stock à jour).
+         */
         get: operations["getProduit"];
-        /** Remplacer un produit (admin) */
+        /**
+         * Remplacer un produit (admin)
+         * @description Réservé aux administrateurs : remplace tous les champs du produit.
+         */
         put: operations["replaceProduit"];
         post?: never;
-        /** Supprimer un produit (admin) */
+        /**
+         * Supprimer un produit (admin)
+         * @description Réservé aux administrateurs. Les lignes de commande qui le citaient gardent leur nom et leur prix, leur `produit_id` devient null.
+         */
         delete: operations["deleteProduit"];
         options?: never;
         head?: never;
-        /** Modifier une partie d'un produit (admin) */
+        /**
+         * Modifier une partie d'un produit (admin)
+         * @description Réservé aux administrateurs : ne change que les champs envoyés.
+         */
         patch: operations["patchProduit"];
         trace?: never;
     };
@@ -171,10 +213,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Utilisateurs, par pages (e-mail visible des administrateurs seulement) */
+        /**
+         * Utilisateurs, par pages (e-mail visible des administrateurs seulement)
+         * @description Par identifiant, en pages comme le catalogue. L'e-mail n'est montré qu'aux administrateurs et à son titulaire.
+         */
         get: operations["listUtilisateurs"];
         put?: never;
-        /** Créer un compte client */
+        /**
+         * Créer un compte client
+         * @description Inscription d'un client (jamais d'un administrateur). Le mot de passe est haché avec argon2id ; une adresse déjà prise donne 409.
+         */
         post: operations["createUtilisateur"];
         delete?: never;
         options?: never;
@@ -211,7 +259,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Le processus répond (sans base de données) */
+        /**
+         * Le processus répond (sans base de données)
+         * @description Le processus répond (sonde de vivacité) : ne touche pas à la base, ne fait jamais la queue derrière les requêtes.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -228,7 +279,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Métriques Prometheus */
+        /**
+         * Métriques Prometheus
+         * @description Métriques Prometheus (format texte) : requêtes par route et statut, durées, pool de connexions, cache, files d'attente.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -245,7 +299,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prêt : base joignable et migrations appliquées */
+        /**
+         * Prêt : base joignable et migrations appliquées
+         * @description La base est joignable et migrée (sonde de disponibilité) ; 503 sinon, sans détail d'infrastructure.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
