@@ -27,7 +27,7 @@ class Api {
 
   // Catalogue (api_produits.cpp)
   Response list_produits(const Request& req);
-  // The list from the cache, or nothing (not cacheable, or a miss): runs on the network thread.
+  // The list or search from the cache, or nothing (a miss): runs on the network thread.
   std::optional<Response> list_produits_cached(const Request& req);
   Response get_produit(const Request& req);
   Response create_produit(const Request& req);

@@ -21,8 +21,8 @@ std::optional<Response> Api::list_produits_cached(const Request& req) {
   const auto query = domain::parse_produit_query(req.query(), errors);
   if (!errors.empty()) throw invalid_query(std::move(errors));
   require_migrated();
-  if (query.q) return std::nullopt;  // searches are not cached
-  const auto hit = cache_.find(query.cache_key());
+  const auto kind = query.q ? ListCache::Kind::kSearch : ListCache::Kind::kList;
+  const auto hit = cache_.find(kind, query.cache_key());
   if (!hit) return std::nullopt;
   metrics_.cache_hit();
   return page_response(*hit);
@@ -33,16 +33,15 @@ Response Api::list_produits(const Request& req) {
   const auto query = domain::parse_produit_query(req.query(), errors);
   if (!errors.empty()) throw invalid_query(std::move(errors));
   require_migrated();
-  // Searches are not cached: their keys are unbounded and each is cheap to recompute.
-  const bool cacheable = !query.q;
-  const auto key = cacheable ? query.cache_key() : std::string{};
-  if (cacheable) {
-    if (const auto hit = cache_.find(key)) {
-      metrics_.cache_hit();
-      return page_response(*hit);
-    }
-    metrics_.cache_miss();
+  // Lists and searches alike: the same answer for up to ListCache::kMaxAge, or until the catalogue
+  // changes (searches apart, so that random terms cannot evict the lists).
+  const auto kind = query.q ? ListCache::Kind::kSearch : ListCache::Kind::kList;
+  const auto key = query.cache_key();
+  if (const auto hit = cache_.find(kind, key)) {
+    metrics_.cache_hit();
+    return page_response(*hit);
   }
+  metrics_.cache_miss();
   const auto generation = cache_.generation();
   const auto page = store_.list_produits(query);
   std::string body;
@@ -52,7 +51,7 @@ Response Api::list_produits(const Request& req) {
                          std::to_string(page.total),
                          domain::paging_links("/api/produits", query, page.total)};
   auto response = page_response(entry);
-  if (cacheable) cache_.store(key, std::move(entry), generation);
+  cache_.store(kind, key, std::move(entry), generation);
   return response;
 }
 

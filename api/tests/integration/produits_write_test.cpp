@@ -232,5 +232,30 @@ TEST_F(CoherenceCache, ListAndCategoriesFollowEveryWrite) {
   EXPECT_EQ(category_count("ITCache2"), 0);
 }
 
+// Searches are cached too (apart from the lists): a repeated search is a cache hit, and a
+// catalogue write shows in it at once.
+TEST_F(CoherenceCache, SearchesAreCachedAndFollowEveryWrite) {
+  const auto hits = [&] {
+    const auto metrics = http().get("/metrics").body;
+    const std::string name = "\nboutique_cache_hits_total ";
+    const auto at = metrics.find(name);
+    return at == std::string::npos ? -1LL : std::stoll(metrics.substr(at + name.size()));
+  };
+  const std::string path = "/api/produits?q=" + random_token(10);
+  ASSERT_TRUE(IsJson(http().get(path), 200));
+  const auto before = hits();
+  const Response again = http().get(path);
+  ASSERT_TRUE(IsJson(again, 200));
+  EXPECT_EQ(hits(), before + 1) << "a repeated search was not served from memory";
+  EXPECT_TRUE(again.json().empty());
+
+  const auto term = path.substr(path.find("q=") + 2);
+  const auto id = env().create_produit({{"nom", "Produit " + term}}).at("id").get<long long>();
+  const Response found = http().get(path);
+  ASSERT_TRUE(IsJson(found, 200));
+  ASSERT_EQ(found.json().size(), 1U) << "the new product is missing from a cached search";
+  EXPECT_EQ(found.json()[0].at("id"), id);
+}
+
 }  // namespace
 }  // namespace boutique::it
