@@ -37,10 +37,10 @@ using HeadScan = std::variant<NeedMore, AcceptedHead, Problem>;
 // starts). NeedMore while the head is incomplete and can still be valid; a problem (4xx) as soon as
 // it cannot be, whatever way the bytes were split — garbage (a byte that no method, target or
 // field may hold) is answered at once, not after a timeout. Refused: a malformed request
-// line (400), an unknown method (405, once a space ends it), a target over kMaxTargetBytes (414) or not visible ASCII
-// (400), a version other than HTTP/1.0 and HTTP/1.1 (400), bare LF line ends, folded lines,
-// malformed names or control characters in values (400), over kMaxHeaderFields fields or
-// kMaxHeadBytes bytes (431), Transfer-Encoding (411), a Content-Length that is not one plain
+// line (400), an unknown method (405, once a space ends it), a target over kMaxTargetBytes (414) or
+// not visible ASCII (400), a version other than HTTP/1.0 and HTTP/1.1 (400), bare LF line ends,
+// folded lines, malformed names or control characters in values (400), over kMaxHeaderFields fields
+// or kMaxHeadBytes bytes (431), Transfer-Encoding (411), a Content-Length that is not one plain
 // number (400) or is over max_body (413), an Expect other than 100-continue (417).
 HeadScan scan_request_head(std::string_view received, std::uint64_t max_body);
 

@@ -1,10 +1,10 @@
 #pragma once
-// Pistache glue: registers the route table, wraps every handler with the cross-cutting work
-// (request id, size limit, error → problem mapping, CORS, keep-alive, metrics, one log line),
-// behind the connection guard (http/guarded_handler.hpp) that refuses malformed or oversized
-// requests. Handlers that block run on worker queues (http/work_queue.hpp), never on Pistache's
-// network threads: database work on one, password hashing on a smaller one; a full queue is a
-// 503 at once. One connection's requests are handled in order (http/strands.hpp).
+// Pistache glue: registers the route table (server.cpp), wraps every handler (dispatch.cpp) with
+// the cross-cutting work (request id, size limit, error → problem mapping, CORS, keep-alive,
+// metrics, one log line), behind the connection guard (http/guarded_handler.hpp) that refuses
+// malformed or oversized requests. Handlers that block run on worker queues (http/work_queue.hpp),
+// never on Pistache's network threads: database work on one, password hashing on a smaller one; a
+// full queue is a 503 at once. One connection's requests are handled in order (http/strands.hpp).
 #include <atomic>
 #include <chrono>
 #include <memory>

@@ -1,0 +1,96 @@
+#pragma once
+// What the server reads from and writes to Pistache 0.0.5's requests and responses, shared by its
+// route registration (server.cpp) and its dispatch (dispatch.cpp). Internal to http/pistache/.
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <pistache/http.h>
+#include <pistache/router.h>
+
+namespace boutique::http::wire {
+
+using PRequest = Pistache::Rest::Request;
+
+inline bool sane_request_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+inline std::string_view method_text(Pistache::Http::Method m) {
+  using M = Pistache::Http::Method;
+  switch (m) {
+    case M::Get:
+      return "GET";
+    case M::Post:
+      return "POST";
+    case M::Put:
+      return "PUT";
+    case M::Patch:
+      return "PATCH";
+    case M::Delete:
+      return "DELETE";
+    case M::Options:
+      return "OPTIONS";
+    case M::Head:
+      return "HEAD";
+    default:
+      return "OTHER";
+  }
+}
+
+// Pistache 0.0.5 serialises only typed headers in responses (addRaw() is silently dropped):
+// one typed header class that carries any name and value.
+class AnyHeader : public Pistache::Http::Header::Header {
+ public:
+  AnyHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& stream) const override { stream << value_; }
+  std::uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+// Keep the connection open after this response? HTTP/1.1: unless the client sent
+// "Connection: close"; HTTP/1.0: only if it sent "Connection: keep-alive".
+inline bool wants_keep_alive(const PRequest& req) {
+  const auto connection = req.headers().tryGetRaw("Connection");
+  const auto has = [&](std::string_view token) {
+    if (!connection) return false;
+    std::string value = connection->value();
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return value.find(token) != std::string::npos;
+  };
+  if (req.version() == Pistache::Http::Version::Http11) return !has("close");
+  return has("keep-alive");
+}
+
+// One request in flight, from dispatch until Pistache is done with its response: written, failed,
+// or dropped. The token lives in the callbacks attached to the write's promise, so it goes with
+// them: Pistache 0.0.5 settles that promise when the write ends, but when the client disconnects
+// first it discards the pending write and destroys the promise unsettled — a counter decremented
+// in the callbacks leaked then, and every later drain waited out its whole budget.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  ~InFlight() { count_.fetch_sub(1, std::memory_order_acq_rel); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
+};
+
+}  // namespace boutique::http::wire
