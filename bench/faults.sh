@@ -102,7 +102,6 @@ start_wrk() { # start_wrk SECONDS NAME: wrk mix in the background (orders 1 in 1
 }
 
 wrk_statuses() { grep '^status_' "$1" | sed 's/^status_//' | tr '\n' ' '; }
-wrk_sockerr() { awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10; f = 1} END {if (!f) print 0}' "$1"; }
 
 # poll_status URL WANT LIMIT_MS: ms until URL answers WANT (curl code 000 = no answer), or "never"
 poll_status() {
@@ -204,8 +203,8 @@ scenario_pgkill() {
   kill -0 "$api_pid" 2>/dev/null || fail "pgkill: the API died"
   record pgkill_wrk_requests "$(awk '/requests in/ {print $1}' "$work/pgkill.wrk")"
   record pgkill_wrk_statuses "$(wrk_statuses "$work/pgkill.wrk")"
-  record pgkill_wrk_socket_errors "$(wrk_sockerr "$work/pgkill.wrk")"
-  [ "$(wrk_sockerr "$work/pgkill.wrk")" = 0 ] || fail "pgkill: socket errors: $(grep 'Socket errors' "$work/pgkill.wrk")"
+  record pgkill_wrk_socket_errors "$(wrk_socket_errors "$work/pgkill.wrk")"
+  [ "$(wrk_socket_errors "$work/pgkill.wrk")" = 0 ] || fail "pgkill: socket errors: $(grep 'Socket errors' "$work/pgkill.wrk")"
   grep '^status_' "$work/pgkill.wrk" | grep -qvE '^status_(200|201|503)=' &&
     fail "pgkill: answers other than 200/201/503: $(wrk_statuses "$work/pgkill.wrk")"
   check_orders "$db_url" | sed 's/^/pgkill_/' >>"$work/summary.env"
@@ -325,8 +324,4 @@ echo
 grep -vE '^(cond_api_bin|checkout_commit|date)=' "$OUT" | sed 's/^/  /'
 echo
 say "summary written to ${OUT#"$root"/}"
-if [ ${#failures[@]} -gt 0 ]; then
-  for f in "${failures[@]}"; do say "FAIL: $f"; done
-  exit 1
-fi
-say "PASS: every check of: $SCENARIOS"
+finish_checks "every check of: $SCENARIOS"

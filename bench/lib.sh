@@ -80,6 +80,25 @@ login() { # login BASE EMAIL PASSWORD: the bearer token
     "$PY" -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
+# ---------------------------------------------------------------- wrk outputs and verdicts
+wrk_socket_errors() { # wrk_socket_errors FILE: connect + read + write + timeout errors wrk reported
+  awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10; f = 1} END {if (!f) print 0}' "$1"
+}
+
+wrk_non_2xx() { # wrk_non_2xx FILE: answers other than 2xx/3xx wrk reported
+  awk '/Non-2xx or 3xx responses:/ {print $NF; f = 1} END {if (!f) print 0}' "$1"
+}
+
+# The end of a checking script: every entry of the caller's `failures` array as a FAIL line, then
+# exit 1; or the PASS line.
+finish_checks() { # finish_checks PASS_MESSAGE
+  if [ ${#failures[@]} -gt 0 ]; then
+    for f in "${failures[@]}"; do say "FAIL: $f"; done
+    exit 1
+  fi
+  say "PASS: $1"
+}
+
 # ---------------------------------------------------------------- the stack, as users start it
 # `boutique up` (the CLI, local target) in this run's own state dir ($work/stack) and free loopback
 # ports: the same PostgreSQL (default durability: fsync and synchronous_commit on), the same API

@@ -2,13 +2,16 @@
 -- MIX_ORDER_EVERY-th request of each connection's thread a POST /api/commandes of 1 unit of a product
 -- picked at random in MIX_PRODUCTS (comma-separated ids), as the bearer of MIX_TOKEN.
 -- Counts responses by status; with MIX_IDS_FILE, writes the id of every order acknowledged (201)
--- there, one per line. done() prints key=value lines: status_<code>=<n>, orders_sent=<n>.
+-- there, one per line. With MIX_LOGINS=1 every request is instead a POST /api/auth/login with a new
+-- random email (bench/flood.sh: an unknown account still costs the API one argon2id verification).
+-- done() prints key=value lines: status_<code>=<n>, orders_sent=<n>.
 local every = tonumber(os.getenv("MIX_ORDER_EVERY") or "0")
 local token = os.getenv("MIX_TOKEN") or ""
 local path = os.getenv("MIX_PATH") or "/api/produits"
 local ids_file = os.getenv("MIX_IDS_FILE")
 if ids_file == "" then ids_file = nil end
 local product_list = os.getenv("MIX_PRODUCTS") or ""
+local logins = os.getenv("MIX_LOGINS") == "1"
 
 local threads = {}
 
@@ -23,6 +26,7 @@ function init(args)
   if every > 0 and #products == 0 then error("MIX_PRODUCTS is empty") end
   math.randomseed(seed * 7919 + os.time())
   list_request = wrk.format("GET", path)
+  json_headers = {["Content-Type"] = "application/json"}
   order_headers = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
   statuses = {}
   acked = {}
@@ -32,6 +36,12 @@ end
 
 function request()
   n = n + 1
+  if logins then
+    local body = string.format(
+      '{"email":"flood-%d-%d-%d@example.com","password":"pas le bon mot de passe"}',
+      seed, n, math.random(1000000000))
+    return wrk.format("POST", "/api/auth/login", json_headers, body)
+  end
   if every > 0 and n % every == 0 then
     orders_sent = orders_sent + 1
     local body = string.format('{"lignes":[{"produit_id":%d,"quantite":1}]}',

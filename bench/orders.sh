@@ -107,8 +107,6 @@ read_list api "$api/api/produits" "$half"
 finish_orders "$work/orders2.wrk"
 
 # 3. Verdict.
-sockerr() { awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10; f = 1} END {if (!f) print 0}' "$1"; }
-non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF}' "$1" | grep . || echo 0; }
 acked=$(($(wc -l <"$work/orders.ids") + $(wc -l <"$work/orders2.ids")))
 stock_now=$(sql "$db_url" "SELECT stock FROM produits WHERE id = $hot")
 # Orders still in flight when wrk stopped were committed but never read: the stock is checked
@@ -120,8 +118,8 @@ cat "$work/orders.ids" "$work/orders2.ids" >"$work/all.ids"
   echo "orders_p50=$(awk '$1 == "50%" {print $2}' "$work/orders.wrk")"
   echo "orders_p99=$(awk '$1 == "99%" {print $2}' "$work/orders.wrk")"
   echo "orders_statuses=$(grep '^status_' "$work/orders.wrk" | sed 's/^status_//' | tr '\n' ' ')"
-  echo "orders_non_2xx=$(($(non2xx "$work/orders.wrk") + $(non2xx "$work/orders2.wrk")))"
-  echo "orders_socket_errors=$(($(sockerr "$work/orders.wrk") + $(sockerr "$work/orders2.wrk")))"
+  echo "orders_non_2xx=$(($(wrk_non_2xx "$work/orders.wrk") + $(wrk_non_2xx "$work/orders2.wrk")))"
+  echo "orders_socket_errors=$(($(wrk_socket_errors "$work/orders.wrk") + $(wrk_socket_errors "$work/orders2.wrk")))"
   echo "orders_acknowledged=$acked"
   echo "orders_acknowledged_missing=$(missing_orders "$db_url" "$work/all.ids")"
   echo "orders_in_database=$units"
@@ -131,7 +129,7 @@ cat "$work/orders.ids" "$work/orders2.ids" >"$work/all.ids"
   echo "during_nginx_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-nginx.wrk")"
   echo "during_api_list_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-api.wrk")"
   echo "during_api_list_p99=$(awk '$1 == "99%" {print $2}' "$work/read-api.wrk")"
-  echo "during_reads_failed=$(($(non2xx "$work/read-api.wrk") + $(sockerr "$work/read-api.wrk") + $(non2xx "$work/read-nginx.wrk") + $(sockerr "$work/read-nginx.wrk")))"
+  echo "during_reads_failed=$(($(wrk_non_2xx "$work/read-api.wrk") + $(wrk_socket_errors "$work/read-api.wrk") + $(wrk_non_2xx "$work/read-nginx.wrk") + $(wrk_socket_errors "$work/read-nginx.wrk")))"
   echo "load_avg_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$work/summary.env"
 mkdir -p "$(dirname "$OUT")"
@@ -155,8 +153,4 @@ failures=()
 [ "$(get orders_acknowledged_missing)" = 0 ] || failures+=("$(get orders_acknowledged_missing) acknowledged orders missing")
 [ "$(get orders_in_database)" -ge "$(get orders_acknowledged)" ] || failures+=("fewer orders in the database than acknowledged")
 [ "$(get during_reads_failed)" = 0 ] || failures+=("reads failed while orders flowed")
-if [ ${#failures[@]} -gt 0 ]; then
-  for f in "${failures[@]}"; do say "FAIL: $f"; done
-  exit 1
-fi
-say "PASS: every order acknowledged, stock exact"
+finish_checks "every order acknowledged, stock exact"
