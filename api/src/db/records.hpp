@@ -29,9 +29,10 @@ struct UtilisateursPage {
 struct LoginRecord {
   domain::Utilisateur user;
   std::string password_hash;
-  int failures;
-  long seconds_since_failure;  // large when none
+  bool known_device;  // the device token presented was handed to this account
 };
+// The throttle bucket of every client that presents no known device (db/utilisateurs_repo.hpp).
+inline constexpr const char* kUnknownClient = "inconnu";
 struct Session {
   std::string expires_at;  // RFC 3339 UTC
 };

@@ -59,14 +59,19 @@ std::optional<domain::Utilisateur> Store::insert_utilisateur(const std::string& 
     return db::insert_utilisateur(c, nom, email, role, password_hash);
   });
 }
-std::optional<LoginRecord> Store::find_login(const std::string& email) {
-  return pool_.run([&](pqxx::connection& c) { return db::find_login(c, email); });
+std::optional<LoginRecord> Store::find_login(const std::string& email,
+                                             const std::string& device_digest) {
+  return pool_.run([&](pqxx::connection& c) { return db::find_login(c, email, device_digest); });
 }
-void Store::record_login_failure(std::int64_t id) {
-  pool_.run([&](pqxx::connection& c) { db::record_login_failure(c, id); });
+std::optional<long> Store::reserve_login_attempt(std::int64_t user_id, const std::string& client) {
+  return pool_.run(
+      [&](pqxx::connection& c) { return db::reserve_login_attempt(c, user_id, client); });
 }
-Session Store::open_session(std::int64_t user_id, const std::string& token_digest) {
-  return pool_.run([&](pqxx::connection& c) { return db::open_session(c, user_id, token_digest); });
+Session Store::open_session(std::int64_t user_id, const std::string& token_digest,
+                            const std::string& client, const std::string& device_digest) {
+  return pool_.run([&](pqxx::connection& c) {
+    return db::open_session(c, user_id, token_digest, client, device_digest);
+  });
 }
 std::optional<domain::Utilisateur> Store::session_user(const std::string& token_digest) {
   return pool_.run([&](pqxx::connection& c) { return db::session_user(c, token_digest); });

@@ -46,9 +46,10 @@ class Store {
                                                         const std::string& email,
                                                         const std::string& role,
                                                         const std::string& password_hash);
-  std::optional<LoginRecord> find_login(const std::string& email);
-  void record_login_failure(std::int64_t id);
-  Session open_session(std::int64_t user_id, const std::string& token_digest);
+  std::optional<LoginRecord> find_login(const std::string& email, const std::string& device_digest);
+  std::optional<long> reserve_login_attempt(std::int64_t user_id, const std::string& client);
+  Session open_session(std::int64_t user_id, const std::string& token_digest,
+                       const std::string& client, const std::string& device_digest);
   std::optional<domain::Utilisateur> session_user(const std::string& token_digest);
   void close_session(const std::string& token_digest);
   void update_password_hash(std::int64_t user_id, const std::string& hash);

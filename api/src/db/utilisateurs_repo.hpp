@@ -16,7 +16,6 @@ void prepare_utilisateurs(pqxx::connection& conn);
 
 using domain::Utilisateur;
 
-// Every account, by id.
 // One page of the accounts, by id, and how many there are in all.
 UtilisateursPage list_utilisateurs(pqxx::connection& conn, const domain::Page& page);
 
@@ -28,12 +27,22 @@ std::optional<Utilisateur> insert_utilisateur(pqxx::connection& conn, const std:
                                               const std::string& email, const std::string& role,
                                               const std::string& password_hash);
 
-std::optional<LoginRecord> find_login(pqxx::connection& conn, const std::string& email);
-// Counts one more failure (restarting the count when the previous one is outside the window).
-void record_login_failure(pqxx::connection& conn, std::int64_t id);
+// A device token not presented at a login for this long is forgotten.
+inline constexpr int kDeviceLifetimeDays = 365;
 
-// Clears the failure count and stores the token's digest; expired sessions of the user are purged.
-Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest);
+// The account with this email, and whether device_digest (empty: none) is one of its devices.
+std::optional<LoginRecord> find_login(pqxx::connection& conn, const std::string& email,
+                                      const std::string& device_digest);
+// Decides an attempt on the account's bucket for `client` (a device digest, or kUnknownClient)
+// under that bucket's row lock: nothing means it may go ahead, and it was counted; else the
+// seconds to wait (domain/login_throttle.hpp).
+std::optional<long> reserve_login_attempt(pqxx::connection& conn, std::int64_t id,
+                                          const std::string& client);
+
+// Stores the token's digest, empties the bucket `client` used, remembers the device; purges
+// expired sessions, devices and buckets.
+Session open_session(pqxx::connection& conn, std::int64_t user_id, const std::string& token_digest,
+                     const std::string& client, const std::string& device_digest);
 std::optional<Utilisateur> session_user(pqxx::connection& conn, const std::string& token_digest);
 void close_session(pqxx::connection& conn, const std::string& token_digest);
 void update_password_hash(pqxx::connection& conn, std::int64_t id, const std::string& hash);

@@ -111,6 +111,14 @@ Identifiants parse_identifiants(const nlohmann::json& body, FieldErrors& errors)
     else
       in.password = std::move(*password);
   }
+  if (const auto it = body.find("appareil"); it != body.end() && !it->is_null()) {
+    if (!it->is_string())
+      errors["appareil"] = "doit être une chaîne de caractères";
+    else if (it->get_ref<const std::string&>().size() > kMaxDeviceTokenLength)
+      errors["appareil"] = "est trop long";
+    else
+      in.appareil = it->get<std::string>();
+  }
   return in;
 }
 

@@ -22,6 +22,8 @@ struct Utilisateur {
 
 inline constexpr std::size_t kMinPasswordLength = 10;
 inline constexpr std::size_t kMaxPasswordLength = 1024;
+// Device tokens are 44 characters (security::random_token); anything much longer is not one.
+inline constexpr std::size_t kMaxDeviceTokenLength = 128;
 
 struct Inscription {
   std::string nom;
@@ -32,6 +34,7 @@ struct Inscription {
 struct Identifiants {
   std::string email;
   std::string password;
+  std::string appareil;  // the device token of an earlier login, if the client sent one
 };
 
 // Lower-cases and trims; returns nothing when the text is not a plausible address.

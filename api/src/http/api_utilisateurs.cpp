@@ -2,7 +2,6 @@
 
 #include "app/log.hpp"
 #include "domain/json_text.hpp"
-#include "domain/login_throttle.hpp"
 #include "domain/produit_query.hpp"
 #include "domain/utilisateur.hpp"
 #include "http/api.hpp"
@@ -68,33 +67,46 @@ Response Api::login(const Request& req) {
   if (!errors.empty()) throw validation_failed(std::move(errors));
   require_migrated();
   const auto email = domain::normalise_email(in.email);
-  const auto record = email ? store_.find_login(*email) : std::nullopt;
+  const auto presented_device =
+      in.appareil.empty() ? std::string{} : security::token_digest(in.appareil);
+  const auto record = email ? store_.find_login(*email, presented_device) : std::nullopt;
   const auto refuse = [] { return unauthorized("adresse e-mail ou mot de passe incorrect"); };
   if (!record) {
     security::verify_dummy(
         in.password);  // same cost as a real check: no account enumeration by timing
     throw refuse();
   }
-  if (const auto wait =
-          domain::login_retry_after(record->failures, record->seconds_since_failure)) {
+  // A known device has a throttle bucket of its own; every other client shares one per account.
+  const std::string client = record->known_device ? presented_device : db::kUnknownClient;
+  if (const auto wait = store_.reserve_login_attempt(record->user.id, client)) {
+    app::log::warn("login throttled")
+        .num("user_id", record->user.id)
+        .str("device", record->known_device ? "known" : "unknown")
+        .str("request_id", req.id());
     throw Problem(ProblemKind::trop_de_tentatives, fmt::format("réessayez dans {} s", *wait))
         .header("Retry-After", std::to_string(*wait));
   }
   if (!security::verify_password(record->password_hash, in.password)) {
-    store_.record_login_failure(record->user.id);
-    app::log::warn("login failed").num("user_id", record->user.id).str("request_id", req.id());
+    app::log::warn("login failed")
+        .num("user_id", record->user.id)
+        .str("device", record->known_device ? "known" : "unknown")
+        .str("request_id", req.id());
     throw refuse();
   }
   // Hashed with older limits: the password is at hand, store it with today's.
   if (security::needs_rehash(record->password_hash))
     store_.update_password_hash(record->user.id, security::hash_password(in.password));
   const auto token = security::random_token();
-  const auto digest = security::token_digest(token);
-  const auto session = store_.open_session(record->user.id, digest);
+  // The device keeps its token; a new one gets one, to present at its next login.
+  const auto device = record->known_device ? in.appareil : security::random_token();
+  const auto session = store_.open_session(record->user.id, security::token_digest(token), client,
+                                           security::token_digest(device));
   std::string body = "{\"token\":";
   domain::append_json_string(body, token);
   body += ",\"expires_at\":";
   domain::append_json_string(body, session.expires_at);
+  body += ",\"appareil\":";
+  domain::append_json_string(body, device);
   body += ",\"utilisateur\":" + domain::utilisateur_json(record->user, true) + "}";
   Response r = json_response(200, std::move(body));
   r.header("Cache-Control", "no-store");

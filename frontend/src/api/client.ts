@@ -181,8 +181,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
     },
     register: (input: { nom: string; email: string; password: string }) =>
       json<Utilisateur>('POST', '/api/utilisateurs', { body: input }),
-    login: (email: string, password: string) =>
-      json<Session>('POST', '/api/auth/login', { body: { email, password } }),
+    /** `appareil`: the device token an earlier login of this account returned, if any. */
+    login: (email: string, password: string, appareil?: string) =>
+      json<Session>('POST', '/api/auth/login', { body: { email, password, appareil } }),
     async logout(): Promise<void> {
       await send('POST', '/api/auth/logout', { auth: true });
     },

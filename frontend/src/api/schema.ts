@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Se connecter
-         * @description Renvoie un jeton opaque valable 24 h, à envoyer en `Authorization: Bearer`. Les échecs répétés pour un compte sont ralentis (429 avec `Retry-After`).
+         * @description Renvoie un jeton opaque valable 24 h, à envoyer en `Authorization: Bearer`, et un jeton d'appareil. Les essais sont comptés par compte et par appareil : au-delà de 5, chaque essai attend le double du précédent (429 avec `Retry-After`, jusqu'à 1 h), et le compte décroît de moitié toutes les 6 h. Un appareil déjà connecté à ce compte a son propre compteur.
          */
         post: operations["login"];
         delete?: never;
@@ -343,6 +343,8 @@ export interface components {
             }[];
         };
         Identifiants: {
+            /** @description Le jeton d'appareil reçu à une connexion précédente de ce compte (`appareil` de la réponse). Facultatif : un appareil connu a son propre compteur d'essais, qu'un inconnu qui devine le mot de passe ne peut pas épuiser. */
+            appareil?: string;
             email: string;
             password: string;
         };
@@ -417,6 +419,8 @@ export interface components {
             stock?: number;
         };
         Session: {
+            /** @description Jeton d'appareil, à garder (il survit à la déconnexion) et à renvoyer dans `appareil` à la prochaine connexion de ce compte depuis cet appareil. */
+            appareil: string;
             /** Format: date-time */
             expires_at: string;
             token: string;

@@ -5,7 +5,7 @@ import { useApi } from '../api/context';
 import { Field, FormError } from '../components/ui';
 import { usePageTitle } from '../lib/usePageTitle';
 import { describeFailure, useProblemForm, type FormFailure } from '../lib/useProblemForm';
-import { safeReturnPath, sessionStore } from '../state/session';
+import { safeReturnPath, signIn } from '../state/session';
 
 function loginFailure(e: unknown): FormFailure {
   if (e instanceof ApiError && e.status === 401)
@@ -91,7 +91,7 @@ export function LoginPage() {
   function submit(e: FormEvent) {
     e.preventDefault();
     void form.submit(async () => {
-      sessionStore.set(await api.login(credentials.email, credentials.password));
+      await signIn(api, credentials.email, credentials.password);
       goBack();
     });
   }
@@ -130,7 +130,7 @@ export function SignupPage() {
     e.preventDefault();
     void form.submit(async () => {
       await api.register({ nom, ...credentials });
-      sessionStore.set(await api.login(credentials.email, credentials.password));
+      await signIn(api, credentials.email, credentials.password);
       goBack();
     });
   }

@@ -58,6 +58,7 @@ export function signedIn(role: 'admin' | 'user' = 'user'): Session {
   const session: Session = {
     token: 'jeton',
     expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    appareil: 'appareil',
     utilisateur: { id: role === 'admin' ? 1 : 2, nom: role === 'admin' ? 'Admin' : 'Client', role },
   };
   sessionStore.set(session);

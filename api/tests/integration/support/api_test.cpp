@@ -92,11 +92,15 @@ void ApiEnv::restart() {
   spawn();
 }
 
-std::string ApiEnv::login(const std::string& email, const std::string& password) {
+nlohmann::json ApiEnv::login_body(const std::string& email, const std::string& password) {
   auto http = client();
   const Response r = http.post("/api/auth/login", {{"email", email}, {"password", password}});
   if (r.status != 200) throw std::runtime_error("login " + email + " failed: " + r.describe());
-  return r.json().at("token").get<std::string>();
+  return r.json();
+}
+
+std::string ApiEnv::login(const std::string& email, const std::string& password) {
+  return login_body(email, password).at("token").get<std::string>();
 }
 
 const std::string& ApiEnv::admin_token() {

@@ -67,6 +67,8 @@ class ApiEnv {
 
   // POST /api/auth/login; the token (throws unless 200).
   std::string login(const std::string& email, const std::string& password);
+  // The same; the whole 200 body.
+  nlohmann::json login_body(const std::string& email, const std::string& password);
   // POST /api/utilisateurs with a unique email derived from `label`, then logs in.
   Account register_user(const std::string& label);
   // POST /api/produits as admin with defaults for the fields not given; the 201 body.
