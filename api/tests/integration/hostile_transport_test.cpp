@@ -165,6 +165,31 @@ TEST_F(Hostile, PipelinedRequestsAreAllAnsweredInOrder) {
   EXPECT_EQ(last->status, 200);
 }
 
+// An answer made on the network thread goes straight to the socket, unless an earlier answer of
+// the connection (written by a worker) still waits in Pistache's write queue: then it queues behind
+// it. Each round pipelines a request a worker answers at once (a login without fields: 422) and
+// ten the network thread answers: the worker is done while the reactor still parses the ten, so
+// they find the connection's strand idle and the worker's answer not yet sent.
+TEST_F(Hostile, AnswersFromWorkersAndTheNetworkThreadKeepTheirOrder) {
+  RawConnection conn(port());
+  for (int round = 0; round < 100; ++round) {
+    std::string burst =
+        "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Request-Id: worker\r\n"
+        "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    for (int i = 0; i < 10; ++i)
+      burst +=
+          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: net-" + std::to_string(i) + "\r\n\r\n";
+    conn.send_all(burst);
+    for (int i = -1; i < 10; ++i) {
+      const auto r = conn.read_response(5s);
+      ASSERT_TRUE(r.has_value()) << "round " << round << ": " << conn.error();
+      ASSERT_EQ(header_of(*r, "X-Request-Id"), i < 0 ? "worker" : "net-" + std::to_string(i))
+          << "round " << round << "\n"
+          << r->head;
+    }
+  }
+}
+
 // RFC 9112 §2.2: empty lines before a request line are ignored. Pistache read "\r\nGET" as the
 // method, answered 400 and closed the keep-alive connection.
 TEST_F(Hostile, EmptyLinesBeforeARequestAreIgnored) {

@@ -65,10 +65,14 @@ class Server {
   // CORS, keep-alive, the write, metrics and the log line.
   void answer(Exchange& ex, Response res);
   Response preflight(const std::string& allow) const;
-  // Writes the common headers (Connection, Content-Type, X-Request-Id) and `res`.
-  Pistache::Async::Promise<ssize_t> send(Pistache::Http::ResponseWriter& writer, Response& res,
-                                         const std::string& request_id, bool keep_alive,
-                                         bool head_only);
+  // Writes `res` with the common headers (Connection, Content-Type, X-Request-Id): straight to
+  // the socket when it can, else through Pistache's write queue; half-closes after it unless
+  // keep_alive.
+  void write(Exchange& ex, const Response& res, bool keep_alive, bool head_only);
+  // The same for a refused request (before routing), through the queue; the caller closes.
+  Pistache::Async::Promise<ssize_t> send_refusal(Pistache::Http::ResponseWriter& writer,
+                                                 const Response& res,
+                                                 const std::string& request_id);
   // Answers a request the connection guard refused (logged, counted, connection closed).
   Pistache::Async::Promise<ssize_t> refuse(const Problem& problem,
                                            Pistache::Http::ResponseWriter writer);

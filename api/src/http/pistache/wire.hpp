@@ -44,22 +44,6 @@ inline std::string_view method_text(Pistache::Http::Method m) {
   }
 }
 
-// Pistache 0.0.5 serialises only typed headers in responses (addRaw() is silently dropped):
-// one typed header class that carries any name and value.
-class AnyHeader : public Pistache::Http::Header::Header {
- public:
-  AnyHeader(std::string name, std::string value)
-      : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& stream) const override { stream << value_; }
-  std::uint64_t hash() const override { return std::hash<std::string>{}(name_); }
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
 // Keep the connection open after this response? HTTP/1.1: unless the client sent
 // "Connection: close"; HTTP/1.0: only if it sent "Connection: keep-alive".
 inline bool wants_keep_alive(const PRequest& req) {
@@ -92,5 +76,12 @@ class InFlight {
  private:
   std::atomic<int>& count_;
 };
+
+// The answers of one connection that Pistache's write queue still holds: the reactor sends them on
+// a later turn of its loop. While there are any, a new answer must queue behind them too.
+struct ConnectionWrites {
+  std::atomic<int> queued{0};
+};
+inline constexpr const char* kConnectionWritesKey = "boutique.writes";
 
 }  // namespace boutique::http::wire
