@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -103,6 +105,20 @@ int report(const std::string& message, const std::string& hint, int code, bool c
   return code;
 }
 
+// Whether the command line asks for JSON output, read from argv itself: a parse error can stop
+// CLI11 before it reaches `-o json` (`boutique status --target nope -o json`), and the failure
+// must still be JSON.
+bool asks_for_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    if ((a == "-o" || a == "--output") && i + 1 < argc && std::string_view(argv[i + 1]) == "json")
+      return true;
+    if (a == "-ojson" || a == "--output=json") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,7 +168,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // usage text, --help and --version as CLI11 prints them
-    if (code != 0 && g.output == "json") print_json_error(e.what(), "boutique --help", code);
+    if (code != 0 && (g.output == "json" || asks_for_json(argc, argv)))
+      print_json_error(e.what(), "boutique --help", code);
     return code;
   }
   const bool json = g.output == "json";

@@ -140,6 +140,13 @@ TEST_F(Binary, FailuresUnderJsonOutputAreJsonOnStdout) {
   r = run({"logs", "nginx", "-o", "json"});  // a CLI11 parse error keeps its code
   EXPECT_EQ(r.exit_code, 105);
   EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["class"], "usage");
+  // The parse error comes before CLI11 reaches -o json: still JSON.
+  r = run({"status", "--target", "nope", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 105);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["exit_code"], 105) << r.out;
+  r = run({"--output=json", "status", "--bogus"});
+  EXPECT_EQ(r.exit_code, 109);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ok"], false) << r.out;
   EXPECT_TRUE(run({"status", "-o", "table"}).out.find("\"error\"") == std::string::npos);
 }
 
