@@ -6,8 +6,9 @@ namespace boutique::core {
 
 const std::vector<Setting>& Config::settings() {
   static const std::vector<Setting> table = {
-      {"project", "BOUTIQUE_PROJECT", Kind::string, "boutique",
-       "project name (labels, page title)"},
+      {"project", "BOUTIQUE_PROJECT", Kind::string, "",
+       "Compose project name (empty: Compose's own choice, COMPOSE_PROJECT_NAME or the "
+       "checkout directory's name)"},
       {"target", "BOUTIQUE_TARGET", Kind::string, "local",
        "where the stack runs: local|compose|k8s"},
       {"ports.api", "BOUTIQUE_API_PORT", Kind::integer, "5000", "API port"},

@@ -3,9 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "core/env_file.hpp"
 #include "core/errors.hpp"
 #include "core/files.hpp"
 
@@ -149,13 +151,36 @@ ComposeFiles prepare_files(const core::Config& cfg, images::EngineKind engine,
   return f;
 }
 
-std::string project_name(const core::Config& cfg) {
+std::string project_name(const core::Config& cfg, const EnvLookup& getenv) {
+  // Compose's own rule, so that a plain `docker compose up` in the checkout (the seed's command)
+  // and `boutique up --target compose` are one stack, with one volume: COMPOSE_PROJECT_NAME from
+  // the environment, else from the project's .env, else the project directory's name.
+  std::string name = cfg.str("project");
+  if (name.empty()) {
+    if (auto v = getenv("COMPOSE_PROJECT_NAME"); v && !v->empty())
+      name = *v;
+    else if (auto f = core::env_file_value(cfg.root() / ".env", "COMPOSE_PROJECT_NAME");
+             f && !f->empty())
+      name = *f;
+    else
+      name = fs::absolute(cfg.root()).lexically_normal().filename().string();
+  }
+  // Normalised as both Compose versions do: lower case, [a-z0-9_-] only, starting with a letter
+  // or a digit.
   std::string out;
-  for (char c : cfg.str("project")) {
+  for (char c : name) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') out += c;
+    if (std::isalnum(static_cast<unsigned char>(c)) || ((c == '-' || c == '_') && !out.empty()))
+      out += c;
   }
   return out.empty() ? "boutique" : out;
+}
+
+std::string project_name(const core::Config& cfg) {
+  return project_name(cfg, [](const std::string& key) -> std::optional<std::string> {
+    if (const char* v = std::getenv(key.c_str())) return std::string(v);
+    return std::nullopt;
+  });
 }
 
 std::string service_of(const std::string& component) {

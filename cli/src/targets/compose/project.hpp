@@ -2,6 +2,7 @@
 // The Compose side of the compose target: which Compose program (the docker compose v2 plugin,
 // else docker-compose v1), which files (compose.yaml + an override), and the command lines.
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,8 +51,12 @@ struct ComposeBuild {
 };
 std::vector<ComposeBuild> compose_builds(const std::string& config_yaml);
 
-// The project name (config `project`) as Compose v1 and v2 record it in their labels.
-std::string project_name(const core::Config& cfg);
+// The Compose project: the `project` setting when set, else what Compose itself would choose
+// (COMPOSE_PROJECT_NAME from the environment, then from the project's .env, then the project
+// directory's name), normalised as Compose v1 and v2 record it in their labels.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+std::string project_name(const core::Config& cfg, const EnvLookup& getenv);
+std::string project_name(const core::Config& cfg);  // the real environment
 // Compose service <-> boutique component.
 std::string service_of(const std::string& component);  // api -> backend, web -> frontend
 std::string component_of(const std::string& service);

@@ -258,3 +258,24 @@ TEST(ComposeSecrets, ItsOwnAdminPasswordAndComposesDatabasePassword) {
   EXPECT_EQ(secret("database.password").source, "env");
   ::unsetenv("POSTGRES_PASSWORD");
 }
+
+// One stack with the seed's plain `docker compose up`: without a `project` setting the project is
+// the one Compose itself would choose.
+TEST(ComposeProject, IsComposesOwnChoiceUnlessSet) {
+  fake::TempProject p;
+  const auto dir = p.root / "Ma Boutique.v2";
+  std::filesystem::create_directories(dir);
+  fake::FakeRunner* f = nullptr;
+  const EnvLookup no_env = [](const std::string&) { return std::nullopt; };
+  auto c = fake::compose_context(dir, f);
+  EXPECT_EQ(project_name(c.config, no_env), "maboutiquev2") << "the directory's name, normalised";
+  core::write_text(dir / ".env", "POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=_Shop\n");
+  EXPECT_EQ(project_name(c.config, no_env), "shop") << "the project's .env";
+  const EnvLookup env = [](const std::string& k) -> std::optional<std::string> {
+    if (k == "COMPOSE_PROJECT_NAME") return "from-env";
+    return std::nullopt;
+  };
+  EXPECT_EQ(project_name(c.config, env), "from-env") << "the environment before .env";
+  auto set = fake::compose_context(dir, f, {{"project", "Fixe"}});
+  EXPECT_EQ(project_name(set.config, env), "fixe") << "the setting wins";
+}
