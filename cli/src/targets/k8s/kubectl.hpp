@@ -49,9 +49,11 @@ struct ImageOverride {
 std::vector<ImageOverride> image_overrides(const core::Config& cfg,
                                            const std::filesystem::path& overlay,
                                            const std::string& tag);
-// The wrapping kustomization.yaml: `resources: [overlay_rel]` + `images:`.
+// The wrapping kustomization.yaml: `namespace: ns`, `resources: [overlay_rel]`, `images:`.
 std::string wrapper_kustomization(const std::string& overlay_rel,
-                                  const std::vector<ImageOverride>& images);
+                                  const std::vector<ImageOverride>& images, const std::string& ns);
+// k8s.namespace, or ConfigError when it is not a DNS-1123 label (what Kubernetes accepts).
+std::string checked_namespace(const core::Config& cfg);
 // The command that renders the kustomization in `dir` (offline, no cluster): `kubectl kustomize`
 // when kubectl is on PATH, else `kustomize build` (a standalone kustomize, >= 4.5: the project's
 // manifests render the same with both). MissingPrerequisite when neither is.

