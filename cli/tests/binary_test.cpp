@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -268,4 +269,61 @@ TEST_F(Binary, CtrlCDuringUpRollsBackAndExitsEight) {
   EXPECT_FALSE(core::process_alive(*api_pid));
   auto db_pid = core::read_pid_file(dir_ / "state" / "pg" / "data" / "postmaster.pid");
   EXPECT_FALSE(db_pid && core::process_alive(*db_pid));
+}
+
+// `logs -f --target k8s`: one kubectl follows every component (prefixed lines), and Ctrl-C stops
+// it too — kubectl runs in its own process group, which the terminal's SIGINT does not reach.
+TEST_F(Binary, LogsFollowOnK8sShowsEveryComponentAndStopsKubectlOnCtrlC) {
+  fs::create_directories(dir_ / "bin");
+  write("bin/kubectl",
+        "#!/bin/sh\n"
+        "echo \"$@\" > \"$(dirname \"$0\")/../kubectl.args\"\n"
+        "echo $$ > \"$(dirname \"$0\")/../kubectl.pid\"\n"
+        "echo '[pod/postgres-0/postgres] ready to accept connections'\n"
+        "echo '[pod/backend-1/api] listening on 0.0.0.0:5000'\n"
+        "echo '[pod/frontend-2/nginx] start worker processes'\n"
+        "exec sleep 60\n");
+  fs::permissions(dir_ / "bin" / "kubectl", fs::perms(0755));
+  const fs::path log = dir_ / "logs.log";
+  const char* path = std::getenv("PATH");
+  pid_t logs = runner_.spawn_detached(
+      {{BOUTIQUE_CLI, "logs", "-f", "--target", "k8s", "--since", "10m"},
+       {{"BOUTIQUE_STATE_DIR", (dir_ / "state").string()},
+        {"PATH", (dir_ / "bin").string() + ":" + (path ? path : "/usr/bin:/bin")}},
+       dir_,
+       log});
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (core::read_text(log).value_or("").find("frontend-2") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << core::read_text(log).value_or("");
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string args = core::read_text(dir_ / "kubectl.args").value_or("");
+  EXPECT_NE(args.find("-l app.kubernetes.io/part-of=boutique"), std::string::npos) << args;
+  EXPECT_NE(args.find("--prefix"), std::string::npos) << args;
+  EXPECT_NE(args.find("--since=10m"), std::string::npos) << args;
+  EXPECT_NE(args.find("-f"), std::string::npos) << args;
+  const auto kubectl = core::read_pid_file(dir_ / "kubectl.pid");
+  ASSERT_TRUE(kubectl);
+  ::kill(logs, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(logs, &status, 0), logs);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "Ctrl-C is how -f ends: " << status << "\n"
+      << core::read_text(log).value_or("");
+  deadline = std::chrono::steady_clock::now() + 5s;
+  while (core::process_alive(*kubectl) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(core::process_alive(*kubectl)) << "kubectl logs -f left running";
+  if (core::process_alive(*kubectl)) ::kill(*kubectl, SIGKILL);
+}
+
+TEST_F(Binary, LogsSinceAndPreviousAreForK8sOnly) {
+  auto r = run({"logs", "--since", "5m"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--since and --previous need --target k8s"), std::string::npos) << r.err;
+  r = run({"logs", "--target", "k8s", "--previous", "-f"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run({"logs", "--target", "k8s", "--since", "yesterday"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--since must be a duration"), std::string::npos) << r.err;
 }

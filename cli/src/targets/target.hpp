@@ -37,6 +37,8 @@ struct LogsOptions {
   std::string component;  // empty: all
   bool follow = false;
   int tail = 50;
+  std::string since;      // k8s: only lines newer than this duration (kubectl's --since)
+  bool previous = false;  // k8s: the previous container's logs (after a restart)
 };
 
 class Target {

@@ -7,6 +7,7 @@
 #include "core/env_file.hpp"
 #include "core/errors.hpp"
 #include "core/http.hpp"
+#include "core/interrupt.hpp"
 #include "probes/stack.hpp"
 #include "targets/confirm.hpp"
 
@@ -160,28 +161,45 @@ std::vector<state::Secret> K8sTarget::secrets() const {
   return out;
 }
 
+std::vector<std::string> K8sTarget::logs_argv(const LogsOptions& opts) const {
+  // One kubectl for every component: with -f it follows them all at once, each line prefixed
+  // with its pod and container ([pod/backend-…/api]); the selector picks one component or the
+  // whole stack (the common label of manifests/base).
+  const std::string selector = opts.component.empty()
+                                   ? std::string("app.kubernetes.io/part-of=boutique")
+                                   : "app.kubernetes.io/component=" + label_of(opts.component);
+  std::vector<std::string> argv = {"kubectl",
+                                   "--context",
+                                   kubectl_.context(),
+                                   "logs",
+                                   "-n",
+                                   kubectl_.ns(),
+                                   "-l",
+                                   selector,
+                                   "--all-containers",
+                                   "--prefix",
+                                   "--max-log-requests=20",
+                                   fmt::format("--tail={}", opts.tail)};
+  if (!opts.since.empty()) argv.push_back("--since=" + opts.since);
+  if (opts.previous) argv.push_back("--previous");
+  if (opts.follow) argv.push_back("-f");
+  return argv;
+}
+
 void K8sTarget::logs(const LogsOptions& opts) {
-  std::vector<std::string> comps = opts.component.empty()
-                                       ? std::vector<std::string>{"db", "api", "web"}
-                                       : std::vector<std::string>{opts.component};
-  for (const auto& c : comps) {
-    std::vector<std::string> argv = {"kubectl",
-                                     "--context",
-                                     kubectl_.context(),
-                                     "logs",
-                                     "-n",
-                                     kubectl_.ns(),
-                                     "-l",
-                                     "app.kubernetes.io/component=" + label_of(c),
-                                     "--all-containers",
-                                     "--prefix",
-                                     fmt::format("--tail={}", opts.tail)};
-    if (opts.follow) argv.push_back("-f");
-    auto r = ctx_.runner->run_attached(
-        {argv, {}, {}, opts.follow ? std::chrono::milliseconds(0) : 60s, {}});
-    if (!r.ok() && !opts.follow)
-      core::require_ok(r, argv, "is the cluster up? boutique status --target k8s");
+  const auto argv = logs_argv(opts);
+  if (!opts.follow) {
+    auto r = ctx_.runner->run_attached({argv, {}, {}, 60s, {}});
+    if (!r.ok()) core::require_ok(r, argv, "is the cluster up? boutique status --target k8s");
+    return;
   }
+  // kubectl runs in its own process group (so that a timeout kills all of it): the terminal's
+  // Ctrl-C reaches only boutique, which then stops kubectl — nothing keeps following afterwards.
+  core::catch_interrupts();
+  try {
+    ctx_.runner->run_attached({argv, {}, {}, 0ms, {}});
+  } catch (const core::Aborted&) {
+  }  // Ctrl-C (or SIGTERM) ends `logs -f`: not an error
 }
 
 }  // namespace boutique::targets::k8s

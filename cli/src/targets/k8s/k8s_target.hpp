@@ -30,6 +30,8 @@ class K8sTarget final : public Target, public Deployer {
   DeployReport deploy(const DeployOptions& opts) override;
   // label, URL of each NodePort Service (minikube: `minikube ip`).
   std::vector<std::pair<std::string, std::string>> urls() override;
+  // The one `kubectl logs` that `logs` runs (all components, or one; --since, --previous, -f).
+  std::vector<std::string> logs_argv(const LogsOptions& opts) const;
 
  private:
   void load_images(const std::string& tag);
