@@ -55,6 +55,16 @@ class Binary : public ::testing::Test {
   fs::path dir_;
 };
 
+// Polls `file` until it contains `text` (false after `timeout`).
+bool wait_for_text(const fs::path& file, const std::string& text, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (core::read_text(file).value_or("").find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
 int free_port(int from) {
   for (int p = from; p < from + 500; ++p)
     if (core::port_free("127.0.0.1", p) && core::port_free("0.0.0.0", p)) return p;
@@ -251,11 +261,7 @@ TEST_F(Binary, CtrlCDuringUpRollsBackAndExitsEight) {
                                      dir_,
                                      log});
   // Interrupt once it is waiting for the (never ready) API.
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (core::read_text(log).value_or("").find("Waiting for the API") == std::string::npos) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << core::read_text(log).value_or("");
-    std::this_thread::sleep_for(20ms);
-  }
+  ASSERT_TRUE(wait_for_text(log, "Waiting for the API", 60s)) << core::read_text(log).value_or("");
   ::kill(up, SIGINT);
   int status = 0;
   ASSERT_EQ(::waitpid(up, &status, 0), up);
@@ -292,11 +298,7 @@ TEST_F(Binary, LogsFollowOnK8sShowsEveryComponentAndStopsKubectlOnCtrlC) {
         {"PATH", (dir_ / "bin").string() + ":" + (path ? path : "/usr/bin:/bin")}},
        dir_,
        log});
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (core::read_text(log).value_or("").find("frontend-2") == std::string::npos) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << core::read_text(log).value_or("");
-    std::this_thread::sleep_for(20ms);
-  }
+  ASSERT_TRUE(wait_for_text(log, "frontend-2", 30s)) << core::read_text(log).value_or("");
   const std::string args = core::read_text(dir_ / "kubectl.args").value_or("");
   EXPECT_NE(args.find("-l app.kubernetes.io/part-of=boutique"), std::string::npos) << args;
   EXPECT_NE(args.find("--prefix"), std::string::npos) << args;
@@ -310,7 +312,7 @@ TEST_F(Binary, LogsFollowOnK8sShowsEveryComponentAndStopsKubectlOnCtrlC) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << "Ctrl-C is how -f ends: " << status << "\n"
       << core::read_text(log).value_or("");
-  deadline = std::chrono::steady_clock::now() + 5s;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (core::process_alive(*kubectl) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);
   EXPECT_FALSE(core::process_alive(*kubectl)) << "kubectl logs -f left running";
