@@ -34,25 +34,59 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
 
 namespace {
 
+nlohmann::json up_json(const std::string& target, const targets::UpSummary& sum) {
+  nlohmann::json urls = nlohmann::json::object();
+  for (const auto& [label, url] : sum.urls) urls[label] = url;
+  return {{"target", target},
+          {"started", sum.started},
+          {"already_running", sum.already},
+          {"urls", urls},
+          {"admin", sum.demo_accounts ? nlohmann::json{{"email", sum.admin_email},
+                                                       {"password", sum.admin_password}}
+                                      : nlohmann::json()}};
+}
+
 // A target that deploys to a cluster: the pipeline's stages less Checkout, through the same runner,
 // the prerequisites first so that a missing tool fails before a long build; Deploy takes --timeout.
+// Under -o json the stages print to stderr (their own JSON would not be up's) and stdout gets up's
+// one object, with the stages in it.
 int up_on_cluster(targets::Target& target, const targets::UpOptions& o, const std::string& timeout,
                   core::Context& ctx) {
   using stages::StageId;
+  const bool json = ctx.format == core::Format::json;
+  std::FILE* const out = ctx.out;
+  if (json) {
+    ctx.out = stderr;
+    ctx.format = core::Format::table;
+  }
   std::vector<stages::Step> steps;
   for (auto id :
        {StageId::infrastructure_check, StageId::build_images, StageId::deploy, StageId::validation})
     steps.push_back(stage_step(id, "", ctx, target));
   auto& deploy = steps[2];
   if (!timeout.empty()) deploy.command += " --timeout " + timeout;
-  deploy.run = [&target, &o] {
-    target.up(o);
+  targets::UpSummary sum;
+  deploy.run = [&target, &o, &sum] {
+    sum = target.up(o);
     return std::string("rollouts complete");
   };
   const auto results = stages::run_steps(ctx, steps);
+  ctx.out = out;
+  if (json) ctx.format = core::Format::json;
   if (const auto* failed = stages::first_failure(results))
     throw core::Error(static_cast<core::ExitCode>(failed->exit_code),
                       fmt::format("{}: {}", failed->stage->name, failed->detail), failed->hint);
+  if (json) {
+    auto j = up_json(target.name(), sum);
+    auto arr = nlohmann::json::array();
+    for (const auto& r : results)
+      arr.push_back({{"name", r.stage->name},
+                     {"result", stages::outcome_name(r.outcome)},
+                     {"seconds", r.seconds},
+                     {"detail", r.detail}});
+    j["stages"] = arr;
+    ctx.print(j.dump(2) + "\n");
+  }
   return 0;
 }
 
@@ -66,18 +100,7 @@ int run_up(const UpOptions& opts, core::Context& ctx) {
   if (target->deployer()) return up_on_cluster(*target, o, opts.timeout, ctx);
   auto sum = target->up(o);
   if (ctx.format == core::Format::json) {
-    nlohmann::json urls = nlohmann::json::object();
-    for (const auto& [label, url] : sum.urls) urls[label] = url;
-    ctx.print(nlohmann::json{
-                  {"target", target->name()},
-                  {"started", sum.started},
-                  {"already_running", sum.already},
-                  {"urls", urls},
-                  {"admin", sum.demo_accounts ? nlohmann::json{{"email", sum.admin_email},
-                                                               {"password", sum.admin_password}}
-                                              : nlohmann::json()}}
-                  .dump(2) +
-              "\n");
+    ctx.print(up_json(target->name(), sum).dump(2) + "\n");
     return 0;
   }
   std::string out;

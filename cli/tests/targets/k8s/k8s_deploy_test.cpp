@@ -229,13 +229,7 @@ TEST_F(K8s, UnreachableClusterStopsBeforeAnything) {
 // an unreachable cluster stops it there, before any image is built.
 TEST_F(K8s, UpStopsAtTheInfrastructureCheckBeforeBuilding) {
   scenario("unreachable", "k8s");
-  for (const char* program : {"kubectl", "minikube"})  // the doctor runs what it finds on PATH
-    if (auto path = core::find_program(program); !path.empty())
-      kubectl->script(
-          {path.string(), "version", program == std::string("kubectl") ? "--client" : "--short"},
-          fake::exited(0, "v1.32.0\n"));
-  kubectl->script({"kubectl", "config", "get-contexts", "-o", "name"},
-                  fake::exited(0, "minikube\n"));
+  script_doctor_tools();
   kubectl->script(  // the doctor's reachability probe, answered as the recorded unreachable cluster
       {"kubectl", "--context", "minikube", "version", "--request-timeout=5s"},
       fake::exited(1, "",
@@ -250,6 +244,24 @@ TEST_F(K8s, UpStopsAtTheInfrastructureCheckBeforeBuilding) {
   }
   for (const auto& argv : kubectl->ran)
     for (const auto& arg : argv) EXPECT_NE(arg, "build") << core::display(argv);
+}
+
+// Under -o json the stages' own output (the doctor's table or JSON, status's rows) goes to
+// stderr: stdout carries up's one object, or on failure only the error object main prints.
+TEST_F(K8s, UpUnderJsonKeepsTheStagesOffStdout) {
+  scenario("unreachable", "k8s");
+  script_doctor_tools();
+  kubectl->script({"kubectl", "--context", "minikube", "version", "--request-timeout=5s"},
+                  fake::exited(1, "", "The connection to the server was refused\n"));
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  ctx->out = out;
+  ctx->format = core::Format::json;
+  EXPECT_THROW(commands::run_up(commands::UpOptions{}, *ctx), core::Error);
+  EXPECT_EQ(std::ftell(out), 0L) << "a stage printed on stdout under -o json";
+  EXPECT_EQ(ctx->out, out) << "stdout restored for the error object";
+  EXPECT_EQ(ctx->format, core::Format::json);
+  std::fclose(out);
 }
 
 // Commands reach the deploy capability through Target, never by the target's name: only the k8s

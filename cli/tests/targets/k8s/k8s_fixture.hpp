@@ -63,6 +63,17 @@ struct K8s : ::testing::Test {
                       std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
   }
 
+  // The doctor's questions to the tools it finds on PATH, and the contexts kubectl knows.
+  void script_doctor_tools() {
+    for (const char* program : {"kubectl", "minikube"})
+      if (auto path = core::find_program(program); !path.empty())
+        kubectl->script(
+            {path.string(), "version", program == std::string("kubectl") ? "--client" : "--short"},
+            fake::exited(0, "v1.32.0\n"));
+    kubectl->script({"kubectl", "config", "get-contexts", "-o", "name"},
+                    fake::exited(0, "minikube\n"));
+  }
+
   DeployOptions options(std::chrono::seconds timeout = 300s) {
     DeployOptions o;
     o.timeout = timeout;
