@@ -6,6 +6,7 @@
 // Invariants: a reader fails only with CommandFailed (exit 4, "kubectl printed something that is
 // not a JSON list"); anything else would reach main() as "internal error (a bug)". A list parses
 // to one entry per item. drop_kinds keeps exactly the objects of the other kinds, in order.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -74,12 +75,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto services = parse_or_fail(parse_services, text, "parse_services");
   const auto endpoints = parse_or_fail(parse_endpoints, text, "parse_endpoints");
   const auto events = parse_or_fail(parse_events, text, "parse_events");
+  const auto replicasets = parse_or_fail(parse_replicasets, text, "parse_replicasets");
   FUZZ_CHECK(deployments.has_value() == count.has_value(), "List JSON accepted iff it is one");
   if (count) {
     FUZZ_CHECK(deployments->size() == *count && pods->size() == *count && pvcs->size() == *count &&
                    services->size() == *count && endpoints->size() == *count &&
-                   events->size() == *count,
+                   events->size() == *count && replicasets->size() == *count,
                "one entry per item");
+    // The rollout's own pods: a subset of the pods, none terminating, each of a Deployment.
+    const auto live = current_pods(*deployments, *replicasets, *pods);
+    FUZZ_CHECK(live.size() <= pods->size() * std::max<std::size_t>(1, deployments->size()),
+               "current_pods");
+    for (const auto& p : live) FUZZ_CHECK(!p.terminating, "current_pods: no terminating pod");
     for (const auto& d : *deployments) {
       (void)d.complete();
       long long restarts = 0;  // as K8sTarget::status() adds them up

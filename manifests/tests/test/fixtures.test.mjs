@@ -110,3 +110,33 @@ test('unreachable: exit 1, "was refused" on stderr', () => {
     assert.match(readFileSync(join(DIR, c.stderr), 'utf8'), /The connection to the server 127\.0\.0\.1:1 was refused/);
   }
 });
+
+test('fix-forward: revision 2 starting while the pods of revision 1 crash, one terminating', () => {
+  const d = items('fix-forward', 'deployments').find((x) => x.metadata.name === 'backend');
+  assert.equal(d.metadata.annotations['deployment.kubernetes.io/revision'], '2');
+  assert.equal(d.status.observedGeneration, d.metadata.generation);
+  const sets = items('fix-forward', 'replicasets').filter((r) => r.metadata.ownerReferences[0].name === 'backend');
+  assert.deepEqual(sets.map((r) => r.metadata.annotations['deployment.kubernetes.io/revision']).sort(), ['1', '2']);
+  const hash = (rev) => sets.find((r) => r.metadata.annotations['deployment.kubernetes.io/revision'] === rev).metadata.labels['pod-template-hash'];
+  const backend = pods('fix-forward', 'backend');
+  const old = backend.filter((p) => p.metadata.labels['pod-template-hash'] === hash('1'));
+  const current = backend.filter((p) => p.metadata.labels['pod-template-hash'] === hash('2'));
+  assert.equal(old.length, 2);
+  assert.ok(old.every((p) => waiting(p) === 'CrashLoopBackOff'));
+  assert.equal(old.filter((p) => p.metadata.deletionTimestamp).length, 1);
+  assert.equal(current.length, 2);
+  assert.ok(current.every((p) => waiting(p) === 'ContainerCreating'));
+  assert.match(out('fix-forward', 'rollout', 'deployment/backend').err + out('fix-forward', 'rollout', 'deployment/backend').out, /old replicas are pending termination/);
+});
+
+test('every scenario lists one ReplicaSet per Deployment revision, owned by it', () => {
+  for (const scenario of Object.keys(index.scenarios).filter((s) => s !== 'unreachable')) {
+    const deps = items(scenario, 'deployments');
+    const sets = items(scenario, 'replicasets');
+    for (const d of deps) {
+      const own = sets.filter((r) => r.metadata.ownerReferences[0].name === d.metadata.name);
+      const current = own.find((r) => r.metadata.annotations['deployment.kubernetes.io/revision'] === d.metadata.annotations['deployment.kubernetes.io/revision']);
+      assert.ok(current, `${scenario}: no current ReplicaSet for ${d.metadata.name}`);
+    }
+  }
+});

@@ -106,6 +106,7 @@ std::vector<Deployment> parse_deployments(const std::string& text) {
     const auto& st = at(it, "status");
     d.name = str(meta, "name");
     d.generation = num(meta, "generation");
+    d.revision = str(at(meta, "annotations"), "deployment.kubernetes.io/revision");
     d.selector = labels(at(at(spec, "selector"), "matchLabels"));
     d.desired = count(spec, "replicas", 1);
     d.observed = num(st, "observedGeneration");
@@ -129,6 +130,7 @@ std::vector<Pod> parse_pods(const std::string& text) {
     const auto& st = at(it, "status");
     p.name = str(at(it, "metadata"), "name");
     p.labels = labels(at(at(it, "metadata"), "labels"));
+    p.terminating = !at(at(it, "metadata"), "deletionTimestamp").empty();
     p.phase = str(st, "phase");
     if (auto m = false_condition(st, "PodScheduled", "Unschedulable")) {
       p.unschedulable = true;
@@ -148,6 +150,21 @@ std::vector<Pod> parse_pods(const std::string& text) {
       p.containers.push_back(std::move(cs));
     }
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<ReplicaSet> parse_replicasets(const std::string& text) {
+  std::vector<ReplicaSet> out;
+  for (const auto& it : items(text)) {
+    const auto& meta = at(it, "metadata");
+    ReplicaSet r;
+    r.name = str(meta, "name");
+    for (const auto& o : at(meta, "ownerReferences"))
+      if (str(o, "kind") == "Deployment") r.owner = str(o, "name");
+    r.revision = str(at(meta, "annotations"), "deployment.kubernetes.io/revision");
+    r.template_hash = str(at(meta, "labels"), "pod-template-hash");
+    out.push_back(std::move(r));
   }
   return out;
 }
@@ -208,6 +225,25 @@ std::vector<const Pod*> pods_of(const Deployment& d, const std::vector<Pod>& pod
       if (it == p.labels.end() || it->second != v) match = false;
     }
     if (match) out.push_back(&p);
+  }
+  return out;
+}
+
+std::vector<Pod> current_pods(const std::vector<Deployment>& deployments,
+                              const std::vector<ReplicaSet>& replicasets,
+                              const std::vector<Pod>& pods) {
+  std::vector<Pod> out;
+  for (const auto& d : deployments) {
+    if (d.observed < d.generation) continue;  // the controller has not acted on the new spec yet
+    std::string hash;
+    for (const auto& r : replicasets)
+      if (r.owner == d.name && !d.revision.empty() && r.revision == d.revision)
+        hash = r.template_hash;
+    if (hash.empty()) continue;  // its ReplicaSet is not there yet: nothing to judge
+    for (const Pod* p : pods_of(d, pods)) {
+      const auto h = p->labels.find("pod-template-hash");
+      if (!p->terminating && h != p->labels.end() && h->second == hash) out.push_back(*p);
+    }
   }
   return out;
 }

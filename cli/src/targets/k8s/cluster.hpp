@@ -17,6 +17,7 @@ struct Deployment {
   std::map<std::string, std::string> selector;  // spec.selector.matchLabels
   int desired = 1, updated = 0, ready = 0, available = 0, replicas = 0;
   long generation = 0, observed = 0;
+  std::string revision;            // metadata.annotations["deployment.kubernetes.io/revision"]
   bool deadline_exceeded = false;  // Progressing=False, ProgressDeadlineExceeded
   std::string progress_message;
   bool complete() const;  // what `kubectl rollout status` waits for
@@ -33,11 +34,18 @@ struct ContainerStatus {
 
 struct Pod {
   std::string name, phase;
-  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> labels;  // pod-template-hash: its ReplicaSet's template
+  bool terminating = false;                   // metadata.deletionTimestamp set
   std::vector<ContainerStatus> containers;
   bool unschedulable = false;
   std::string schedule_message;
   int restarts() const;
+};
+
+// A Deployment's ReplicaSet: one per revision of its pod template.
+struct ReplicaSet {
+  std::string name, owner;  // owner: the Deployment (controller ownerReference)
+  std::string revision, template_hash;
 };
 
 struct Pvc {
@@ -66,6 +74,7 @@ struct Event {
 // Each throws CommandFailed when the text is not kubectl's List JSON.
 std::vector<Deployment> parse_deployments(const std::string& json);
 std::vector<Pod> parse_pods(const std::string& json);
+std::vector<ReplicaSet> parse_replicasets(const std::string& json);
 std::vector<Pvc> parse_pvcs(const std::string& json);
 std::vector<Service> parse_services(const std::string& json);
 std::vector<Endpoints> parse_endpoints(const std::string& json);
@@ -75,6 +84,15 @@ std::string server_version(const std::string& json);
 
 // The pods a Deployment selects.
 std::vector<const Pod*> pods_of(const Deployment& d, const std::vector<Pod>& pods);
+
+// The pods each Deployment's rollout is made of now: those of its current ReplicaSet (the one of
+// its revision), not terminating. Pods of an older revision, which the rollout is replacing, are
+// left out — a fix-forward after a CrashLoopBackOff must not fail on the crashed pods it replaces —
+// and so is every pod of a Deployment whose controller has not yet seen its latest spec
+// (observedGeneration < generation: its revision and ReplicaSet are still the old ones).
+std::vector<Pod> current_pods(const std::vector<Deployment>& deployments,
+                              const std::vector<ReplicaSet>& replicasets,
+                              const std::vector<Pod>& pods);
 
 // A rollout that cannot succeed without the user: what, where, and its exit code class.
 struct Failure {

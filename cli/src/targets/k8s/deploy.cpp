@@ -100,7 +100,10 @@ void K8sTarget::wait_rollout(const DeployOptions& opts) {
       fmt::format("Waiting for the rollouts (at most {} s)", opts.timeout.count()));
   for (;;) {
     auto deps = parse_deployments(kubectl_.get_json("deployments"));
-    auto pods = parse_pods(kubectl_.get_json("pods"));
+    // Only the pods of each Deployment's current ReplicaSet count: a fix-forward must not fail on
+    // the crashed pods of the revision it replaces, nor on pods already terminating.
+    const auto pods = current_pods(deps, parse_replicasets(kubectl_.get_json("replicasets")),
+                                   parse_pods(kubectl_.get_json("pods")));
     auto pvcs = parse_pvcs(kubectl_.get_json("pvc"));
     bool done = !deps.empty();
     for (const auto& d : deps) done = done && d.complete();
@@ -130,7 +133,7 @@ void K8sTarget::wait_rollout(const DeployOptions& opts) {
   }
 }
 
-void K8sTarget::explain(const Failure& f) {
+std::string K8sTarget::failure_text(const Failure& f) {
   std::string msg = fmt::format("{} {}: {}", f.kind == "Pod" ? "pod" : f.kind, f.name, f.reason);
   if (!f.message.empty()) msg += " (" + f.message + ")";
   bool shown = false;
@@ -154,7 +157,15 @@ void K8sTarget::explain(const Failure& f) {
                                e.count > 1 ? fmt::format(" (x{})", e.count) : "");
     if (!lines.empty()) msg += "\n  events:\n" + indent(lines);
   }
-  throw core::Error(f.code, msg, hint_for(f, kubectl_.ns()));
+  return msg;
+}
+
+std::string K8sTarget::failure_hint(const Failure& f) const {
+  return hint_for(f, kubectl_.ns());
+}
+
+void K8sTarget::explain(const Failure& f) {
+  throw core::Error(f.code, failure_text(f), failure_hint(f));
 }
 
 }  // namespace boutique::targets::k8s

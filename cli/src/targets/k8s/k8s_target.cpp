@@ -32,6 +32,20 @@ std::string label_of(const std::string& component) {
   return "frontend";
 }
 
+// A failure's text on one line: its first line, and its last one (the last log line or event)
+// when there is more.
+std::string summary_line(const std::string& text) {
+  const auto first_end = text.find('\n');
+  std::string out = text.substr(0, first_end);
+  if (first_end == std::string::npos) return out;
+  auto end = text.find_last_not_of(" \n");
+  if (end == std::string::npos || end <= first_end) return out;
+  const auto start = text.rfind('\n', end);
+  std::string last = text.substr(start + 1, end - start);
+  last.erase(0, last.find_first_not_of(' '));
+  return out + " — last: " + last;
+}
+
 }  // namespace
 
 K8sTarget::K8sTarget(core::Context& ctx)
@@ -101,13 +115,25 @@ std::vector<core::Check> K8sTarget::status() {
     return out;
   }
   const auto deps = parse_deployments(kubectl_.get_json("deployments"));
-  const auto pods = parse_pods(kubectl_.get_json("pods"));
+  // The pods of each Deployment's current ReplicaSet, as deploy judges them; an incomplete
+  // rollout gets deploy's diagnosis in its row: the reason, the last log line or event, a hint.
+  const auto pods = current_pods(deps, parse_replicasets(kubectl_.get_json("replicasets")),
+                                 parse_pods(kubectl_.get_json("pods")));
   for (const auto& d : deps) {
     long long restarts = 0;  // a sum of ints
-    for (const Pod* p : pods_of(d, pods)) restarts += p->restarts();
-    out.push_back({component_of(d.name), "deployment " + d.name, d.complete(),
-                   fmt::format("{}/{} ready, {} restarts", d.available, d.desired, restarts),
-                   "boutique deploy (names the cause); kubectl describe deployment " + d.name});
+    std::vector<Pod> own;
+    for (const Pod* p : pods_of(d, pods)) {
+      restarts += p->restarts();
+      own.push_back(*p);
+    }
+    std::string detail = fmt::format("{}/{} ready, {} restarts", d.available, d.desired, restarts);
+    std::string hint = fmt::format("kubectl describe deployment -n {} {}", kubectl_.ns(), d.name);
+    if (!d.complete())
+      if (const auto f = diagnose({d}, own, {}, true)) {
+        detail += "; " + summary_line(failure_text(*f));
+        hint = failure_hint(*f);
+      }
+    out.push_back({component_of(d.name), "deployment " + d.name, d.complete(), detail, hint});
   }
   if (deps.empty())
     out.push_back(

@@ -37,6 +37,10 @@ class K8sTarget final : public Target, public Deployer {
   void load_images(const std::string& tag);
   void wait_rollout(const DeployOptions& opts);
   [[noreturn]] void explain(const Failure& f);
+  // What went wrong, with the container's last log lines (or the object's events): the text of
+  // deploy's error and of status's row.
+  std::string failure_text(const Failure& f);
+  std::string failure_hint(const Failure& f) const;
   std::string node_host();
 
   core::Context& ctx_;

@@ -198,6 +198,17 @@ TEST_F(K8s, DeadlineEndsTheWaitWithTheTimeoutCode) {
   EXPECT_EQ(polls, 2);
 }
 
+// Fix-forward after a CrashLoopBackOff: the pods of the revision being replaced still crash (one
+// of them terminating), the new ReplicaSet's are starting. The wait must not fail on the old pods:
+// it runs to its deadline (the replayed cluster never finishes), naming the new pods.
+TEST_F(K8s, FixForwardIsNotFailedByTheReplacedPods) {
+  scenario("fix-forward");
+  const auto e = deploy_error(options(3s));
+  EXPECT_EQ(e.code(), core::ExitCode::timeout) << e.what();
+  EXPECT_FALSE(contains(e.what(), "CrashLoopBackOff")) << e.what();
+  EXPECT_TRUE(contains(e.what(), "ContainerCreating")) << e.what();
+}
+
 TEST_F(K8s, ProgressDeadlineExceededIsATimeout) {
   scenario("rollout-deadline");
   auto e = deploy_error(options());

@@ -32,10 +32,45 @@ TEST_F(K8s, StatusShowsRestartsAndUnreadyEndpoints) {
   const core::Check* c = find_check(checks, "deployment backend");
   ASSERT_TRUE(c);
   EXPECT_FALSE(c->ok);
-  EXPECT_EQ(c->detail, "0/2 ready, 8 restarts");
+  // deploy's diagnosis, on one line: the pod, the reason, the last log line; its hint.
+  EXPECT_TRUE(
+      c->detail.starts_with("0/2 ready, 8 restarts; pod backend-t7gxn6qn29-qdhwv: "
+                            "CrashLoopBackOff (restarted 4 times, last exit code 2)"))
+      << c->detail;
+  EXPECT_TRUE(contains(c->detail, "BOUTIQUE_THREADS='two'")) << c->detail;
+  EXPECT_TRUE(contains(c->hint, "the container exits at start")) << c->hint;
+  EXPECT_FALSE(contains(c->hint, "boutique deploy (names")) << "status names the cause itself";
   ASSERT_TRUE(c = find_check(checks, "endpoints backend-service"));
   EXPECT_FALSE(c->ok);
   EXPECT_FALSE(core::all_ok(checks));
+}
+
+TEST_F(K8s, StatusSaysWhyImagesAndSchedulingFail) {
+  scenario("image-never-pull");
+  auto checks = K8sTarget(*ctx).status();
+  const core::Check* c = find_check(checks, "deployment backend");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(contains(c->detail, "ErrImageNeverPull")) << c->detail;
+  EXPECT_TRUE(contains(c->detail, "boutique-api:")) << "names the image: " << c->detail;
+  EXPECT_TRUE(contains(c->hint, "boutique build, then boutique deploy")) << c->hint;
+
+  scenario("unschedulable");
+  checks = K8sTarget(*ctx).status();
+  ASSERT_TRUE(c = find_check(checks, "deployment frontend"));
+  EXPECT_TRUE(contains(c->detail, "Unschedulable (0/1 nodes are available: 1 Insufficient cpu."))
+      << c->detail;
+}
+
+// A fix deployed after a crash: the crashed pods of the revision being replaced (one terminating)
+// are not the rollout's; status shows the new pods starting, no CrashLoopBackOff.
+TEST_F(K8s, StatusJudgesOnlyTheCurrentReplicaSet) {
+  scenario("fix-forward");
+  auto checks = K8sTarget(*ctx).status();
+  const core::Check* c = find_check(checks, "deployment backend");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->ok);
+  EXPECT_EQ(c->detail, "0/2 ready, 0 restarts")
+      << "the old pods' 8 restarts are not this rollout's";
 }
 
 TEST_F(K8s, PendingPvcIsAFailedStatusRow) {
