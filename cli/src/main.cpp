@@ -38,6 +38,10 @@ void add_globals(CLI::App& app, core::GlobalOptions& g) {
                  "Configuration file (default: ./boutique.yaml when present)");
   app.add_option("--engine", g.engine, "Container engine for build and compose (default: auto)")
       ->check(CLI::IsMember({"auto", "docker", "podman"}));
+  app.add_option("--context", g.kube_context,
+                 "k8s target: the kubeconfig context (above k8s.context; default minikube)");
+  app.add_option("--namespace", g.kube_namespace,
+                 "k8s target: the namespace (above k8s.namespace; default boutique)");
   app.add_option("--state-dir", g.state_dir,
                  "State directory, every target's (default: .boutique)");
   app.add_option("-o,--output", g.output, "Output format: table or json")

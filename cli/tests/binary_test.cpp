@@ -329,3 +329,15 @@ TEST_F(Binary, LogsSinceAndPreviousAreForK8sOnly) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--since must be a duration"), std::string::npos) << r.err;
 }
+
+// --context and --namespace stand above k8s.context / k8s.namespace (file, environment).
+TEST_F(Binary, ContextAndNamespaceFlagsOverrideTheSettings) {
+  write("boutique.yaml", "k8s:\n  context: from-file\n  namespace: from-file\n");
+  auto r = run({"config", "--context", "staging", "--namespace", "shop"},
+               {{"BOUTIQUE_K8S_NAMESPACE", "from-env"}});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("k8s.context        staging"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("k8s.namespace      shop"), std::string::npos) << r.out;
+  r = run({"render", "--namespace", "Not_Valid"});
+  EXPECT_EQ(r.exit_code, 2) << "an invalid namespace is a configuration error";
+}

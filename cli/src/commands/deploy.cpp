@@ -14,6 +14,11 @@ CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
   sub->add_option("--overlay", opts.overlay,
                   "minikube, prod, or a directory (default: k8s.overlay)");
   sub->add_flag("--dry-run", opts.dry_run, "Print what would be applied; touch nothing");
+  sub->add_flag("--diff", opts.diff,
+                "Print what would change in the cluster (kubectl diff); change nothing")
+      ->excludes("--dry-run");
+  sub->add_flag("-y,--yes", opts.yes,
+                "Deploy to a context that is not a local cluster without asking");
   sub->add_option("--timeout", opts.timeout,
                   "Deadline of the rollouts: 90, 90s, 5m, 1h (default 5m)");
   sub->footer(
@@ -22,9 +27,12 @@ CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
       "Deployments, Pods and PVCs. Fails fast naming the pod and reason, with its last log\n"
       "lines or events: CrashLoopBackOff (4), ErrImagePull/ImagePullBackOff/ErrImageNeverPull\n"
       "(3), CreateContainerConfigError (2), Unschedulable or a Pending PVC after 30 s (3),\n"
-      "deadline (5); unreachable cluster (3).\n\n"
-      "Examples:\n  boutique deploy\n  boutique deploy --dry-run\n  boutique deploy --timeout "
-      "10m");
+      "deadline (5); unreachable cluster (3). A context that is not a local cluster (minikube,\n"
+      "kind-*, k3d-*, docker-desktop, rancher-desktop, orbstack, colima, microk8s) is touched\n"
+      "only after a yes, or with --yes (without a terminal: exit 8).\n\n"
+      "Examples:\n  boutique deploy\n  boutique deploy --dry-run\n  boutique deploy --diff\n"
+      "  boutique deploy --timeout 10m\n  boutique deploy --context staging --namespace shop "
+      "--yes");
   return sub;
 }
 
@@ -33,8 +41,20 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx) {
   d.overlay = opts.overlay;
   d.dry_run = opts.dry_run;
   d.timeout = std::chrono::seconds(core::require_duration(opts.timeout, "--timeout"));
+  if (opts.yes) ctx.assume_yes = true;
   auto target = targets::make_deploy_target(ctx);
   auto& deployer = *target->deployer();
+  if (opts.diff) {
+    const auto diff = deployer.diff(opts.overlay);
+    if (ctx.format == core::Format::json) {
+      ctx.print(nlohmann::json{{"changed", !diff.empty()}, {"diff", diff}}.dump(2) + "\n");
+    } else {
+      ctx.print(diff);
+      ctx.progress->info(diff.empty() ? "no difference: the cluster runs what this build renders"
+                                      : "these objects would change; nothing was changed");
+    }
+    return 0;
+  }
   auto rep = deployer.deploy(d);
   if (opts.dry_run) {
     ctx.print(rep.yaml);

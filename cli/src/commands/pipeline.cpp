@@ -27,6 +27,8 @@ CLI::App* setup_pipeline(CLI::App& app, PipelineOptions& opts) {
                   "The stages' JUnit report (default reports/pipeline.xml); the Validation "
                   "stage writes status.xml next to it");
   sub->add_flag("--dry-run", opts.dry_run, "Print the stages and the command each runs; run none");
+  sub->add_flag("-y,--yes", opts.yes,
+                "--target k8s: deploy to a context that is not a local cluster without asking");
   sub->footer(
       "Stages, as in the Jenkinsfile: Checkout (boutique version), Build Images (boutique build;\n"
       "skipped for the local target, which runs the native binaries), Infrastructure Check\n"
@@ -109,6 +111,7 @@ int run_pipeline(const PipelineOptions& opts, core::Context& ctx) {
                               "choose another --junit path");
   }
   core::catch_interrupts();  // Ctrl-C: the running stage rolls back, the rest is not run (8)
+  if (opts.yes) ctx.assume_yes = true;
 
   const std::string target = ctx.config.str("target");
   const bool json = ctx.format == core::Format::json;

@@ -11,6 +11,7 @@ struct PipelineOptions {
   std::string only;                            // run this stage alone
   std::string junit = "reports/pipeline.xml";  // the stages' report; status.xml goes next to it
   bool dry_run = false;                        // print the stages and their commands, run nothing
+  bool yes = false;  // k8s: deploy to a context that is not a local cluster without asking
 };
 CLI::App* setup_pipeline(CLI::App& app, PipelineOptions& opts);
 // The Jenkinsfile's stages, in-process, in order (stages/stages.hpp). Stops at the first failure;

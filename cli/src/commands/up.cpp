@@ -18,6 +18,8 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
   sub->add_option("--timeout", opts.timeout,
                   "How long to wait for each part to be healthy: 90, 90s, 5m, 1h "
                   "(default: health_timeout)");
+  sub->add_flag("-y,--yes", opts.yes,
+                "--target k8s: deploy to a context that is not a local cluster without asking");
   sub->footer(
       "Idempotent: parts already running are left alone, dead ones are restarted. If a port is\n"
       "taken, or a part does not become healthy in time, what this run started is stopped "
@@ -93,6 +95,7 @@ int up_on_cluster(targets::Target& target, const targets::UpOptions& o, const st
 }  // namespace
 
 int run_up(const UpOptions& opts, core::Context& ctx) {
+  if (opts.yes) ctx.assume_yes = true;
   auto target = targets::make_target(ctx);
   targets::UpOptions o{opts.components, std::nullopt};
   if (!opts.timeout.empty())

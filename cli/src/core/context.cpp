@@ -25,6 +25,8 @@ Context make_context(const GlobalOptions& g) {
   if (!g.target.empty()) in.flags["target"] = g.target;
   if (!g.state_dir.empty()) in.flags["state_dir"] = g.state_dir;
   if (!g.engine.empty()) in.flags["images.engine"] = g.engine;
+  if (!g.kube_context.empty()) in.flags["k8s.context"] = g.kube_context;
+  if (!g.kube_namespace.empty()) in.flags["k8s.namespace"] = g.kube_namespace;
   Context ctx{Config::load(in), nullptr, nullptr};
   if (g.output == "json")
     ctx.format = Format::json;

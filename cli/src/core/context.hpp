@@ -18,6 +18,8 @@ struct GlobalOptions {
   std::string target;
   std::string state_dir;
   std::string engine;
+  std::string kube_context;    // --context: k8s.context
+  std::string kube_namespace;  // --namespace: k8s.namespace
   std::string output = "table";
   bool no_color = false;
   bool verbose = false;
@@ -32,6 +34,8 @@ struct Context {
   bool color = false;  // colour on stdout
   bool verbose = false;
   bool quiet = false;
+  // --yes of the command that runs (deploy, up, pipeline, down): questions are answered yes.
+  bool assume_yes = false;
   std::FILE* out = stdout;
 
   void print(const std::string& text) const;  // to `out`, flushed

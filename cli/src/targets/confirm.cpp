@@ -11,16 +11,25 @@
 
 namespace boutique::targets {
 
+void confirm(const std::string& question, const std::string& declined, bool yes) {
+  if (yes) return;
+  if (!::isatty(STDIN_FILENO))
+    throw core::Aborted(fmt::format("{}: not confirmed (no terminal to ask)", declined),
+                        "add --yes to confirm non-interactively");
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer != "y" && answer != "Y" && answer != "yes")
+    throw core::Aborted(declined, "answer y to confirm, or pass --yes");
+}
+
 void confirm_delete(const std::string& what, bool yes) {
   if (yes) return;
   if (!::isatty(STDIN_FILENO))
     throw core::Aborted(fmt::format("refusing to delete {} without confirmation", what),
                         "add --yes to confirm non-interactively");
-  std::fprintf(stderr, "Delete all Boutique data in %s (database included)? [y/N] ", what.c_str());
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (answer != "y" && answer != "Y" && answer != "yes")
-    throw core::Aborted("nothing deleted", "answer y to confirm, or pass --yes");
+  confirm(fmt::format("Delete all Boutique data in {} (database included)?", what),
+          "nothing deleted", false);
 }
 
 }  // namespace boutique::targets

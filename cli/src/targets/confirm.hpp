@@ -1,6 +1,7 @@
 #pragma once
-// `down --volumes` asks before deleting data: on a terminal a y/N question, otherwise (Jenkins,
-// pipes) it refuses unless --yes. Shared by every target.
+// `down --volumes` asks before deleting data, and the k8s target before touching a cluster that is
+// not a local one: on a terminal a y/N question, otherwise (Jenkins, pipes) it refuses unless
+// --yes. Shared by every target.
 #include <string>
 
 namespace boutique::targets {
@@ -8,5 +9,9 @@ namespace boutique::targets {
 // Returns when confirmed (or `yes`); throws Aborted (exit 8) otherwise. `what` completes
 // "Delete all Boutique data in ...?".
 void confirm_delete(const std::string& what, bool yes);
+
+// The same for any action: `question` ends with '?'; declined or not confirmable: Aborted with
+// `declined` as its message.
+void confirm(const std::string& question, const std::string& declined, bool yes);
 
 }  // namespace boutique::targets

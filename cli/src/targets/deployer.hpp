@@ -33,6 +33,8 @@ class Deployer {
  public:
   virtual ~Deployer() = default;
   virtual DeployReport deploy(const DeployOptions& opts) = 0;
+  // What deploy would change in the cluster, as a unified diff (empty: nothing).
+  virtual std::string diff(const std::string& overlay) = 0;
   // label, URL of each Service that answers from outside the cluster.
   virtual std::vector<std::pair<std::string, std::string>> urls() = 0;
 };

@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
 #include "images/plan.hpp"
+#include "targets/confirm.hpp"
 #include "targets/k8s/cluster.hpp"
 #include "targets/k8s/k8s_target.hpp"
 
@@ -68,9 +69,36 @@ void K8sTarget::load_images(const std::string& tag) {
   }
 }
 
+bool local_context(const std::string& context) {
+  for (const char* name : {"minikube", "docker-desktop", "rancher-desktop", "orbstack", "microk8s"})
+    if (context == name) return true;
+  for (const char* prefix : {"kind-", "k3d-", "colima"})
+    if (context.starts_with(prefix)) return true;
+  return false;
+}
+
+void K8sTarget::confirm_context(const std::string& action, bool yes) {
+  if (local_context(kubectl_.context())) return;
+  confirm(fmt::format("{} context {} (namespace {}), which is not a local cluster?", action,
+                      kubectl_.context(), kubectl_.ns()),
+          fmt::format("nothing done to context {}", kubectl_.context()), yes);
+}
+
+std::string K8sTarget::diff(const std::string& overlay) {
+  kubectl_.require_reachable();
+  const std::string yaml = render(ctx_, overlay_path(ctx_.config, overlay), build_tag(ctx_));
+  // kubectl diff: a server-side dry run of the apply; exit 0 nothing differs, 1 it does, more: an
+  // error.
+  std::vector<std::string> args = {"diff", "-f", "-"};
+  auto r = kubectl_.run(args, 120s, yaml);
+  if (r.exit_code > 1 || r.signal || r.timed_out) kubectl_.fail(r, args);
+  return r.exit_code == 1 ? r.out : std::string();
+}
+
 DeployReport K8sTarget::deploy(const DeployOptions& opts) {
   DeployReport rep;
   if (!opts.dry_run) {  // --dry-run renders only: no kubectl call reaches the cluster
+    confirm_context("Deploy to", ctx_.assume_yes);
     core::catch_interrupts();
     auto step = ctx_.progress->step("Checking the cluster (context " + kubectl_.context() + ")");
     rep.server = kubectl_.require_reachable();

