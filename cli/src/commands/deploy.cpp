@@ -77,6 +77,12 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx) {
                                       "complete.\n",
                                       rep.tag, rep.server);
   for (const auto& [label, url] : urls) out += fmt::format("  {:<18} {}\n", label, url);
+  // The seed's `kubectl get pods,pvc,svc` looks in the current namespace.
+  const std::string ns = ctx.config.str("k8s.namespace");
+  out += fmt::format(
+      "\nEverything is in namespace {0}: kubectl -n {0} get pods,pvc,svc — or make it kubectl's "
+      "default:\n  kubectl config set-context --current --namespace {0}\n",
+      ns);
   ctx.print(out);
   return 0;
 }

@@ -1,5 +1,6 @@
 // The k8s target, deploy: render, dry run, rollouts and their failures, `up --target k8s`.
 // The fixture: k8s_fixture.hpp.
+#include "commands/deploy.hpp"
 #include "k8s_fixture.hpp"
 
 // Found with tests/fuzz (cli_kubectl, UBSan): a float past LONG_MAX in a count was an undefined
@@ -60,6 +61,22 @@ TEST_F(K8s, RenderPutsEverythingInTheConfiguredNamespace) {
   } catch (const core::ConfigError& e) {
     EXPECT_TRUE(contains(e.what(), "k8s.namespace 'Shop_Staging'")) << e.what();
   }
+}
+
+// `boutique deploy` (the command): the rollouts, the URLs, and the one line that makes the seed's
+// `kubectl get pods,pvc,svc` (current namespace) see the objects.
+TEST_F(K8s, DeployCommandSaysWhereTheObjectsAre) {
+  scenario("healthy");
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  ctx->out = out;
+  EXPECT_EQ(commands::run_deploy(commands::DeployOptions{}, *ctx), 0);
+  std::rewind(out);
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), out));
+  std::fclose(out);
+  EXPECT_TRUE(contains(text, "every rollout complete")) << text;
+  EXPECT_TRUE(contains(text, "kubectl config set-context --current --namespace boutique")) << text;
 }
 
 TEST(K8sContext, LocalClustersByTheirToolsNames) {
