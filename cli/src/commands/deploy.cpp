@@ -17,6 +17,8 @@ CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
   sub->add_flag("--diff", opts.diff,
                 "Print what would change in the cluster (kubectl diff); change nothing")
       ->excludes("--dry-run");
+  sub->add_flag("--atomic", opts.atomic,
+                "A failed rollout is undone: each changed Deployment back to its revision before");
   sub->add_flag("-y,--yes", opts.yes,
                 "Deploy to a context that is not a local cluster without asking");
   sub->add_option("--timeout", opts.timeout,
@@ -40,6 +42,7 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx) {
   targets::DeployOptions d;
   d.overlay = opts.overlay;
   d.dry_run = opts.dry_run;
+  d.atomic = opts.atomic;
   d.timeout = std::chrono::seconds(core::require_duration(opts.timeout, "--timeout"));
   if (opts.yes) ctx.assume_yes = true;
   auto target = targets::make_deploy_target(ctx);

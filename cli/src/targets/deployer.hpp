@@ -17,6 +17,7 @@ struct DeployOptions {
   std::chrono::seconds grace{30};  // before Unschedulable / a Pending PVC count as failures
   std::chrono::milliseconds poll{2000};
   bool load_images = true;  // minikube: `minikube image load` the images of this build
+  bool atomic = false;      // a failed rollout: `rollout undo` to the revisions before
   // The clock of the rollout wait (tests replace both).
   std::function<std::chrono::steady_clock::time_point()> now = std::chrono::steady_clock::now;
   std::function<void(std::chrono::milliseconds)> sleep;

@@ -34,19 +34,28 @@ class ScriptedKubectl final : public core::ProcessRunner {
  public:
   explicit ScriptedKubectl(const std::string& scenario) {
     auto index = nlohmann::json::parse(read_fixture(kubectl_fixtures_dir() / "index.json"));
-    for (const auto& c : index["commands"]) {
-      if (c["scenario"] != scenario) continue;
-      core::Result r;
-      r.exit_code = c["exit"].get<int>();
-      if (c["stdout"].is_string()) r.out = read_fixture(kubectl_fixtures_dir() / c["stdout"]);
-      if (c["stderr"].is_string()) r.err = read_fixture(kubectl_fixtures_dir() / c["stderr"]);
-      recorded_[core::display(c["argv"].get<std::vector<std::string>>())] = r;
-    }
+    for (const auto& c : index["commands"])
+      if (c["scenario"] == scenario)
+        recorded_[core::display(c["argv"].get<std::vector<std::string>>())] = from_index(c);
     EXPECT_FALSE(recorded_.empty()) << "no recordings for scenario " << scenario;
   }
   // Answers for a non-kubectl program (matched on the whole argv).
   void script(const std::vector<std::string>& argv, core::Result r) {
     scripted_[core::display(argv)] = std::move(r);
+  }
+  // The next call of this kubectl argv (after `kubectl --context CTX`) gets `r` instead of its
+  // recording, once: a cluster whose state changes between two calls (before and after an apply).
+  void once(const std::vector<std::string>& rest, core::Result r) {
+    once_[core::display(rest)].push_back(std::move(r));
+  }
+  // Another scenario's recording of this argv.
+  static core::Result recording(const std::string& scenario, const std::vector<std::string>& rest) {
+    auto index = nlohmann::json::parse(read_fixture(kubectl_fixtures_dir() / "index.json"));
+    for (const auto& c : index["commands"])
+      if (c["scenario"] == scenario && c["argv"].get<std::vector<std::string>>() == rest)
+        return from_index(c);
+    ADD_FAILURE() << "no recording of " << core::display(rest) << " in " << scenario;
+    return {};
   }
 
   core::Result run(const core::Command& cmd) override {
@@ -60,6 +69,11 @@ class ScriptedKubectl final : public core::ProcessRunner {
       return real_.run(cmd);
     if (cmd.argv.size() >= 3 && cmd.argv[0] == "kubectl" && cmd.argv[1] == "--context") {
       std::vector<std::string> rest(cmd.argv.begin() + 3, cmd.argv.end());
+      if (auto o = once_.find(core::display(rest)); o != once_.end() && !o->second.empty()) {
+        core::Result r = std::move(o->second.front());
+        o->second.erase(o->second.begin());
+        return r;
+      }
       auto it = recorded_.find(core::display(rest));
       if (it != recorded_.end()) return it->second;
     }
@@ -79,7 +93,17 @@ class ScriptedKubectl final : public core::ProcessRunner {
   std::vector<core::Command> commands;
 
  private:
+  // One entry of index.json as the Result kubectl gave.
+  static core::Result from_index(const nlohmann::json& c) {
+    core::Result r;
+    r.exit_code = c["exit"].get<int>();
+    if (c["stdout"].is_string()) r.out = read_fixture(kubectl_fixtures_dir() / c["stdout"]);
+    if (c["stderr"].is_string()) r.err = read_fixture(kubectl_fixtures_dir() / c["stderr"]);
+    return r;
+  }
+
   std::map<std::string, core::Result> recorded_, scripted_;
+  std::map<std::string, std::vector<core::Result>> once_;
   core::PosixProcessRunner real_;
 };
 

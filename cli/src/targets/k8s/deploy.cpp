@@ -1,5 +1,6 @@
 // `boutique deploy`: cluster reachable? -> images in the cluster -> kubectl apply -> rollout wait
 // with a deadline, failing fast with the cause (pod, reason, last log lines or events).
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -109,6 +110,11 @@ DeployReport K8sTarget::deploy(const DeployOptions& opts) {
   rep.objects = object_names(rep.yaml);
   if (opts.dry_run) return rep;
   if (opts.load_images) load_images(rep.tag);
+  // --atomic: each Deployment's revision before the apply, to go back to if the rollout fails.
+  std::map<std::string, std::string> before;
+  if (opts.atomic)
+    for (const auto& d : parse_deployments(kubectl_.get_json("deployments")))
+      before[d.name] = d.revision;
   {
     auto step = ctx_.progress->step(fmt::format("Applying {} objects", rep.objects.size()));
     std::vector<std::string> args = {"apply", "-f", "-"};
@@ -117,8 +123,39 @@ DeployReport K8sTarget::deploy(const DeployOptions& opts) {
     rep.applied = r.out;
     step.done();
   }
-  wait_rollout(opts);
+  try {
+    wait_rollout(opts);
+  } catch (const core::Error& e) {
+    // An interrupt stops every command, undo included: only a failed rollout is undone.
+    if (!opts.atomic || e.code() == core::ExitCode::aborted) throw;
+    throw core::Error(e.code(), std::string(e.what()) + "\n" + undo_rollouts(before), e.hint());
+  }
   return rep;
+}
+
+std::string K8sTarget::undo_rollouts(const std::map<std::string, std::string>& before) {
+  auto step = ctx_.progress->step("Rolling back (--atomic)");
+  std::vector<std::string> lines;
+  for (const auto& d : parse_deployments(kubectl_.get_json("deployments"))) {
+    const auto it = before.find(d.name);
+    if (it == before.end() || it->second.empty()) {
+      lines.push_back(
+          fmt::format("deployment/{} is new: no earlier revision to go back to", d.name));
+      continue;
+    }
+    if (it->second == d.revision) continue;  // this deploy did not change it
+    std::vector<std::string> args = {"rollout", "undo",        "deployment/" + d.name,
+                                     "-n",      kubectl_.ns(), "--to-revision=" + it->second};
+    auto r = kubectl_.run(args, 60s);
+    lines.push_back(
+        r.ok()
+            ? fmt::format("--atomic: rolled deployment/{} back to revision {}", d.name, it->second)
+            : fmt::format("--atomic: could not roll deployment/{} back: {}", d.name,
+                          core::tail_lines(r.err.empty() ? r.describe() : r.err, 1)));
+  }
+  if (lines.empty()) lines.push_back("--atomic: no Deployment had changed, nothing to undo");
+  step.done();
+  return fmt::format("{}", fmt::join(lines, "\n"));
 }
 
 void K8sTarget::wait_rollout(const DeployOptions& opts) {

@@ -3,6 +3,7 @@
 // the k8s.context cluster, rollouts watched by polling `kubectl get ... -o json` against a
 // deadline and failing fast with the cause (cluster.hpp). Status: Deployments, PVCs, endpoints,
 // NodePort URLs, then HTTP through them.
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,9 @@ class K8sTarget final : public Target, public Deployer {
  private:
   void load_images(const std::string& tag);
   void wait_rollout(const DeployOptions& opts);
+  // --atomic after a failed rollout: `rollout undo --to-revision` of every Deployment whose
+  // revision is not the one in `before` any more; what was done, one line each.
+  std::string undo_rollouts(const std::map<std::string, std::string>& before);
   [[noreturn]] void explain(const Failure& f);
   // What went wrong, with the container's last log lines (or the object's events): the text of
   // deploy's error and of status's row.

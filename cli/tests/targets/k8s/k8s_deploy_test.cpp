@@ -79,6 +79,36 @@ TEST_F(K8s, DeployCommandSaysWhereTheObjectsAre) {
   EXPECT_TRUE(contains(text, "kubectl config set-context --current --namespace boutique")) << text;
 }
 
+// deploy --atomic: the backend went from revision 1 (before the apply) to 2 and its rollout fails:
+// it is undone to revision 1; the Deployments this deploy did not change are left alone.
+TEST_F(K8s, AtomicUndoesTheFailedRolloutOnly) {
+  scenario("fix-forward");
+  const std::vector<std::string> get_deployments = {"get",      "deployments", "-n",
+                                                    "boutique", "-o",          "json"};
+  kubectl->once(get_deployments, fake::ScriptedKubectl::recording("healthy", get_deployments));
+  kubectl->script({"kubectl", "--context", "minikube", "rollout", "undo", "deployment/backend",
+                   "-n", "boutique", "--to-revision=1"},
+                  fake::exited(0, "deployment.apps/backend rolled back\n"));
+  auto o = options(3s);
+  o.atomic = true;
+  const auto e = deploy_error(o);
+  EXPECT_EQ(e.code(), core::ExitCode::timeout) << e.what();
+  EXPECT_TRUE(contains(e.what(), "--atomic: rolled deployment/backend back to revision 1"))
+      << e.what();
+  EXPECT_TRUE(ran({"kubectl", "--context", "minikube", "rollout", "undo", "deployment/backend",
+                   "-n", "boutique", "--to-revision=1"}));
+  for (const auto& argv : kubectl->ran)
+    for (const char* other : {"deployment/postgres", "deployment/frontend"})
+      EXPECT_EQ(std::find(argv.begin(), argv.end(), other), argv.end()) << core::display(argv);
+}
+
+TEST_F(K8s, WithoutAtomicAFailedRolloutStays) {
+  scenario("fix-forward");
+  EXPECT_EQ(deploy_error(options(3s)).code(), core::ExitCode::timeout);
+  for (const auto& argv : kubectl->ran)
+    EXPECT_EQ(std::find(argv.begin(), argv.end(), "undo"), argv.end()) << core::display(argv);
+}
+
 TEST(K8sContext, LocalClustersByTheirToolsNames) {
   for (const char* c : {"minikube", "kind-kind", "kind-dev", "k3d-mycluster", "docker-desktop",
                         "rancher-desktop", "orbstack", "colima", "colima-dev", "microk8s"})
