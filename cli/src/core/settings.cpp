@@ -35,6 +35,9 @@ const std::vector<Setting>& Config::settings() {
        "extra Compose file: auto (podman: the host-network override)|none|a path"},
       {"k8s.context", "BOUTIQUE_K8S_CONTEXT", Kind::string, "minikube", "kubectl context"},
       {"k8s.namespace", "BOUTIQUE_K8S_NAMESPACE", Kind::string, "boutique", "namespace"},
+      {"k8s.cluster", "BOUTIQUE_K8S_CLUSTER", Kind::string, "auto",
+       "how images reach the cluster: auto (by context name: minikube, kind-*, k3d-*, else "
+       "registry)|minikube|kind|k3d|registry"},
       {"k8s.overlay", "BOUTIQUE_K8S_OVERLAY", Kind::path, "manifests/overlays/minikube",
        "kustomize overlay"},
       {"state_dir", "BOUTIQUE_STATE_DIR", Kind::path, ".boutique",

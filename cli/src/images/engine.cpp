@@ -161,6 +161,12 @@ void Engine::tag(const std::string& from, const std::string& to) {
   core::require_ok(runner_.run({argv, {}, {}, 60s, {}}), argv);
 }
 
+void Engine::save(const std::string& ref, const std::string& archive) {
+  std::vector<std::string> argv = {program(), "save", "-o", archive, ref};
+  core::require_ok(runner_.run({argv, {}, {}, std::chrono::minutes(10), {}}), argv,
+                   "build it first: boutique build");
+}
+
 void Engine::push(const std::string& ref) {
   std::vector<std::string> argv = {program(), "push", ref};
   core::require_ok(runner_.run({argv, {}, {}, std::chrono::minutes(30), {}}), argv,

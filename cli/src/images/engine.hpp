@@ -62,6 +62,9 @@ class Engine {
   std::vector<std::string> build_argv(const BuildSpec& spec) const;
   void tag(const std::string& from, const std::string& to);
   void push(const std::string& ref);
+  // `save -o archive ref`: a docker-archive tarball (both engines' default), what kind, k3d and
+  // minikube load.
+  void save(const std::string& ref, const std::string& archive);
   // Containers of a Compose project, stopped ones included. No socket needed (the engine's CLI).
   std::vector<Container> containers(const std::string& project);
   // The image's HEALTHCHECK for a running container: podman runs it now (`podman healthcheck

@@ -1,13 +1,17 @@
 // `boutique deploy`: cluster reachable? -> images in the cluster -> kubectl apply -> rollout wait
 // with a deadline, failing fast with the cause (pod, reason, last log lines or events).
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
+#include "images/engine.hpp"
 #include "images/plan.hpp"
+#include "state/state_dir.hpp"
 #include "targets/confirm.hpp"
 #include "targets/k8s/cluster.hpp"
 #include "targets/k8s/k8s_target.hpp"
@@ -52,22 +56,98 @@ std::string hint_for(const Failure& f, const std::string& ns) {
 
 }  // namespace
 
+ClusterKind cluster_kind(const std::string& setting, const std::string& context) {
+  if (setting == "minikube") return {ClusterKind::minikube, context};
+  if (setting == "kind")
+    return {ClusterKind::kind, context.starts_with("kind-") ? context.substr(5) : context};
+  if (setting == "k3d")
+    return {ClusterKind::k3d, context.starts_with("k3d-") ? context.substr(4) : context};
+  if (setting == "registry") return {ClusterKind::registry, {}};
+  if (setting != "auto")
+    throw core::ConfigError(
+        fmt::format("k8s.cluster '{}' is not one of auto, minikube, kind, k3d, registry", setting),
+        "auto picks by the context's name; set minikube for a minikube profile with another name");
+  // As the tools name the contexts they create: minikube (its default profile), kind-<cluster>,
+  // k3d-<cluster>.
+  if (context == "minikube") return {ClusterKind::minikube, context};
+  if (context.starts_with("kind-")) return {ClusterKind::kind, context.substr(5)};
+  if (context.starts_with("k3d-")) return {ClusterKind::k3d, context.substr(4)};
+  return {ClusterKind::registry, {}};
+}
+
 void K8sTarget::load_images(const std::string& tag) {
-  if (kubectl_.context() != "minikube") {
-    ctx_.progress->info(
-        fmt::format("context {}: the cluster pulls the images itself (boutique build --push)",
-                    kubectl_.context()));
+  const ClusterKind cluster = cluster_kind(ctx_.config.str("k8s.cluster"), kubectl_.context());
+  if (cluster.tool == ClusterKind::registry) {
+    ctx_.progress->info(fmt::format(
+        "context {}: the cluster pulls the images from the registry (boutique build --push; "
+        "k8s.cluster names a local cluster)",
+        kubectl_.context()));
     return;
   }
   const std::string registry = ctx_.config.str("images.registry");
+  std::optional<images::Engine> engine;  // chosen only when an archive is needed
   for (const char* key : {"images.api", "images.web"}) {
     const std::string ref = images::image_ref(registry, ctx_.config.str(key), tag);
-    auto step = ctx_.progress->step("Loading " + ref + " into minikube");
-    std::vector<std::string> argv = {"minikube", "-p", kubectl_.context(), "image", "load", ref};
-    auto r = ctx_.runner->run({argv, {}, {}, 600s, {}});
-    core::require_ok(r, argv, "build it first: boutique build");
-    step.done();
+    if (cluster.tool == ClusterKind::minikube) {
+      // From the Docker engine's store directly, as minikube documents; a podman-built image is
+      // not there: then through an archive, like the other clusters.
+      auto step = ctx_.progress->step("Loading " + ref + " into minikube");
+      std::vector<std::string> argv = {"minikube", "-p", cluster.name, "image", "load", ref};
+      if (ctx_.runner->run({argv, {}, {}, 600s, {}}).ok()) {
+        step.done();
+        continue;
+      }
+      step.done("not in Docker's store: through an archive");
+    }
+    if (!engine)
+      engine.emplace(*ctx_.runner,
+                     images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
+                                           ctx_.config.value("images.engine").origin)
+                         .kind);
+    load_archive(*engine, cluster, ref);
   }
+}
+
+void K8sTarget::load_archive(images::Engine& engine, const ClusterKind& cluster,
+                             const std::string& ref) {
+  // In the state directory (it may be large: /tmp is often a small tmpfs), removed afterwards.
+  const std::filesystem::path dir = state::state_dir(ctx_.config) / "k8s-images";
+  std::filesystem::create_directories(dir);
+  // registry/path/boutique-api:tag -> boutique-api.tar
+  std::string name = ref.substr(0, ref.rfind(':'));
+  if (const auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
+  const std::filesystem::path tar = dir / (name + ".tar");
+  struct Cleanup {
+    std::filesystem::path f;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove(f, ec);
+    }
+  } cleanup{tar};
+  const std::string archive = tar.string();
+  const char* tool = cluster.tool == ClusterKind::minikube ? "minikube"
+                     : cluster.tool == ClusterKind::kind   ? "kind"
+                                                           : "k3d";
+  auto step = ctx_.progress->step(
+      fmt::format("Loading {} into {} {} ({} save)", ref, tool, cluster.name, engine.program()));
+  engine.save(ref, archive);
+  std::vector<std::string> argv;
+  if (cluster.tool == ClusterKind::minikube)
+    argv = {"minikube", "-p", cluster.name, "image", "load", archive};
+  else if (cluster.tool == ClusterKind::kind)
+    argv = {"kind", "load", "image-archive", archive, "--name", cluster.name};
+  else
+    argv = {"k3d", "image", "import", archive, "-c", cluster.name};
+  try {
+    core::require_ok(ctx_.runner->run({argv, {}, {}, 600s, {}}), argv,
+                     fmt::format("is the {} cluster '{}' running? (k8s.cluster, k8s.context)", tool,
+                                 cluster.name));
+  } catch (const core::ProgramNotFound&) {
+    throw core::MissingPrerequisite(
+        fmt::format("{} is not installed: it loads the images into the {} cluster", tool, tool),
+        fmt::format("install {}, or set k8s.cluster: registry and push the images", tool));
+  }
+  step.done();
 }
 
 bool local_context(const std::string& context) {

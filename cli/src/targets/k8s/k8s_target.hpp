@@ -8,12 +8,23 @@
 #include <utility>
 #include <vector>
 
+#include "images/engine.hpp"
 #include "targets/deployer.hpp"
 #include "targets/k8s/cluster.hpp"
 #include "targets/k8s/kubectl.hpp"
 #include "targets/target.hpp"
 
 namespace boutique::targets::k8s {
+
+// How this build's images reach the cluster: loaded into a local cluster's own image store
+// (minikube, kind, k3d; `name` is its profile or cluster name), or pulled from images.registry.
+struct ClusterKind {
+  enum Tool { minikube, kind, k3d, registry } tool = registry;
+  std::string name;
+};
+// k8s.cluster (auto: by the context's name, as each tool names its contexts), ConfigError when it
+// is not one of auto|minikube|kind|k3d|registry.
+ClusterKind cluster_kind(const std::string& setting, const std::string& context);
 
 // Whether a kubeconfig context is a local development cluster, by the names the usual tools give
 // them: minikube, kind-*, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*, microk8s.
@@ -40,7 +51,10 @@ class K8sTarget final : public Target, public Deployer {
   std::vector<std::string> logs_argv(const LogsOptions& opts) const;
 
  private:
+  // This build's images into a local cluster (k8s.cluster): minikube from Docker's store, else
+  // (podman, kind, k3d) through a saved archive; a registry cluster pulls them itself.
   void load_images(const std::string& tag);
+  void load_archive(images::Engine& engine, const ClusterKind& cluster, const std::string& ref);
   void wait_rollout(const DeployOptions& opts);
   // --atomic after a failed rollout: `rollout undo --to-revision` of every Deployment whose
   // revision is not the one in `before` any more; what was done, one line each.

@@ -109,6 +109,56 @@ TEST_F(K8s, WithoutAtomicAFailedRolloutStays) {
     EXPECT_EQ(std::find(argv.begin(), argv.end(), "undo"), argv.end()) << core::display(argv);
 }
 
+TEST(K8sCluster, HowImagesReachTheClusterByContextOrSetting) {
+  auto is = [](const ClusterKind& c, ClusterKind::Tool tool, const std::string& name) {
+    return c.tool == tool && c.name == name;
+  };
+  EXPECT_TRUE(is(cluster_kind("auto", "minikube"), ClusterKind::minikube, "minikube"));
+  EXPECT_TRUE(is(cluster_kind("auto", "kind-dev"), ClusterKind::kind, "dev"));
+  EXPECT_TRUE(is(cluster_kind("auto", "k3d-shop"), ClusterKind::k3d, "shop"));
+  EXPECT_TRUE(is(cluster_kind("auto", "gke_p_z_c"), ClusterKind::registry, ""));
+  EXPECT_TRUE(is(cluster_kind("minikube", "work"), ClusterKind::minikube, "work"))
+      << "a minikube profile with another name";
+  EXPECT_TRUE(is(cluster_kind("registry", "minikube"), ClusterKind::registry, ""));
+  EXPECT_THROW(cluster_kind("docker", "minikube"), core::ConfigError);
+}
+
+// kind: each image saved by the engine that built it (podman here), then `kind load image-archive`
+// into the cluster the context names; the archive goes afterwards.
+TEST_F(K8s, KindLoadsTheImagesFromAnArchive) {
+  scenario("healthy", "local", {{"k8s.context", "kind-dev"}});
+  for (const char* image : {"boutique-api", "boutique-frontend"}) {
+    const std::string archive = (state / "k8s-images" / (std::string(image) + ".tar")).string();
+    kubectl->script({"podman", "save", "-o", archive, std::string(image) + ":" + kTag},
+                    fake::exited(0));
+    kubectl->script({"kind", "load", "image-archive", archive, "--name", "dev"}, fake::exited(0));
+  }
+  kubectl->script({"kubectl", "--context", "kind-dev", "apply", "-f", "-"},
+                  fake::exited(0, "deployment.apps/backend configured\n"));
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(ran({"kind", "load", "image-archive",
+                   (state / "k8s-images" / "boutique-frontend.tar").string(), "--name", "dev"}));
+  EXPECT_FALSE(fs::exists(state / "k8s-images" / "boutique-api.tar")) << "archive left behind";
+}
+
+// minikube with an image podman built: not in Docker's store, so `minikube image load <ref>` fails;
+// the image goes through an archive instead.
+TEST_F(K8s, MinikubeTakesAPodmanImageThroughAnArchive) {
+  scenario("healthy");
+  const std::string api = std::string("boutique-api:") + kTag;
+  kubectl->script({"minikube", "-p", "minikube", "image", "load", api},
+                  fake::exited(1, "", "X Exiting due to GUEST_IMAGE_LOAD: image not found\n"));
+  const std::string archive = (state / "k8s-images" / "boutique-api.tar").string();
+  kubectl->script({"podman", "save", "-o", archive, api}, fake::exited(0));
+  kubectl->script({"minikube", "-p", "minikube", "image", "load", archive}, fake::exited(0));
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(ran({"minikube", "-p", "minikube", "image", "load", archive}));
+  EXPECT_FALSE(
+      ran({"podman", "save", "-o", (state / "k8s-images" / "boutique-frontend.tar").string(),
+           std::string("boutique-frontend:") + kTag}))
+      << "the frontend was in Docker's store: loaded directly";
+}
+
 TEST(K8sContext, LocalClustersByTheirToolsNames) {
   for (const char* c : {"minikube", "kind-kind", "kind-dev", "k3d-mycluster", "docker-desktop",
                         "rancher-desktop", "orbstack", "colima", "colima-dev", "microk8s"})

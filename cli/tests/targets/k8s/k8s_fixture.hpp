@@ -45,7 +45,11 @@ struct K8s : ::testing::Test {
     in.cwd = BOUTIQUE_SOURCE_DIR;
     in.discover = false;
     in.getenv = [](const std::string&) { return std::nullopt; };
-    in.flags = {{"images.tag", kTag}, {"state_dir", state.string()}, {"target", target}};
+    // podman: no `docker version` to answer when an engine is chosen (it is installed here).
+    in.flags = {{"images.tag", kTag},
+                {"state_dir", state.string()},
+                {"target", target},
+                {"images.engine", "podman"}};
     for (const auto& [k, v] : settings) in.flags[k] = v;
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
