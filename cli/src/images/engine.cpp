@@ -161,6 +161,17 @@ void Engine::tag(const std::string& from, const std::string& to) {
   core::require_ok(runner_.run({argv, {}, {}, 60s, {}}), argv);
 }
 
+std::optional<std::string> Engine::image_id(const std::string& ref) {
+  std::vector<std::string> argv = {program(), "image", "inspect", "--format", "{{.Id}}", ref};
+  auto r = runner_.run({argv, {}, {}, 30s, {}});
+  if (!r.ok()) return std::nullopt;
+  std::string id = core::tail_lines(r.out, 1);
+  if (id.starts_with("sha256:")) id.erase(0, 7);  // docker says sha256:<hex>, podman <hex>
+  if (id.size() < 12 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return std::nullopt;
+  return id;
+}
+
 void Engine::save(const std::string& ref, const std::string& archive) {
   std::vector<std::string> argv = {program(), "save", "-o", archive, ref};
   core::require_ok(runner_.run({argv, {}, {}, std::chrono::minutes(10), {}}), argv,

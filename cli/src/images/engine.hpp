@@ -62,6 +62,9 @@ class Engine {
   std::vector<std::string> build_argv(const BuildSpec& spec) const;
   void tag(const std::string& from, const std::string& to);
   void push(const std::string& ref);
+  // The image's ID (hex, without "sha256:"): what identifies its content; nothing when there is
+  // no such image.
+  std::optional<std::string> image_id(const std::string& ref);
   // `save -o archive ref`: a docker-archive tarball (both engines' default), what kind, k3d and
   // minikube load.
   void save(const std::string& ref, const std::string& archive);

@@ -75,37 +75,49 @@ ClusterKind cluster_kind(const std::string& setting, const std::string& context)
   return {ClusterKind::registry, {}};
 }
 
-void K8sTarget::load_images(const std::string& tag) {
+ImageTags K8sTarget::load_images(const std::string& tag) {
   const ClusterKind cluster = cluster_kind(ctx_.config.str("k8s.cluster"), kubectl_.context());
   if (cluster.tool == ClusterKind::registry) {
     ctx_.progress->info(fmt::format(
         "context {}: the cluster pulls the images from the registry (boutique build --push; "
         "k8s.cluster names a local cluster)",
         kubectl_.context()));
-    return;
+    return {};
   }
+  images::Engine engine(*ctx_.runner,
+                        images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
+                                              ctx_.config.value("images.engine").origin)
+                            .kind);
   const std::string registry = ctx_.config.str("images.registry");
-  std::optional<images::Engine> engine;  // chosen only when an archive is needed
+  ImageTags pinned;
   for (const char* key : {"images.api", "images.web"}) {
-    const std::string ref = images::image_ref(registry, ctx_.config.str(key), tag);
-    if (cluster.tool == ClusterKind::minikube) {
-      // From the Docker engine's store directly, as minikube documents; a podman-built image is
-      // not there: then through an archive, like the other clusters.
-      auto step = ctx_.progress->step("Loading " + ref + " into minikube");
-      std::vector<std::string> argv = {"minikube", "-p", cluster.name, "image", "load", ref};
-      if (ctx_.runner->run({argv, {}, {}, 600s, {}}).ok()) {
-        step.done();
-        continue;
-      }
-      step.done("not in Docker's store: through an archive");
+    const std::string name = ctx_.config.str(key);
+    const std::string ref = images::image_ref(registry, name, tag);
+    // Pinned to the image's content: <tag>-<12 hex of its ID>. A rebuilt image (a second dirty
+    // build, a fixed images.tag) gets another tag, so a new ReplicaSet; the same image the same
+    // tag, so no rollout — and never a same-tag image a running pod holds (which `minikube image
+    // load` would not replace).
+    const auto id = engine.image_id(ref);
+    if (!id)
+      throw core::MissingPrerequisite(
+          fmt::format("the image {} is not in {}'s store", ref, engine.program()),
+          "build it first: boutique build (or boutique up --target k8s, which builds)");
+    const std::string pinned_tag = tag + "-" + id->substr(0, 12);
+    const std::string pinned_ref = images::image_ref(registry, name, pinned_tag);
+    engine.tag(ref, pinned_ref);
+    pinned[key] = pinned_tag;
+    if (cluster.tool == ClusterKind::minikube && engine.kind() == images::EngineKind::docker) {
+      // From the Docker engine's store directly, as minikube documents.
+      auto step = ctx_.progress->step("Loading " + pinned_ref + " into minikube");
+      std::vector<std::string> argv = {"minikube", "-p", cluster.name, "image", "load", pinned_ref};
+      core::require_ok(ctx_.runner->run({argv, {}, {}, 600s, {}}), argv,
+                       "is minikube running? (minikube status)");
+      step.done();
+      continue;
     }
-    if (!engine)
-      engine.emplace(*ctx_.runner,
-                     images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
-                                           ctx_.config.value("images.engine").origin)
-                         .kind);
-    load_archive(*engine, cluster, ref);
+    load_archive(engine, cluster, pinned_ref);  // podman's images, kind, k3d
   }
+  return pinned;
 }
 
 void K8sTarget::load_archive(images::Engine& engine, const ClusterKind& cluster,
@@ -179,17 +191,25 @@ std::string K8sTarget::diff(const std::string& overlay) {
 DeployReport K8sTarget::deploy(const DeployOptions& opts) {
   DeployReport rep;
   if (!opts.dry_run) {  // --dry-run renders only: no kubectl call reaches the cluster
-    confirm_context("Deploy to", ctx_.assume_yes);
     core::catch_interrupts();
-    auto step = ctx_.progress->step("Checking the cluster (context " + kubectl_.context() + ")");
-    rep.server = kubectl_.require_reachable();
-    step.done(rep.server);
+    {
+      auto step = ctx_.progress->step("Checking the cluster (context " + kubectl_.context() + ")");
+      rep.server = kubectl_.require_reachable();
+      step.done(rep.server);
+    }
+    // Reading is harmless; changing a cluster that is not a local one needs a yes.
+    confirm_context("Deploy to", ctx_.assume_yes);
   }
   rep.tag = build_tag(ctx_);
-  rep.yaml = render(ctx_, overlay_path(ctx_.config, opts.overlay), rep.tag);
+  const auto overlay = overlay_path(ctx_.config, opts.overlay);
+  if (opts.dry_run) {  // the build's tag: no engine is asked for the images' IDs
+    rep.yaml = render(ctx_, overlay, rep.tag);
+    rep.objects = object_names(rep.yaml);
+    return rep;
+  }
+  const ImageTags pinned = opts.load_images ? load_images(rep.tag) : ImageTags{};
+  rep.yaml = render(ctx_, overlay, rep.tag, pinned);
   rep.objects = object_names(rep.yaml);
-  if (opts.dry_run) return rep;
-  if (opts.load_images) load_images(rep.tag);
   // --atomic: each Deployment's revision before the apply, to go back to if the rollout fails.
   std::map<std::string, std::string> before;
   if (opts.atomic)

@@ -51,9 +51,11 @@ class K8sTarget final : public Target, public Deployer {
   std::vector<std::string> logs_argv(const LogsOptions& opts) const;
 
  private:
-  // This build's images into a local cluster (k8s.cluster): minikube from Docker's store, else
-  // (podman, kind, k3d) through a saved archive; a registry cluster pulls them itself.
-  void load_images(const std::string& tag);
+  // This build's images into a local cluster (k8s.cluster), each pinned to its content (tag
+  // <tag>-<12 hex of the image ID>): minikube from Docker's store, else (podman, kind, k3d)
+  // through a saved archive; the pinned tags, to render with. A registry cluster pulls the
+  // build's tag itself: nothing loaded, nothing pinned.
+  ImageTags load_images(const std::string& tag);
   void load_archive(images::Engine& engine, const ClusterKind& cluster, const std::string& ref);
   void wait_rollout(const DeployOptions& opts);
   // --atomic after a failed rollout: `rollout undo --to-revision` of every Deployment whose

@@ -70,13 +70,14 @@ fs::path overlay_path(const core::Config& cfg, const std::string& name) {
 }
 
 std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::path& overlay,
-                                           const std::string& tag) {
+                                           const std::string& tag, const ImageTags& pinned) {
   std::vector<ImageOverride> out;
   const std::string registry = cfg.str("images.registry");
   for (const char* key : {"images.api", "images.web"}) {
     const std::string name = cfg.str(key);
     const std::string new_name = registry.empty() ? name : registry + "/" + name;
-    out.push_back({name, new_name, tag});
+    const auto pin = pinned.find(key);
+    out.push_back({name, new_name, pin != pinned.end() ? pin->second : tag});
   }
   // An overlay that renames the images (prod: registry.example.com/boutique/boutique-api)
   // renders them under its name: override that one too.
@@ -90,7 +91,7 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::pa
             img["newName"].as<std::string>() != out[i].new_name)
           out.push_back({img["newName"].as<std::string>(),
                          registry.empty() ? img["newName"].as<std::string>() : out[i].new_name,
-                         tag});
+                         out[i].new_tag});
     }
   } catch (const YAML::Exception&) {
     // not readable here: kubectl kustomize reports the overlay's problem itself
@@ -136,7 +137,8 @@ std::vector<std::string> kustomize_argv(const fs::path& dir) {
       "install kubectl >= 1.27 or kustomize >= 4.5 (docs/kubernetes.md)");
 }
 
-std::string render(core::Context& ctx, const fs::path& overlay, const std::string& tag) {
+std::string render(core::Context& ctx, const fs::path& overlay, const std::string& tag,
+                   const ImageTags& pinned) {
   if (!fs::exists(overlay / "kustomization.yaml"))
     throw core::ConfigError(fmt::format("no kustomization.yaml in overlay {}", overlay.string()),
                             "boutique render --overlay minikube|prod, or set k8s.overlay");
@@ -153,7 +155,7 @@ std::string render(core::Context& ctx, const fs::path& overlay, const std::strin
   // kustomize refuses absolute resource paths: the overlay relative to the wrapper's directory.
   const std::string rel = fs::relative(fs::weakly_canonical(overlay), dir).string();
   core::write_text(dir / "kustomization.yaml",
-                   wrapper_kustomization(rel, image_overrides(ctx.config, overlay, tag),
+                   wrapper_kustomization(rel, image_overrides(ctx.config, overlay, tag, pinned),
                                          checked_namespace(ctx.config)));
   const std::vector<std::string> argv = kustomize_argv(dir);
   auto r = ctx.runner->run({argv, {}, {}, 60s, {}});

@@ -4,6 +4,7 @@
 // `kubectl kustomize` over a temporary kustomization that sets this build's image tags.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,11 +45,13 @@ std::filesystem::path overlay_path(const core::Config& cfg, const std::string& n
 struct ImageOverride {
   std::string name, new_name, new_tag;
 };
+// A tag per image setting ("images.api" -> "abc1234-dirty-5f2e3b9c1d2a"), over the build's tag.
+using ImageTags = std::map<std::string, std::string>;
 // The images: this build's tag for the API and the frontend (registry prefix when set), also
 // under the name the overlay itself renames them to (prod: registry.example.com/...).
 std::vector<ImageOverride> image_overrides(const core::Config& cfg,
                                            const std::filesystem::path& overlay,
-                                           const std::string& tag);
+                                           const std::string& tag, const ImageTags& pinned = {});
 // The wrapping kustomization.yaml: `namespace: ns`, `resources: [overlay_rel]`, `images:`.
 std::string wrapper_kustomization(const std::string& overlay_rel,
                                   const std::vector<ImageOverride>& images, const std::string& ns);
@@ -59,8 +62,8 @@ std::string checked_namespace(const core::Config& cfg);
 // manifests render the same with both). MissingPrerequisite when neither is.
 std::vector<std::string> kustomize_argv(const std::filesystem::path& dir);
 // The wrapper rendered with kustomize_argv (offline): the final YAML.
-std::string render(core::Context& ctx, const std::filesystem::path& overlay,
-                   const std::string& tag);
+std::string render(core::Context& ctx, const std::filesystem::path& overlay, const std::string& tag,
+                   const ImageTags& pinned = {});
 // The tag of this build (images.tag, else the commit): images::plan_tag's rule.
 std::string build_tag(core::Context& ctx);
 

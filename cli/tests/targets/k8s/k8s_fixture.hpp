@@ -25,6 +25,10 @@ using boutique::targets::DeployOptions;
 using fake::ScriptedKubectl;
 
 constexpr const char* kTag = "test-tag-0123";
+// What `podman image inspect --format {{.Id}}` says of both images, and the tag deploy pins them
+// to.
+constexpr const char* kImageId = "5f2e3b9c1d2a7788990011223344556677889900aabbccddeeff001122334455";
+constexpr const char* kPinned = "test-tag-0123-5f2e3b9c1d2a";
 
 struct K8s : ::testing::Test {
   fs::path state;
@@ -53,18 +57,31 @@ struct K8s : ::testing::Test {
     for (const auto& [k, v] : settings) in.flags[k] = v;
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
-    kubectl->script(
-        {"minikube", "-p", "minikube", "image", "load", std::string("boutique-api:") + kTag},
-        fake::exited(0));
-    kubectl->script(
-        {"minikube", "-p", "minikube", "image", "load", std::string("boutique-frontend:") + kTag},
-        fake::exited(0));
+    // deploy pins each image to its ID, then loads it into minikube through an archive (podman).
+    for (const char* image : {"boutique-api", "boutique-frontend"})
+      script_image(image, kImageId, {"minikube", "-p", "minikube", "image", "load"});
     kubectl->script({"minikube", "-p", "minikube", "ip"}, fake::exited(0, "127.0.0.1\n"));
     kubectl->script({"kubectl", "--context", "minikube", "apply", "-f", "-"},
                     fake::exited(0, "deployment.apps/backend configured\n"));
     ctx = std::make_unique<core::Context>(
         core::Context{core::Config::load(in), std::move(r),
                       std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
+  }
+
+  // podman's answers for one image of this build: its ID, the pinned tag, the archive; then
+  // `load` + the archive (minikube image load, kind load image-archive ... --name N, ...).
+  void script_image(const std::string& image, const std::string& id, std::vector<std::string> load,
+                    const std::vector<std::string>& after = {}) {
+    const std::string ref = image + ":" + kTag;
+    const std::string pinned = image + ":" + kTag + "-" + id.substr(0, 12);
+    const std::string archive = (state / "k8s-images" / (image + ".tar")).string();
+    kubectl->script({"podman", "image", "inspect", "--format", "{{.Id}}", ref},
+                    fake::exited(0, id + "\n"));
+    kubectl->script({"podman", "tag", ref, pinned}, fake::exited(0));
+    kubectl->script({"podman", "save", "-o", archive, pinned}, fake::exited(0));
+    load.push_back(archive);
+    load.insert(load.end(), after.begin(), after.end());
+    kubectl->script(load, fake::exited(0));
   }
 
   // The doctor's questions to the tools it finds on PATH, and the contexts kubectl knows.
