@@ -1,0 +1,67 @@
+// The k8s target's images: how they reach each kind of cluster (k8s.cluster), pinned to their
+// content. The fixture: k8s_fixture.hpp.
+#include "k8s_fixture.hpp"
+
+TEST(K8sCluster, HowImagesReachTheClusterByContextOrSetting) {
+  auto is = [](const ClusterKind& c, ClusterKind::Tool tool, const std::string& name) {
+    return c.tool == tool && c.name == name;
+  };
+  EXPECT_TRUE(is(cluster_kind("auto", "minikube"), ClusterKind::minikube, "minikube"));
+  EXPECT_TRUE(is(cluster_kind("auto", "kind-dev"), ClusterKind::kind, "dev"));
+  EXPECT_TRUE(is(cluster_kind("auto", "k3d-shop"), ClusterKind::k3d, "shop"));
+  EXPECT_TRUE(is(cluster_kind("auto", "gke_p_z_c"), ClusterKind::registry, ""));
+  EXPECT_TRUE(is(cluster_kind("minikube", "work"), ClusterKind::minikube, "work"))
+      << "a minikube profile with another name";
+  EXPECT_TRUE(is(cluster_kind("registry", "minikube"), ClusterKind::registry, ""));
+  EXPECT_THROW(cluster_kind("docker", "minikube"), core::ConfigError);
+}
+
+// kind: each image pinned to its ID, saved by the engine that built it (podman here), then
+// `kind load image-archive` into the cluster the context names; the archive goes afterwards.
+TEST_F(K8s, KindLoadsTheImagesFromAnArchive) {
+  scenario("healthy", "local", {{"k8s.context", "kind-dev"}});
+  for (const char* image : {"boutique-api", "boutique-frontend"})
+    script_image(image, kImageId, {"kind", "load", "image-archive"}, {"--name", "dev"});
+  kubectl->script({"kubectl", "--context", "kind-dev", "apply", "-f", "-"},
+                  fake::exited(0, "deployment.apps/backend configured\n"));
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(ran({"kind", "load", "image-archive",
+                   (state / "k8s-images" / "boutique-frontend.tar").string(), "--name", "dev"}));
+  EXPECT_FALSE(fs::exists(state / "k8s-images" / "boutique-api.tar")) << "archive left behind";
+}
+
+// What is applied names each image by its content: the same image, the same reference (no
+// rollout); a rebuilt one — a second dirty build keeps the tag — another (a new ReplicaSet).
+TEST_F(K8s, EveryBuildDeploysAnImmutableReference) {
+  scenario("healthy");
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  auto applied = [this] {
+    std::string yaml;
+    for (const auto& c : kubectl->commands)
+      if (c.argv.size() > 3 && c.argv[3] == "apply") yaml = c.input;
+    return yaml;
+  };
+  EXPECT_TRUE(contains(applied(), std::string("image: boutique-api:") + kPinned)) << applied();
+  EXPECT_TRUE(contains(applied(), std::string("image: boutique-frontend:") + kPinned));
+  EXPECT_FALSE(contains(applied(), std::string("image: boutique-api:") + kTag + "\n"));
+
+  const std::string rebuilt = "99aa3b9c1d2a7788990011223344556677889900aabbccddeeff001122334455";
+  script_image("boutique-api", rebuilt, {"minikube", "-p", "minikube", "image", "load"});
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(contains(applied(), std::string("image: boutique-api:") + kTag + "-99aa3b9c1d2a"))
+      << applied();
+  EXPECT_TRUE(contains(applied(), std::string("image: boutique-frontend:") + kPinned))
+      << "the unchanged image keeps its reference";
+}
+
+// An image that is not built: deploy says so before anything is applied.
+TEST_F(K8s, AnImageNotBuiltStopsBeforeTheApply) {
+  scenario("healthy");
+  kubectl->script(
+      {"podman", "image", "inspect", "--format", "{{.Id}}", std::string("boutique-api:") + kTag},
+      fake::exited(125, "", "Error: boutique-api: image not known\n"));
+  const auto e = deploy_error(options());
+  EXPECT_EQ(e.code(), core::ExitCode::missing_prereq) << e.what();
+  EXPECT_TRUE(contains(e.hint(), "boutique build")) << e.hint();
+  EXPECT_FALSE(ran({"kubectl", "--context", "minikube", "apply", "-f", "-"}));
+}
