@@ -11,10 +11,13 @@
 
 namespace boutique::targets {
 
-void confirm(const std::string& question, const std::string& declined, bool yes) {
+void confirm(const std::string& question, const std::string& declined, bool yes,
+             const std::string& without_terminal) {
   if (yes) return;
   if (!::isatty(STDIN_FILENO))
-    throw core::Aborted(fmt::format("{}: not confirmed (no terminal to ask)", declined),
+    throw core::Aborted(without_terminal.empty()
+                            ? fmt::format("{}: not confirmed (no terminal to ask)", declined)
+                            : without_terminal,
                         "add --yes to confirm non-interactively");
   std::fprintf(stderr, "%s [y/N] ", question.c_str());
   std::string answer;
@@ -24,12 +27,8 @@ void confirm(const std::string& question, const std::string& declined, bool yes)
 }
 
 void confirm_delete(const std::string& what, bool yes) {
-  if (yes) return;
-  if (!::isatty(STDIN_FILENO))
-    throw core::Aborted(fmt::format("refusing to delete {} without confirmation", what),
-                        "add --yes to confirm non-interactively");
   confirm(fmt::format("Delete all Boutique data in {} (database included)?", what),
-          "nothing deleted", false);
+          "nothing deleted", yes, fmt::format("refusing to delete {} without confirmation", what));
 }
 
 }  // namespace boutique::targets

@@ -10,8 +10,10 @@ namespace boutique::targets {
 // "Delete all Boutique data in ...?".
 void confirm_delete(const std::string& what, bool yes);
 
-// The same for any action: `question` ends with '?'; declined or not confirmable: Aborted with
-// `declined` as its message.
-void confirm(const std::string& question, const std::string& declined, bool yes);
+// The same for any action: `question` ends with '?'; declined: Aborted with `declined` as its
+// message; no terminal to ask: Aborted with `without_terminal` (empty: "<declined>: not
+// confirmed (no terminal to ask)").
+void confirm(const std::string& question, const std::string& declined, bool yes,
+             const std::string& without_terminal = {});
 
 }  // namespace boutique::targets

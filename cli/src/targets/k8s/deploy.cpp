@@ -163,11 +163,11 @@ void K8sTarget::load_archive(images::Engine& engine, const ClusterKind& cluster,
 }
 
 bool local_context(const std::string& context) {
-  for (const char* name : {"minikube", "docker-desktop", "rancher-desktop", "orbstack", "microk8s"})
+  // The clusters images are loaded into (cluster_kind's naming rule), and the desktop ones.
+  if (cluster_kind("auto", context).tool != ClusterKind::registry) return true;
+  for (const char* name : {"docker-desktop", "rancher-desktop", "orbstack", "microk8s"})
     if (context == name) return true;
-  for (const char* prefix : {"kind-", "k3d-", "colima"})
-    if (context.starts_with(prefix)) return true;
-  return false;
+  return context.starts_with("colima");
 }
 
 void K8sTarget::confirm_context(const std::string& action, bool yes) {
