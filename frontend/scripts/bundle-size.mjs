@@ -2,7 +2,8 @@
 // Gzip sizes of the production build (dist/), from Vite's manifest.
 // "Initial route JS" = the entry chunk plus every chunk it imports statically (what the browser
 // must fetch before the catalogue renders); lazy chunks are listed apart.
-// Fails (exit 1) when the initial route JS exceeds the budget: 70 KB = 70 × 1000 bytes, gzip -9.
+// Fails (exit 1) when the initial route JS exceeds the budget: 70 KB = 70 × 1000 bytes, gzip -9,
+// or when an image was inlined into the JS as a data: URL (images are files: vite.config.ts).
 // Usage: node scripts/bundle-size.mjs [--markdown]
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -74,6 +75,11 @@ if (markdown) {
 }
 console.log(lines.join('\n'));
 
+const inlined = allJs.filter((f) => readFileSync(join(dist, f), 'latin1').includes('data:image/'));
+if (inlined.length > 0) {
+  console.error(`bundle-size: an image is inlined as a data: URL in ${inlined.join(', ')}`);
+  process.exit(1);
+}
 if (sum(initialRows, 'gzip') > BUDGET_BYTES) {
   console.error(`bundle-size: initial route JS is over the ${kb(BUDGET_BYTES)} kB gzip budget`);
   process.exit(1);

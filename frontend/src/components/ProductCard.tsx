@@ -1,27 +1,40 @@
+import { useState } from 'react';
 import { Link } from 'wouter';
 import type { Produit } from '../api/client';
 import { formatPrix } from '../lib/format';
+import { IMAGE_HEIGHT, IMAGE_WIDTH, productImage } from '../lib/productImage';
 import { addToCart, useCart } from '../state/cart';
 import { StockBadge } from './ui';
 
-export function ProductImage({ produit }: { produit: Produit }) {
-  if (produit.image_url) {
-    return <img className="vignette" src={produit.image_url} alt="" loading="lazy" />;
-  }
+/**
+ * The product's picture (lib/productImage.ts) in a box of fixed ratio: width/height attributes and
+ * `.vignette`'s aspect-ratio reserve its place before it loads (no layout shift). `eager` for what is
+ * above the fold (the catalogue's first row, the product page); the rest waits until scrolled near.
+ */
+export function ProductImage({ produit, eager = false }: { produit: Produit; eager?: boolean }) {
+  const [broken, setBroken] = useState<string>();
+  const image = productImage(produit, broken);
   return (
-    <div className="vignette vignette-vide" aria-hidden="true">
-      {produit.categorie.slice(0, 1)}
-    </div>
+    <img
+      className="vignette"
+      src={image.src}
+      alt={image.alt}
+      width={IMAGE_WIDTH}
+      height={IMAGE_HEIGHT}
+      loading={eager ? 'eager' : 'lazy'}
+      decoding="async"
+      onError={image.fromProduit ? () => setBroken(image.src) : undefined}
+    />
   );
 }
 
-export function ProductCard({ produit }: { produit: Produit }) {
+export function ProductCard({ produit, eager = false }: { produit: Produit; eager?: boolean }) {
   const cart = useCart();
   const inCart = cart.find((l) => l.produit_id === produit.id)?.quantite ?? 0;
   const full = produit.stock <= 0 || inCart >= produit.stock;
   return (
     <article className="carte" aria-labelledby={`produit-${produit.id}`}>
-      <ProductImage produit={produit} />
+      <ProductImage produit={produit} eager={eager} />
       <div className="carte-corps">
         <h2 className="carte-titre" id={`produit-${produit.id}`}>
           <Link href={`/produits/${produit.id}`}>{produit.nom}</Link>

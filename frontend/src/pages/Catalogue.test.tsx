@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fakeFetch, json, produit, renderApp } from '../test/helpers';
+import { PREMIERE_RANGEE } from './Catalogue';
 
 const categories = [
   { nom: 'Audio', nombre_produits: 4 },
@@ -40,6 +41,21 @@ describe('Catalogue', () => {
     const nav = screen.getByRole('navigation', { name: 'Pagination' });
     expect(within(nav).getByText('Page 1 sur 3')).toBeInTheDocument();
     expect(within(nav).getByRole('button', { name: 'Précédent' })).toBeDisabled();
+  });
+
+  it('gives every card a picture: the first row at once, the others lazily', async () => {
+    const produits = Array.from({ length: 6 }, (_, i) =>
+      produit({ id: i + 1, nom: `Produit ${i + 1}`, categorie: i === 0 ? 'Audio' : 'Bureau' }),
+    );
+    renderApp('/', catalogue(produits));
+    await screen.findAllByRole('article');
+    const images = screen.getAllByRole('img');
+    expect(images.map((img) => img.getAttribute('loading'))).toEqual([
+      ...Array<string>(PREMIERE_RANGEE).fill('eager'),
+      ...Array<string>(6 - PREMIERE_RANGEE).fill('lazy'),
+    ]);
+    expect(images[0]).toHaveAccessibleName('Produit 1 (illustration de la catégorie Audio)');
+    expect(images[1]).toHaveAccessibleName('Produit 2 (illustration)');
   });
 
   it('goes to the next page from the Link header', async () => {

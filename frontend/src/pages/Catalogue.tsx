@@ -10,6 +10,9 @@ import { useAsync, useDebounced } from '../lib/useAsync';
 import { usePageTitle } from '../lib/usePageTitle';
 
 export const PAR_PAGE = 12;
+/** Cards in the first row at the widest layout (main is 72rem, cards ≥ 15rem): their pictures load at
+ * once, the others lazily. */
+export const PREMIERE_RANGEE = 4;
 const SEARCH_DELAY_MS = 300;
 
 const TRIS: { value: Tri | ''; label: string }[] = [
@@ -168,9 +171,9 @@ export default function Catalogue() {
             {pluriel(liste.data.total, 'produit')}
           </p>
           <ul className="grille">
-            {liste.data.produits.map((p) => (
+            {liste.data.produits.map((p, i) => (
               <li key={p.id}>
-                <ProductCard produit={p} />
+                <ProductCard produit={p} eager={i < PREMIERE_RANGEE} />
               </li>
             ))}
           </ul>

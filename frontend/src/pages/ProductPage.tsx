@@ -59,7 +59,7 @@ export default function ProductPage() {
       <p>
         <Link href="/">← Catalogue</Link>
       </p>
-      <ProductImage produit={p} />
+      <ProductImage produit={p} eager />
       <div>
         <h1>{p.nom}</h1>
         <p className="carte-categorie">{p.categorie}</p>
