@@ -39,6 +39,20 @@ describe('admin product form', () => {
     expect(body).toMatchObject({ prix: '12.345', stock: 0 });
   });
 
+  it('refuses an image URL the API would refuse, in French, without sending', async () => {
+    signedIn('admin');
+    const fetch = fakeFetch({ 'GET /api/categories': categories });
+    const { user } = renderApp('/admin/produits/nouveau', fetch);
+    await user.type(await screen.findByLabelText('Nom'), 'Tapis');
+    const image = screen.getByLabelText('Image (URL)');
+    await user.type(image, 'images/tapis.png');
+    await user.click(screen.getByRole('button', { name: 'Créer le produit' }));
+    await waitFor(() => expect(image).toHaveAttribute('aria-invalid', 'true'));
+    expect(image).toHaveAccessibleDescription(/commençant par « \/ ».*https:\/\//);
+    expect(image).toHaveFocus();
+    expect(fetch.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+  });
+
   it('edits a product with PUT and returns to the list', async () => {
     signedIn('admin');
     const p = produit({ id: 8, nom: 'Clavier', prix: 64.9, stock: 30 });

@@ -6,10 +6,19 @@ import { ErrorState, Field, FormError, Loading } from '../components/ui';
 import { useAsync } from '../lib/useAsync';
 import { usePageTitle } from '../lib/usePageTitle';
 import { describeFailure, useProblemForm, type FormFailure } from '../lib/useProblemForm';
-import { EMPTY, fromProduit, toInput, type FormValues } from './productInput';
+import {
+  checkInput,
+  EMPTY,
+  fromProduit,
+  IMAGE_URL_MAX,
+  InvalidInput,
+  toInput,
+  type FormValues,
+} from './productInput';
 
 /** Field errors next to the fields; errors on fields the form does not have are listed above. */
 function productFailure(e: unknown): FormFailure {
+  if (e instanceof InvalidInput) return { fields: e.fields };
   const failure = describeFailure(e);
   const others = Object.entries(failure.fields ?? {}).filter(([k]) => !(k in EMPTY));
   if (others.length) failure.message = others.map(([k, m]) => `${k} : ${m}`).join(' ; ');
@@ -32,6 +41,7 @@ function Editor({ produit }: { produit: Produit | null }) {
   function submit(e: FormEvent) {
     e.preventDefault();
     void form.submit(async () => {
+      checkInput(values);
       const saved = produit
         ? await api.updateProduit(produit.id, toInput(values))
         : await api.createProduit(toInput(values));
@@ -76,10 +86,10 @@ function Editor({ produit }: { produit: Produit | null }) {
       <Field
         id="image_url"
         label="Image (URL)"
-        hint="Facultatif : un chemin (/images/…) ou une URL http(s)."
+        hint="Facultatif : un chemin (/images/…) ou une URL http(s). Vide : l’illustration de la catégorie."
         error={form.fieldErrors.image_url}
       >
-        {(props) => <input {...props} {...bind('image_url')} />}
+        {(props) => <input {...props} maxLength={IMAGE_URL_MAX} {...bind('image_url')} />}
       </Field>
       <FormError message={form.error} />
       <div className="boutons">

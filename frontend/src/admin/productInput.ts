@@ -42,3 +42,40 @@ export function toInput(values: FormValues): ProduitInput {
     image_url: values.image_url.trim(),
   };
 }
+
+export const IMAGE_URL_MAX = 500;
+
+/**
+ * The API's rule for image_url (api/src/domain/produit.cpp, acceptable_image_url), checked before
+ * sending so the admin reads a precise French sentence: empty, a path on this site ("/…"), or an
+ * http(s) URL; no space, quote, angle bracket or backslash; at most 500 characters.
+ */
+export function imageUrlError(value: string): string | undefined {
+  const url = value.trim();
+  if ([...url].length > IMAGE_URL_MAX) return `ne doit pas dépasser ${IMAGE_URL_MAX} caractères`;
+  if (url === '') return undefined;
+  if (!/^(\/|https?:\/\/)/.test(url)) {
+    return 'doit être un chemin du site commençant par « / » (par exemple /images/clavier.svg) ou une adresse commençant par https:// ou http://';
+  }
+  if (/[\s"'<>\\]/.test(url)) {
+    return 'ne doit contenir ni espace, ni guillemet, ni « < », « > » ou « \\ »';
+  }
+  return undefined;
+}
+
+/** Field errors found before sending (the API checks everything again). */
+export class InvalidInput extends Error {
+  readonly fields: Record<string, string>;
+
+  constructor(fields: Record<string, string>) {
+    super('Données invalides');
+    this.name = 'InvalidInput';
+    this.fields = fields;
+  }
+}
+
+/** Throws InvalidInput when a field is known to be refused by the API. */
+export function checkInput(values: FormValues): void {
+  const image = imageUrlError(values.image_url);
+  if (image) throw new InvalidInput({ image_url: image });
+}
