@@ -65,6 +65,27 @@ test('security headers on every kind of response', async ({ request }) => {
   expect(hashed.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });
 
+test('product illustrations are hashed SVG files, cached for a year, compressed', async ({
+  request,
+}) => {
+  // The entry script names them (imported as URLs, never inlined): whatever build is served.
+  const index = await (await request.get('/')).text();
+  const entry = /src="(\/assets\/[^"]+\.js)"/.exec(index)![1];
+  const svgs = new Set(
+    (await (await request.get(entry)).text()).match(/\/assets\/[a-z]+-[\w-]{8}\.svg/g),
+  );
+  expect(svgs.size, 'the eight category illustrations and the generic one').toBe(9);
+  for (const svg of svgs) {
+    const response = await request.get(svg, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.status(), svg).toBe(200);
+    expect(response.headers()['content-type'], svg).toMatch(/^image\/svg\+xml/);
+    expect(response.headers()['cache-control'], svg).toBe('public, max-age=31536000, immutable');
+    expect(response.headers()['content-encoding'], svg).toBe('gzip');
+    expectSecurityHeaders(`GET ${svg}`, response.headers());
+    expect(await response.text(), svg).toMatch(/^<svg [^>]*viewBox="0 0 320 180"/);
+  }
+});
+
 test('robots.txt and the icon are real files, not the SPA page', async ({ request }) => {
   const robots = await request.get('/robots.txt');
   expect(robots.status()).toBe(200);

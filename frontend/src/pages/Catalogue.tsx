@@ -27,6 +27,7 @@ function asTri(value: string | null): Tri | undefined {
   return TRIS.some((t) => t.value === value && value !== '') ? (value as Tri) : undefined;
 }
 
+/** As many placeholder cards as a page has: the footer stays where the loaded page puts it. */
 function Skeleton() {
   return (
     <div aria-busy="true">
@@ -34,7 +35,7 @@ function Skeleton() {
         Chargement du catalogue…
       </p>
       <ul className="grille" aria-hidden="true">
-        {Array.from({ length: 6 }, (_, i) => (
+        {Array.from({ length: PAR_PAGE }, (_, i) => (
           <li key={i} className="carte squelette">
             <div className="vignette" />
             <div className="carte-corps">
