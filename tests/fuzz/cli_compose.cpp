@@ -44,6 +44,9 @@ class EchoRunner final : public core::ProcessRunner {
     return r;
   }
   pid_t spawn_detached(const core::DetachedCommand&) override { return -1; }
+  std::unique_ptr<core::Running> start(const core::Command&) override {
+    throw std::logic_error("the compose target starts nothing alongside");
+  }
 
  private:
   const std::string& out_;

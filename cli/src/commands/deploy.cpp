@@ -80,6 +80,10 @@ int run_deploy(const DeployOptions& opts, core::Context& ctx) {
                                       "complete.\n",
                                       rep.tag, rep.server);
   for (const auto& [label, url] : urls) out += fmt::format("  {:<18} {}\n", label, url);
+  if (urls.empty())
+    out +=
+        "  The NodePorts do not answer from here: `boutique urls` forwards the Services to this "
+        "machine.\n";
   // The seed's `kubectl get pods,pvc,svc` looks in the current namespace.
   const std::string ns = ctx.config.str("k8s.namespace");
   out += fmt::format(

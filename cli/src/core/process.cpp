@@ -218,6 +218,111 @@ pid_t PosixProcessRunner::spawn_detached(const DetachedCommand& cmd) {
   return sp.spawn(cmd.argv, cmd.env, cmd.unset_env, cmd.cwd, POSIX_SPAWN_SETSID);
 }
 
+namespace {
+
+class PosixRunning final : public Running {
+ public:
+  PosixRunning(pid_t pid, int fd) : pid_(pid), out_{fd} {
+    pidfd_.fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  }
+  // The leader stays a zombie until here (running() does not reap it), so its group's ID cannot
+  // be reused: SIGKILL then reaches only what is left of this group.
+  ~PosixRunning() override {
+    if (!exited_) {
+      ::kill(-pid_, SIGTERM);
+      wait_exit(std::chrono::seconds(2));
+    }
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  PosixRunning(const PosixRunning&) = delete;
+  PosixRunning& operator=(const PosixRunning&) = delete;
+
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout) override {
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        transcript_ += line + "\n";
+        return line;
+      }
+      if (out_.fd < 0) {  // ended: a last line without a newline, then nothing
+        if (buffer_.empty()) return std::nullopt;
+        std::string line = std::move(buffer_);
+        buffer_.clear();
+        transcript_ += line + "\n";
+        return line;
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      pollfd p{out_.fd, POLLIN, 0};
+      const int n = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (n < 0 && errno != EINTR) return std::nullopt;
+      if (n <= 0) continue;
+      std::array<char, 4096> buf{};
+      const ssize_t got = ::read(out_.fd, buf.data(), buf.size());
+      if (got > 0)
+        buffer_.append(buf.data(), static_cast<std::size_t>(got));
+      else if (got == 0 || errno != EINTR)
+        out_.reset();
+    }
+  }
+
+  bool running() override {
+    if (exited_) return false;
+    siginfo_t info{};
+    exited_ = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+              info.si_pid == pid_;
+    return !exited_;
+  }
+
+  const std::string& transcript() const override { return transcript_; }
+
+ private:
+  // Waits for the leader to exit, at most `limit`; true once it has.
+  bool wait_exit(std::chrono::milliseconds limit) {
+    const auto deadline = Clock::now() + limit;
+    while (running()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{pidfd_.fd, POLLIN, 0};
+      // Without a pidfd (old kernels), look again every 10 ms.
+      ::poll(&p, pidfd_.fd < 0 ? 0 : 1, pidfd_.fd < 0 ? 10 : static_cast<int>(left.count()));
+    }
+    return true;
+  }
+
+  pid_t pid_;
+  Fd out_, pidfd_;
+  bool exited_ = false;  // the leader exited (not reaped before the destructor)
+  std::string buffer_, transcript_;
+};
+
+}  // namespace
+
+std::unique_ptr<Running> PosixProcessRunner::start(const Command& cmd) {
+  if (cmd.argv.empty()) throw std::logic_error("ProcessRunner::start: empty argv");
+  if (trace_) trace_(display(cmd.argv) + "  (runs alongside)");
+  std::array<int, 2> out_p{};
+  if (pipe2(out_p.data(), O_CLOEXEC))
+    throw CommandFailed(fmt::format("pipe: {}", std::strerror(errno)));
+  Fd out_r{out_p[0]}, out_w{out_p[1]};
+  Spawn sp;
+  posix_spawn_file_actions_addopen(&sp.fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&sp.fa, out_w.fd, 1);
+  posix_spawn_file_actions_adddup2(&sp.fa, out_w.fd, 2);
+  posix_spawnattr_setpgroup(&sp.attr, 0);
+  const pid_t pid = sp.spawn(cmd.argv, cmd.env, cmd.unset_env, cmd.cwd, POSIX_SPAWN_SETPGROUP);
+  out_w.reset();
+  auto running = std::make_unique<PosixRunning>(pid, out_r.fd);
+  out_r.fd = -1;  // the handle owns it now
+  return running;
+}
+
 std::string display(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,21 @@ struct DetachedCommand {
   std::vector<std::string> unset_env = {};  // as in Command
 };
 
+// A program the CLI keeps running while it needs it (`kubectl port-forward`): its own process
+// group, stdin from /dev/null, stdout and stderr on one pipe, read line by line. Destroying the
+// handle ends the group (SIGTERM, SIGKILL after 2 s) and reaps it: nothing outlives the handle.
+class Running {
+ public:
+  virtual ~Running() = default;
+  // The next line of output (without its newline), waiting at most `timeout`; nullopt when none
+  // came in time, or when the program ended and all its output was read.
+  virtual std::optional<std::string> read_line(std::chrono::milliseconds timeout) = 0;
+  // Whether it still runs.
+  virtual bool running() = 0;
+  // Every line read so far, for error messages.
+  virtual const std::string& transcript() const = 0;
+};
+
 // A program that could not be started at all (not found, not executable).
 struct ProgramNotFound : MissingPrerequisite {
   explicit ProgramNotFound(std::string m, std::string h = {})
@@ -59,6 +76,8 @@ class ProcessRunner {
   // Like run(), but the child writes to our stdout/stderr (`logs -f`): nothing is captured.
   virtual Result run_attached(const Command& cmd) { return run(cmd); }
   virtual pid_t spawn_detached(const DetachedCommand& cmd) = 0;
+  // Starts a program that runs alongside the CLI (cmd.timeout and cmd.input are not used).
+  virtual std::unique_ptr<Running> start(const Command& cmd) = 0;
 };
 
 class PosixProcessRunner final : public ProcessRunner {
@@ -69,6 +88,7 @@ class PosixProcessRunner final : public ProcessRunner {
   Result run(const Command& cmd) override { return run(cmd, false); }
   Result run_attached(const Command& cmd) override { return run(cmd, true); }
   pid_t spawn_detached(const DetachedCommand& cmd) override;
+  std::unique_ptr<Running> start(const Command& cmd) override;
 
  private:
   Result run(const Command& cmd, bool attached);

@@ -4,6 +4,7 @@
 // pipeline's Deploy stage and `boutique up` reach it through Target::deployer(), never by name.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,14 +31,29 @@ struct DeployReport {
   std::string yaml;                  // --dry-run: what would be applied
 };
 
+// Where the Services answer from this machine. Forwarded URLs (kubectl port-forward) answer only
+// while this object lives.
+class ServiceAccess {
+ public:
+  virtual ~ServiceAccess() = default;
+  std::vector<std::pair<std::string, std::string>> urls;  // label, URL
+  bool forwarded = false;  // through forwards that close with this object
+  // Keeps the forwards serving for `period` (their output read and dropped); empty while every
+  // forward runs, else what the first one that ended said.
+  virtual std::string watch(std::chrono::milliseconds period) = 0;
+};
+
 class Deployer {
  public:
   virtual ~Deployer() = default;
   virtual DeployReport deploy(const DeployOptions& opts) = 0;
   // What deploy would change in the cluster, as a unified diff (empty: nothing).
   virtual std::string diff(const std::string& overlay) = 0;
-  // label, URL of each Service that answers from outside the cluster.
+  // label, URL of each Service whose NodePort answers from this machine (none: reach()).
   virtual std::vector<std::pair<std::string, std::string>> urls() = 0;
+  // The Services from this machine: their NodePorts when they answer, else forwarded to loopback
+  // ports (kubectl port-forward) for as long as the returned object lives.
+  virtual std::unique_ptr<ServiceAccess> reach() = 0;
 };
 
 }  // namespace boutique::targets

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/files.hpp"
@@ -130,6 +131,53 @@ TEST(ProcessRunner, SpawnDetachedWritesLogAndSurvivesInItsOwnSession) {
   EXPECT_TRUE(stop_process(pid, SIGTERM, 2s));
   EXPECT_FALSE(process_alive(pid));
   std::filesystem::remove(log);
+}
+
+// A program started alongside (kubectl port-forward): its lines as they come, both streams; ending
+// the handle ends its whole process group, a child that ignores SIGTERM included.
+TEST(ProcessRunner, StartedProgramIsReadLineByLineAndStoppedWithItsGroup) {
+  PosixProcessRunner r;
+  auto running = r.start({{"sh", "-c",
+                           "echo first; echo second >&2; (trap '' TERM; sleep 60) & echo $! ; "
+                           "printf 'no newline'; exec sleep 60"},
+                          {},
+                          {},
+                          {},
+                          {}});
+  EXPECT_EQ(running->read_line(10s), "first");
+  EXPECT_EQ(running->read_line(10s), "second");
+  const auto child = running->read_line(10s);
+  ASSERT_TRUE(child);
+  const pid_t child_pid = std::stoi(*child);
+  EXPECT_FALSE(running->read_line(200ms)) << "a partial line waits for its newline";
+  EXPECT_TRUE(running->running());
+  EXPECT_EQ(running->transcript(), "first\nsecond\n" + *child + "\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  running.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  // The child ignoring SIGTERM got SIGKILL with its group: gone, or a zombie left to init (which
+  // may not reap it soon in a container).
+  const auto dead = [child_pid] {
+    std::ifstream stat("/proc/" + std::to_string(child_pid) + "/stat");
+    std::string pid, comm, state;
+    return !(stat >> pid >> comm >> state) || state == "Z";
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!dead() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(dead()) << "pid " << child_pid << " outlived its handle";
+}
+
+TEST(ProcessRunner, StartedProgramThatEndsGivesItsLastLineThenNothing) {
+  PosixProcessRunner r;
+  auto running =
+      r.start({{"sh", "-c", "echo 'error: lost connection to pod'; exit 1"}, {}, {}, {}, {}});
+  EXPECT_EQ(running->read_line(10s), "error: lost connection to pod");
+  EXPECT_FALSE(running->read_line(10s));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (running->running() && std::chrono::steady_clock::now() < deadline)
+    running->read_line(20ms);
+  EXPECT_FALSE(running->running());
+  EXPECT_THROW(r.start({{"/nonexistent/kubectl"}, {}, {}, {}, {}}), ProgramNotFound);
 }
 
 TEST(System, LastLinesAndFindProgram) {

@@ -5,10 +5,41 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "core/process.hpp"
 
 namespace boutique::fake {
+
+// A program started alongside (ProcessRunner::start): prints `lines`, then runs until its handle
+// goes, or ends after them when `ends`. `live` counts the handles not destroyed yet, so a test can
+// check that nothing is left running.
+class ScriptedRunning final : public core::Running {
+ public:
+  ScriptedRunning(std::vector<std::string> lines, bool ends, std::shared_ptr<int> live)
+      : lines_(std::move(lines)), ends_(ends), live_(std::move(live)) {
+    ++*live_;
+  }
+  ~ScriptedRunning() override { --*live_; }
+  ScriptedRunning(const ScriptedRunning&) = delete;
+  ScriptedRunning& operator=(const ScriptedRunning&) = delete;
+  std::optional<std::string> read_line(std::chrono::milliseconds) override {
+    if (lines_.empty()) return std::nullopt;
+    std::string line = lines_.front();
+    lines_.erase(lines_.begin());
+    transcript_ += line + "\n";
+    return line;
+  }
+  bool running() override { return !(ends_ && lines_.empty()); }
+  const std::string& transcript() const override { return transcript_; }
+
+ private:
+  std::vector<std::string> lines_;
+  bool ends_;
+  std::shared_ptr<int> live_;
+  std::string transcript_;
+};
 
 class FakeRunner final : public core::ProcessRunner {
  public:
@@ -37,6 +68,11 @@ class FakeRunner final : public core::ProcessRunner {
   pid_t spawn_detached(const core::DetachedCommand& cmd) override {
     ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
     return -1;
+  }
+  std::unique_ptr<core::Running> start(const core::Command& cmd) override {
+    ADD_FAILURE() << "unexpected command started alongside: " << core::display(cmd.argv);
+    return std::make_unique<ScriptedRunning>(std::vector<std::string>{}, true,
+                                             std::make_shared<int>(0));
   }
   bool done() const { return script_.empty(); }
   std::vector<core::Command> ran;

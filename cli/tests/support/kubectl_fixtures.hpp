@@ -5,9 +5,11 @@
 // by the test. Every argv run is kept, for assertions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/process.hpp"
+#include "fake_runner.hpp"
 
 namespace boutique::fake {
 
@@ -47,6 +50,12 @@ class ScriptedKubectl final : public core::ProcessRunner {
   // recording, once: a cluster whose state changes between two calls (before and after an apply).
   void once(const std::vector<std::string>& rest, core::Result r) {
     once_[core::display(rest)].push_back(std::move(r));
+  }
+  // What a program started alongside (ProcessRunner::start) prints: `rest` is the argv after
+  // `kubectl --context CTX` (kubectl port-forward).
+  void alongside(const std::vector<std::string>& rest, std::vector<std::string> lines,
+                 bool ends = false) {
+    alongside_[core::display(rest)] = {std::move(lines), ends};
   }
   // Another scenario's recording of this argv.
   static core::Result recording(const std::string& scenario, const std::vector<std::string>& rest) {
@@ -89,8 +98,22 @@ class ScriptedKubectl final : public core::ProcessRunner {
     ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
     return -1;
   }
+  std::unique_ptr<core::Running> start(const core::Command& cmd) override {
+    ran.push_back(cmd.argv);
+    started.push_back(cmd.argv);
+    std::vector<std::string> rest(
+        cmd.argv.begin() + std::min<std::ptrdiff_t>(3, std::ssize(cmd.argv)), cmd.argv.end());
+    auto it = alongside_.find(core::display(rest));
+    if (it == alongside_.end()) {
+      ADD_FAILURE() << "nothing scripted to start: " << core::display(cmd.argv);
+      return std::make_unique<ScriptedRunning>(std::vector<std::string>{}, true, live);
+    }
+    return std::make_unique<ScriptedRunning>(it->second.first, it->second.second, live);
+  }
   std::vector<std::vector<std::string>> ran;
   std::vector<core::Command> commands;
+  std::vector<std::vector<std::string>> started;         // by start(), also in `ran`
+  std::shared_ptr<int> live = std::make_shared<int>(0);  // started and not stopped yet
 
  private:
   // One entry of index.json as the Result kubectl gave.
@@ -104,6 +127,7 @@ class ScriptedKubectl final : public core::ProcessRunner {
 
   std::map<std::string, core::Result> recorded_, scripted_;
   std::map<std::string, std::vector<core::Result>> once_;
+  std::map<std::string, std::pair<std::vector<std::string>, bool>> alongside_;
   core::PosixProcessRunner real_;
 };
 

@@ -1,6 +1,7 @@
 #include "targets/k8s/cluster.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -198,6 +199,17 @@ std::vector<Endpoints> parse_endpoints(const std::string& text) {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::optional<int> forwarded_port(std::string_view line) {
+  constexpr std::string_view prefix = "Forwarding from 127.0.0.1:";
+  if (!line.starts_with(prefix)) return std::nullopt;
+  line.remove_prefix(prefix.size());
+  int port = 0;
+  const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), port);
+  if (ec != std::errc() || port <= 0 || port > 65535) return std::nullopt;
+  if (!std::string_view(end, line.data() + line.size()).starts_with(" -> ")) return std::nullopt;
+  return port;
 }
 
 std::vector<Event> parse_events(const std::string& text) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -78,6 +79,9 @@ std::vector<ReplicaSet> parse_replicasets(const std::string& json);
 std::vector<Pvc> parse_pvcs(const std::string& json);
 std::vector<Service> parse_services(const std::string& json);
 std::vector<Endpoints> parse_endpoints(const std::string& json);
+// kubectl port-forward's "Forwarding from 127.0.0.1:43121 -> 5000": the local port (43121);
+// nullopt for any other line.
+std::optional<int> forwarded_port(std::string_view line);
 std::vector<Event> parse_events(const std::string& json);
 // `kubectl version -o json`: the server's gitVersion, empty when only the client answered.
 std::string server_version(const std::string& json);

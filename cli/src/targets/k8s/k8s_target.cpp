@@ -83,28 +83,6 @@ void K8sTarget::down(const DownOptions& opts) {
   step.done(opts.volumes ? "data deleted" : "PVC kept (--volumes deletes it)");
 }
 
-std::string K8sTarget::node_host() {
-  if (kubectl_.context() != "minikube") return {};
-  std::vector<std::string> argv = {"minikube", "-p", kubectl_.context(), "ip"};
-  try {
-    auto r = ctx_.runner->run({argv, {}, {}, 20s, {}});
-    return r.ok() ? core::tail_lines(r.out, 1) : std::string();
-  } catch (const core::ProgramNotFound&) {
-    return {};
-  }
-}
-
-std::vector<std::pair<std::string, std::string>> K8sTarget::urls() {
-  kubectl_.require_reachable();
-  const std::string host = node_host();
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& s : parse_services(kubectl_.get_json("services")))
-    for (const auto& p : s.ports)
-      if (p.node_port > 0 && !host.empty())
-        out.push_back({s.name, fmt::format("http://{}:{}", host, p.node_port)});
-  return out;
-}
-
 std::vector<core::Check> K8sTarget::status() {
   std::vector<core::Check> out;
   try {
@@ -146,26 +124,30 @@ std::vector<core::Check> K8sTarget::status() {
     out.push_back({component_of(e.name), "endpoints " + e.name, e.ready > 0,
                    fmt::format("{} ready, {} not ready", e.ready, e.not_ready),
                    "no ready pod behind the Service: boutique logs --target k8s"});
-  const std::string host = node_host();
+  // Each NodePort at the node's address when it answers there, else through a port-forward: the
+  // HTTP checks always run. The forwards stop when `reach` goes, at the end of status.
+  const auto reach = routes(true);
   std::string api_url, web_url;
-  for (const auto& s : parse_services(kubectl_.get_json("services")))
-    for (const auto& p : s.ports) {
-      if (p.node_port <= 0) continue;
-      const std::string url =
-          host.empty() ? std::string() : fmt::format("http://{}:{}", host, p.node_port);
-      out.push_back({component_of(s.name), "nodeport " + s.name, !url.empty(),
-                     url.empty()
-                         ? fmt::format("NodePort {} (no node address: not minikube)", p.node_port)
-                         : url,
-                     "kubectl port-forward -n " + kubectl_.ns() + " svc/" + s.name, false});
-      if (component_of(s.name) == "api") api_url = url;
-      if (component_of(s.name) == "web") web_url = url;
-    }
-  const probes::StackUrls urls{
-      api_url, web_url,
-      host.empty() ? "no node address (not minikube): kubectl port-forward, then probe by hand"
-                   : "no NodePort Service for it",
-      " --target k8s"};
+  for (const auto& r : reach->routes) {
+    const std::string comp = component_of(r.service);
+    const std::string forward_cmd =
+        fmt::format("kubectl port-forward -n {} svc/{} :{}", kubectl_.ns(), r.service, r.port);
+    // Not answering at the node is a failure only when nothing else reaches the Service.
+    out.push_back({comp, "nodeport " + r.service, r.node_answers,
+                   r.node_answers ? r.node_url
+                   : r.node_url.empty()
+                       ? fmt::format("NodePort {} (no node address for this cluster)", r.node_port)
+                       : r.node_url + " does not answer from here",
+                   forward_cmd, !r.forwarded});
+    if (r.forwarded)
+      out.push_back({comp, "port-forward " + r.service, !r.url.empty(), r.forward,
+                     "is a pod ready behind it? kubectl get pods -n " + kubectl_.ns()});
+    if (comp == "api") api_url = r.url;
+    if (comp == "web") web_url = r.url;
+  }
+  const probes::StackUrls urls{api_url, web_url,
+                               "not reachable from here (see the nodeport and port-forward rows)",
+                               " --target k8s"};
   for (auto rows : {probes::api_checks(urls, ctx_.config.root()), probes::web_checks(urls)})
     out.insert(out.end(), rows.begin(), rows.end());
   return out;

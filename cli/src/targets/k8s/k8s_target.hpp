@@ -4,6 +4,7 @@
 // deadline and failing fast with the cause (cluster.hpp). Status: Deployments, PVCs, endpoints,
 // NodePort URLs, then HTTP through them.
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,26 @@ ClusterKind cluster_kind(const std::string& setting, const std::string& context)
 // them: minikube, kind-*, k3d-*, docker-desktop, rancher-desktop, orbstack, colima*, microk8s.
 bool local_context(const std::string& context);
 
+// How this machine reaches one NodePort Service: through the node (minikube's address) when its
+// NodePort answers, else through `kubectl port-forward` to a loopback port.
+struct ServiceRoute {
+  std::string service;
+  int port = 0, node_port = 0;
+  std::string node_url;  // http://<node>:<nodePort>; empty without a node address
+  bool node_answers = false;
+  bool forwarded = false;  // a forward was started for it
+  std::string forward;     // "127.0.0.1:43121 -> 5000", or what kubectl port-forward said instead
+  std::string url;         // where it answers from here; empty: nowhere
+};
+
+// The routes of the Services, and the forwards they use (stopped when this goes).
+class Routes final : public ServiceAccess {
+ public:
+  std::vector<ServiceRoute> routes;
+  std::vector<std::pair<std::string, std::unique_ptr<core::Running>>> forwards;  // service, kubectl
+  std::string watch(std::chrono::milliseconds period) override;
+};
+
 class K8sTarget final : public Target, public Deployer {
  public:
   explicit K8sTarget(core::Context& ctx);
@@ -45,8 +66,13 @@ class K8sTarget final : public Target, public Deployer {
 
   DeployReport deploy(const DeployOptions& opts) override;
   std::string diff(const std::string& overlay) override;
-  // label, URL of each NodePort Service (minikube: `minikube ip`).
+  // label, URL of each NodePort Service that answers at the node's address (minikube: `minikube
+  // ip`; other clusters have none the CLI knows).
   std::vector<std::pair<std::string, std::string>> urls() override;
+  std::unique_ptr<ServiceAccess> reach() override { return routes(true); }
+  // Every NodePort Service's route from here; with `forward`, a `kubectl port-forward` for each
+  // when one of them does not answer at the node.
+  std::unique_ptr<Routes> routes(bool forward);
   // The one `kubectl logs` that `logs` runs (all components, or one; --since, --previous, -f).
   std::vector<std::string> logs_argv(const LogsOptions& opts) const;
 
@@ -66,7 +92,11 @@ class K8sTarget final : public Target, public Deployer {
   // deploy's error and of status's row.
   std::string failure_text(const Failure& f);
   std::string failure_hint(const Failure& f) const;
+  // The node's address for NodePorts: `minikube -p PROFILE ip` on a minikube cluster; empty on
+  // others (kind's and k3d's nodes are containers, a remote cluster's may be unroutable).
   std::string node_host();
+  // `kubectl port-forward svc/NAME :PORT` on 127.0.0.1, once it says where it listens.
+  void forward_service(Routes& routes, ServiceRoute& route);
   // Asks before touching a context that is not a local cluster (unless --yes): `action` is what
   // would be done ("Deploy to").
   void confirm_context(const std::string& action, bool yes);

@@ -25,6 +25,12 @@ core::Result Kubectl::run(const std::vector<std::string>& args, std::chrono::mil
   return runner_.run({argv, {}, {}, timeout, input});
 }
 
+std::unique_ptr<core::Running> Kubectl::start(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"kubectl", "--context", context_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return runner_.start({argv, {}, {}, {}, {}});
+}
+
 bool unreachable_message(const std::string& err) {
   for (const char* s : {"was refused", "Unable to connect", "no such host", "i/o timeout",
                         "context deadline exceeded", "connect: no route to host"})

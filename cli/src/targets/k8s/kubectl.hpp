@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ class Kubectl {
   core::Result run(const std::vector<std::string>& args,
                    std::chrono::milliseconds timeout = std::chrono::seconds(30),
                    const std::string& input = {});
+  // kubectl --context CTX ARGS..., left running alongside (port-forward).
+  std::unique_ptr<core::Running> start(const std::vector<std::string>& args);
   // `get RESOURCE -n NS -o json`; throws (unreachable: MissingPrerequisite, else CommandFailed).
   std::string get_json(const std::string& resource);
   // `version -o json --request-timeout=5s`: the server's version, or MissingPrerequisite

@@ -13,6 +13,8 @@
 #include "core/context.hpp"
 #include "core/errors.hpp"
 #include "fake_runner.hpp"
+#include "free_port.hpp"
+#include "http_stub.hpp"
 #include "kubectl_fixtures.hpp"
 #include "targets/k8s/cluster.hpp"
 #include "targets/k8s/k8s_target.hpp"
@@ -36,6 +38,9 @@ struct K8s : ::testing::Test {
   std::unique_ptr<core::Context> ctx;
   std::chrono::steady_clock::time_point clock{};  // the fake clock of the rollout wait
   int polls = 0;
+  // Where kubectl port-forward says it listens, for each NodePort Service: nothing does, unless
+  // the test starts an HttpStub there.
+  int api_forward = 0, web_forward = 0;
 
   void SetUp() override {
     char tmpl[] = "/tmp/boutique-k8s-test-XXXXXX";
@@ -61,11 +66,25 @@ struct K8s : ::testing::Test {
     for (const char* image : {"boutique-api", "boutique-frontend"})
       script_image(image, kImageId, {"minikube", "-p", "minikube", "image", "load"});
     kubectl->script({"minikube", "-p", "minikube", "ip"}, fake::exited(0, "127.0.0.1\n"));
+    api_forward = fixture::free_port();
+    web_forward = fixture::free_port();
+    const auto ns = settings.count("k8s.namespace") ? settings.at("k8s.namespace") : "boutique";
+    kubectl->alongside(port_forward("backend-service", 5000, ns),
+                       {fmt::format("Forwarding from 127.0.0.1:{} -> 5000", api_forward)});
+    kubectl->alongside(port_forward("frontend-service", 5173, ns),
+                       {fmt::format("Forwarding from 127.0.0.1:{} -> 5173", web_forward)});
     kubectl->script({"kubectl", "--context", "minikube", "apply", "-f", "-"},
                     fake::exited(0, "deployment.apps/backend configured\n"));
     ctx = std::make_unique<core::Context>(
         core::Context{core::Config::load(in), std::move(r),
                       std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
+  }
+
+  // The argv of the status's port-forward to a Service, after `kubectl --context CTX`.
+  static std::vector<std::string> port_forward(const std::string& service, int port,
+                                               const std::string& ns = "boutique") {
+    return {"port-forward",           "-n",        ns,          "svc/" + service,
+            fmt::format(":{}", port), "--address", "127.0.0.1", "--pod-running-timeout=15s"};
   }
 
   // podman's answers for one image of this build: its ID, the pinned tag, the archive; then

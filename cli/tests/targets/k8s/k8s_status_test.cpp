@@ -1,9 +1,15 @@
 // The k8s target, status, down, secrets and the stack's HTTP rows.
 // The fixture: k8s_fixture.hpp.
 #include "k8s_fixture.hpp"
+#include "probes/stack.hpp"
 
+// minikube's node answers on the NodePorts (the recorded Services': 30500, 30173): the HTTP checks
+// go there, and no port-forward starts.
 TEST_F(K8s, StatusReadsDeploymentsPvcEndpointsAndNodePorts) {
   scenario("healthy");
+  const int migration = probes::latest_migration(BOUTIQUE_SOURCE_DIR);
+  fixture::HttpStub api(30500, fixture::HttpStub::api(migration));
+  fixture::HttpStub web(30173, fixture::HttpStub::web(migration));
   auto checks = K8sTarget(*ctx).status();
   const core::Check* c = find_check(checks, "deployment backend");
   ASSERT_TRUE(c);
@@ -17,9 +23,15 @@ TEST_F(K8s, StatusReadsDeploymentsPvcEndpointsAndNodePorts) {
   EXPECT_TRUE(c->ok);
   EXPECT_EQ(c->detail, "2 ready, 0 not ready");
   ASSERT_TRUE(c = find_check(checks, "nodeport frontend-service"));
+  EXPECT_TRUE(c->ok);
   EXPECT_EQ(c->detail, "http://127.0.0.1:30173");
   ASSERT_TRUE(c = find_check(checks, "readyz"));
+  EXPECT_TRUE(c->ok) << c->detail;
   EXPECT_TRUE(contains(c->detail, "GET http://127.0.0.1:30500/readyz")) << c->detail;
+  EXPECT_TRUE(core::all_ok(checks));
+  EXPECT_GE(web.requests(), 2) << "the page and the proxied /api/info";
+  EXPECT_TRUE(kubectl->started.empty()) << "no port-forward when the NodePorts answer";
+  EXPECT_FALSE(find_check(checks, "port-forward backend-service"));
   auto urls = K8sTarget(*ctx).urls();
   ASSERT_EQ(urls.size(), 2u);
   EXPECT_EQ(urls[0],
