@@ -25,6 +25,9 @@ export const PROFILES = {
     guaranteedQoS: true,
   },
 };
+// prod on an external PostgreSQL (components/external-database): no database, PVC or database
+// policy rendered; the API's DATABASE_URL comes from the platform's Secret.
+PROFILES['prod-external-db'] = { ...PROFILES.prod, name: 'prod-external-db', externalDatabase: true };
 
 // Every rule id policyErrors() can report (schema and unknown-field come from lib/schema.mjs). The
 // tests require each one to be made to fail by at least one case under negative/.
@@ -262,7 +265,9 @@ export function policyErrors(docs, profileName = 'base') {
 
   // the database: one pod, Recreate, on postgres-pvc (1Gi), PGDATA below the volume's mount
   const dbs = role('database');
-  if (dbs.length !== 1) err('database', 'database', `expected one database workload (component=database), found ${dbs.length}`);
+  if (profile.externalDatabase) {
+    for (const { o } of dbs) err('database', o, `${profile.name}: the database is external, no database workload may be rendered`);
+  } else if (dbs.length !== 1) err('database', 'database', `expected one database workload (component=database), found ${dbs.length}`);
   for (const { o, spec } of dbs) {
     if (o.kind === 'Deployment') {
       if (o.spec?.strategy?.type !== 'Recreate') err('database', o, `strategy is ${o.spec?.strategy?.type ?? 'RollingUpdate (default)'}: two pods would share one data directory during a rollout; use Recreate`);
@@ -280,7 +285,9 @@ export function policyErrors(docs, profileName = 'base') {
     if (!envValue(c, 'POSTGRES_PASSWORD')?.valueFrom?.secretKeyRef) err('credentials', o, 'POSTGRES_PASSWORD does not come from a Secret');
   }
   const pvc = byKind('PersistentVolumeClaim').find((p) => p.metadata?.name === PVC_NAME);
-  if (!pvc) err('pvc', `PersistentVolumeClaim/${PVC_NAME}`, 'missing');
+  if (profile.externalDatabase) {
+    if (pvc) err('pvc', pvc, `${profile.name}: the database is external, the claim would stay unused`);
+  } else if (!pvc) err('pvc', `PersistentVolumeClaim/${PVC_NAME}`, 'missing');
   else {
     if (!(pvc.spec?.accessModes ?? []).includes('ReadWriteOnce')) err('pvc', pvc, 'accessModes must include ReadWriteOnce');
     const size = pvc.spec?.resources?.requests?.storage;
@@ -324,7 +331,13 @@ export function policyErrors(docs, profileName = 'base') {
   const dbServices = services.filter((s) => dbs.some((d) => selects(s.spec?.selector, d.labels)));
   for (const { o, spec } of role('backend')) {
     const c = (spec.containers ?? [])[0] ?? {};
-    const target = libpqTarget(envValue(c, 'DATABASE_URL')?.value);
+    const url = envValue(c, 'DATABASE_URL');
+    if (profile.externalDatabase) {
+      const from = url?.valueFrom?.secretKeyRef?.name;
+      if (!profile.externalSecrets.includes(from)) err('service', o, `${profile.name}: DATABASE_URL must come from the platform's Secret (${profile.externalSecrets.join(', ')}), ${url?.value !== undefined ? `is the literal "${url.value}"` : 'does not'}`);
+      continue;
+    }
+    const target = libpqTarget(url?.value);
     if (target && target.host && !dbServices.some((s) => s.metadata.name === target.host && (s.spec.ports ?? []).some((p) => p.port === target.port))) {
       err('service', o, `DATABASE_URL points at ${target.host}:${target.port}, which is not a Service of the database`);
     }
@@ -333,7 +346,7 @@ export function policyErrors(docs, profileName = 'base') {
   // network policy: the database admits the backend on 5432 and nothing else
   const dbPolicies = byKind('NetworkPolicy').filter((np) => dbs.some((d) => selects(np.spec?.podSelector, d.labels)));
   const ingressPolicies = dbPolicies.filter((np) => (np.spec?.policyTypes ?? ['Ingress']).includes('Ingress'));
-  if (!ingressPolicies.length) err('network-policy', 'database', 'no NetworkPolicy restricts ingress to the database pods (everything in the cluster can reach them)');
+  if (!ingressPolicies.length && dbs.length) err('network-policy', 'database', 'no NetworkPolicy restricts ingress to the database pods (everything in the cluster can reach them)');
   let backendAllowed = false;
   for (const np of ingressPolicies) {
     for (const [i, rule] of (np.spec?.ingress ?? []).entries()) {

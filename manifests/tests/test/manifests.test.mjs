@@ -48,7 +48,7 @@ for (const [name, dir, profile] of [['base', join(MANIFESTS, 'base'), 'base'], .
   });
 }
 
-test('overlays minikube and prod exist', () => assert.deepEqual(overlays.sort(), ['minikube', 'prod']));
+test('overlays minikube, prod and prod-external-db exist', () => assert.deepEqual(overlays.sort(), ['minikube', 'prod', 'prod-external-db']));
 
 const common = [
   'Deployment/backend', 'Deployment/frontend', 'Deployment/postgres',
@@ -69,6 +69,26 @@ test('prod renders no Secret (the platform provides postgres-credentials)', () =
   JSON.stringify(docs, (k, v) => (k === 'secretKeyRef' && refs.push(v.name), v));
   assert.equal(refs.length, 6);
   assert.deepEqual(new Set(refs), new Set(['postgres-credentials']), 'references keep the plain name');
+});
+
+test('prod-external-db: prod without the in-cluster database, the connection from the platform\'s Secret', () => {
+  const { docs } = load(join(MANIFESTS, 'overlays/prod-external-db'));
+  const gone = ['Deployment/postgres', 'NetworkPolicy/postgres-allow-backend', 'NetworkPolicy/postgres-default-deny-ingress', 'PersistentVolumeClaim/postgres-pvc', 'Service/postgres'];
+  assert.deepEqual(ids(docs), common.filter((o) => !gone.includes(o)).sort());
+  const backend = docs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'backend');
+  const api = backend.spec.template.spec.containers[0];
+  const env = Object.fromEntries(api.env.map((e) => [e.name, e]));
+  assert.deepEqual(env.DATABASE_URL, { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'DATABASE_URL' } } });
+  for (const [name, key] of [['PGUSER', 'POSTGRES_USER'], ['PGPASSWORD', 'POSTGRES_PASSWORD'], ['PGDATABASE', 'POSTGRES_DB']]) {
+    assert.deepEqual(env[name].valueFrom.secretKeyRef, { name: 'postgres-credentials', key });
+  }
+  assert.deepEqual(api.volumeMounts, [{ name: 'database-ca', mountPath: '/etc/boutique/database-ca', readOnly: true }]);
+  assert.deepEqual(backend.spec.template.spec.volumes, [{ name: 'database-ca', configMap: { name: 'database-ca', optional: true } }]);
+  // Everything else is prod's: the same objects, byte for byte.
+  const prod = load(join(MANIFESTS, 'overlays/prod')).docs;
+  for (const o of docs.filter((d) => !(d.kind === 'Deployment' && d.metadata.name === 'backend'))) {
+    assert.deepEqual(o, prod.find((p) => p.kind === o.kind && p.metadata.name === o.metadata.name), `${o.kind}/${o.metadata.name}`);
+  }
 });
 
 const negatives = readdirSync(join(TESTS, 'negative')).sort();

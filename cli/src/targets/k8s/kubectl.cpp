@@ -75,6 +75,42 @@ fs::path overlay_path(const core::Config& cfg, const std::string& name) {
   return p.is_absolute() ? p : cfg.root() / p;
 }
 
+namespace {
+
+// The `images:` renames (name -> newName) of a kustomization and of the local kustomizations it
+// builds on (`resources:` and `components:` that are directories), outermost first.
+void collect_image_renames(const fs::path& dir, int depth,
+                           std::vector<std::pair<std::string, std::string>>& out) {
+  if (depth > 8) return;  // deeper than any sane overlay chain (and no cycle can go on)
+  YAML::Node k;
+  try {
+    k = YAML::LoadFile((dir / "kustomization.yaml").string());
+  } catch (const YAML::Exception&) {
+    return;  // not readable here: kubectl kustomize reports the overlay's problem itself
+  }
+  try {
+    for (const auto& img : k["images"])
+      if (img["name"] && img["newName"])
+        out.emplace_back(img["name"].as<std::string>(), img["newName"].as<std::string>());
+    for (const char* list : {"resources", "components"})
+      for (const auto& r : k[list]) {
+        const fs::path sub = dir / r.as<std::string>();
+        std::error_code ec;
+        if (fs::is_directory(sub, ec)) collect_image_renames(sub, depth + 1, out);
+      }
+  } catch (const YAML::Exception&) {
+    // a field of an unexpected shape: kubectl kustomize reports it
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> image_renames(const fs::path& overlay) {
+  std::vector<std::pair<std::string, std::string>> out;
+  collect_image_renames(overlay, 0, out);
+  return out;
+}
+
+}  // namespace
+
 std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::path& overlay,
                                            const std::string& tag, const ImageTags& pinned) {
   std::vector<ImageOverride> out;
@@ -86,22 +122,14 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::pa
     out.push_back({name, new_name, pin != pinned.end() ? pin->second : tag});
   }
   // An overlay that renames the images (prod: registry.example.com/boutique/boutique-api)
-  // renders them under its name: override that one too.
-  try {
-    YAML::Node k = YAML::LoadFile((overlay / "kustomization.yaml").string());
-    const std::size_t ours = out.size();
-    for (const auto& img : k["images"]) {
-      if (!img["name"] || !img["newName"]) continue;
-      for (std::size_t i = 0; i < ours; ++i)
-        if (img["name"].as<std::string>() == out[i].name &&
-            img["newName"].as<std::string>() != out[i].new_name)
-          out.push_back({img["newName"].as<std::string>(),
-                         registry.empty() ? img["newName"].as<std::string>() : out[i].new_name,
-                         out[i].new_tag});
-    }
-  } catch (const YAML::Exception&) {
-    // not readable here: kubectl kustomize reports the overlay's problem itself
-  }
+  // renders them under its name: override that one too — the rename may be in an overlay it
+  // builds on (prod-external-db is prod + a component).
+  const std::size_t ours = out.size();
+  for (const auto& [name, renamed] : image_renames(overlay))
+    for (std::size_t i = 0; i < ours; ++i)
+      if (name == out[i].name && renamed != out[i].new_name &&
+          std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == renamed; }))
+        out.push_back({renamed, registry.empty() ? renamed : out[i].new_name, out[i].new_tag});
   return out;
 }
 

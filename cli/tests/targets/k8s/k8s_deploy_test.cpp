@@ -43,6 +43,23 @@ TEST_F(K8s, RenderSetsThisBuildsTagsWithTheRealKubectl) {
   EXPECT_EQ(std::find(kept.begin(), kept.end(), "PersistentVolumeClaim/postgres-pvc"), kept.end());
 }
 
+// prod on an external PostgreSQL: this build's images, no database, nothing of the data to keep;
+// its password is the platform's, not the repository's.
+TEST_F(K8s, ExternalDatabaseOverlayRendersNoDatabase) {
+  scenario("healthy", "local", {{"k8s.overlay", "manifests/overlays/prod-external-db"}});
+  const std::string yaml = render(*ctx, overlay_path(ctx->config, "prod-external-db"), kTag);
+  EXPECT_TRUE(
+      contains(yaml, std::string("image: registry.example.com/boutique/boutique-api:") + kTag));
+  const auto names = object_names(yaml);
+  for (const char* gone :
+       {"Deployment/postgres", "Service/postgres", "PersistentVolumeClaim/postgres-pvc"})
+    EXPECT_EQ(std::find(names.begin(), names.end(), gone), names.end()) << gone;
+  EXPECT_TRUE(contains(yaml, "key: DATABASE_URL")) << yaml;
+  const auto secrets = K8sTarget(*ctx).secrets();
+  ASSERT_EQ(secrets.size(), 2u);
+  EXPECT_EQ(secrets[1].source, "platform");
+}
+
 // k8s.namespace is where the objects are rendered (and so applied), not only what -n says: the
 // Namespace object is renamed and every namespaced object moves.
 TEST_F(K8s, RenderPutsEverythingInTheConfiguredNamespace) {
