@@ -69,7 +69,9 @@ std::optional<int> stock_field(const nlohmann::json& body, FieldErrors& errors) 
 bool acceptable_image_url(const std::string& url) {
   if (url.empty()) return true;
   if (url.find_first_of(" \"'<>\\") != std::string::npos) return false;
-  return url.starts_with("/") || url.starts_with("https://") || url.starts_with("http://");
+  // "//host/x" is another site's address without a scheme, not a path of this one.
+  return (url.starts_with("/") && !url.starts_with("//")) || url.starts_with("https://") ||
+         url.starts_with("http://");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ describe('imageUrlError (the API rule: empty, /path or http(s) URL)', () => {
     'javascript:alert(1)',
     'data:image/svg+xml,<svg/>',
     'HTTPS://X.TEST/A.PNG',
+    '//evil.example/a.png',
   ])('refuses %j: neither a path nor an http(s) URL', (url) =>
     expect(imageUrlError(url)).toMatch(/^doit être un chemin du site commençant par « \/ »/),
   );

@@ -47,14 +47,15 @@ export const IMAGE_URL_MAX = 500;
 
 /**
  * The API's rule for image_url (api/src/domain/produit.cpp, acceptable_image_url), checked before
- * sending so the admin reads a precise French sentence: empty, a path on this site ("/…"), or an
+ * sending so the admin reads a precise French sentence: empty, a path on this site ("/…", not "//…"), or an
  * http(s) URL; no space, quote, angle bracket or backslash; at most 500 characters.
  */
 export function imageUrlError(value: string): string | undefined {
   const url = value.trim();
   if ([...url].length > IMAGE_URL_MAX) return `ne doit pas dépasser ${IMAGE_URL_MAX} caractères`;
   if (url === '') return undefined;
-  if (!/^(\/|https?:\/\/)/.test(url)) {
+  // "//host/x" is another site's address without a scheme, not a path of this one.
+  if (!/^(\/(?!\/)|https?:\/\/)/.test(url)) {
     return 'doit être un chemin du site commençant par « / » (par exemple /images/clavier.svg) ou une adresse commençant par https:// ou http://';
   }
   if (/[\s"'<>\\]/.test(url)) {

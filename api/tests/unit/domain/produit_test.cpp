@@ -49,6 +49,20 @@ TEST(Produit, ReportsEveryInvalidField) {
   EXPECT_EQ(errors.at("price"), "champ inconnu");
 }
 
+TEST(Produit, ImageUrlIsEmptyAPathOfThisSiteOrAnHttpUrl) {
+  for (const char* ok :
+       {"", "/assets/a.svg", "https://cdn.example/a.webp", "http://x.test/b.png"}) {
+    FieldErrors errors;
+    parse_produit(json{{"image_url", ok}}, Completeness::kPartial, errors);
+    EXPECT_EQ(errors.count("image_url"), 0u) << ok;
+  }
+  for (const char* bad : {"//evil.example/a.png", "images/a.png", "ftp://x/a", "/a b.png"}) {
+    FieldErrors errors;
+    parse_produit(json{{"image_url", bad}}, Completeness::kPartial, errors);
+    EXPECT_EQ(errors.count("image_url"), 1u) << bad;
+  }
+}
+
 TEST(Produit, RejectsMorePrecisionThanCents) {
   FieldErrors errors;
   parse_produit(json::parse(R"({"prix":"12.345"})"), Completeness::kPartial, errors);
