@@ -118,6 +118,33 @@ BuiltImage Builder::build_one(const ImageDef& def, const TagPlan& plan, bool for
   return img;
 }
 
+namespace {
+
+std::filesystem::path pushed_file(const core::Config& cfg) {
+  return state::state_dir(cfg) / "images" / "pushed.json";
+}
+
+nlohmann::json read_pushed(const core::Config& cfg) {
+  const auto text = core::read_text(pushed_file(cfg));
+  auto j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json::object();
+  return j.is_object() ? j : nlohmann::json::object();  // unreadable: as if nothing was pushed
+}
+
+void record_pushed(const core::Config& cfg, const std::string& ref, const std::string& digest) {
+  auto j = read_pushed(cfg);
+  j[ref] = digest;
+  core::write_text(pushed_file(cfg), j.dump(2) + "\n");
+}
+
+}  // namespace
+
+std::optional<std::string> pushed_digest(const core::Config& cfg, const std::string& ref) {
+  const auto j = read_pushed(cfg);
+  const auto it = j.find(ref);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return manifest_digest(it->get<std::string>());
+}
+
 BuildReport Builder::build(const BuildRequest& req) {
   const std::string& registry = ctx_.config.str("images.registry");
   if (req.push && registry.empty())
@@ -138,8 +165,13 @@ BuildReport Builder::build(const BuildRequest& req) {
     for (const auto& ref : img.refs) {
       if (ref.rfind(registry + "/", 0) != 0) continue;
       auto step = ctx_.progress->step("Pushing " + ref);
-      engine_.push(ref);
-      step.done();
+      std::filesystem::create_directories(pushed_file(ctx_.config).parent_path());
+      const auto digest = engine_.push(ref, pushed_file(ctx_.config).parent_path() / "digest");
+      if (digest) {
+        record_pushed(ctx_.config, ref, *digest);
+        img.digest = *digest;
+      }
+      step.done(digest.value_or(""));
       img.pushed.push_back(ref);
     }
   return report;
@@ -155,7 +187,8 @@ std::string render_build_report(const BuildReport& r, bool json, bool color) {
                         {"built", i.built},
                         {"seconds", i.seconds},
                         {"size_bytes", i.size},
-                        {"pushed", i.pushed}});
+                        {"pushed", i.pushed},
+                        {"digest", i.digest}});
     return nlohmann::json{{"engine", to_string(r.engine)},
                           {"tag", r.tag},
                           {"dirty", r.dirty},

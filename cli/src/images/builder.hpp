@@ -26,6 +26,7 @@ struct BuiltImage {
   double seconds = 0;
   long long size = 0;
   std::vector<std::string> pushed;
+  std::string digest;  // of what was pushed (sha256:…), when the engine said it
 };
 
 struct BuildReport {
@@ -51,6 +52,11 @@ class Builder {
   core::Context& ctx_;
   Engine& engine_;
 };
+
+// The digest `build --push` pushed `ref` (registry/name:tag) with from this checkout, kept in
+// <state>/images/pushed.json: what the k8s target deploys to a registry cluster, so that a
+// re-pushed tag still means exactly the build that was pushed.
+std::optional<std::string> pushed_digest(const core::Config& cfg, const std::string& ref);
 
 // One row per image: IMAGE, RESULT, SIZE, TAGS (or JSON with -o json).
 std::string render_build_report(const BuildReport& r, bool json, bool color);

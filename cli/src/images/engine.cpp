@@ -1,5 +1,8 @@
 #include "images/engine.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -178,12 +181,41 @@ void Engine::save(const std::string& ref, const std::string& archive) {
                    "build it first: boutique build");
 }
 
-void Engine::push(const std::string& ref) {
+std::optional<std::string> manifest_digest(std::string_view text) {
+  constexpr std::string_view prefix = "sha256:";
+  const auto at = text.find(prefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view hex = text.substr(at + prefix.size(), 64);
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+    return std::nullopt;
+  return std::string(prefix) + std::string(hex);
+}
+
+std::optional<std::string> Engine::push(const std::string& ref,
+                                        const std::filesystem::path& scratch) {
   std::vector<std::string> argv = {program(), "push", ref};
-  core::require_ok(runner_.run({argv, {}, {}, std::chrono::minutes(30), {}}), argv,
+  if (kind_ == EngineKind::podman)
+    argv.insert(argv.begin() + 2, {"--digestfile", scratch.string()});
+  struct Cleanup {
+    std::filesystem::path f;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove(f, ec);
+    }
+  } cleanup{kind_ == EngineKind::podman ? scratch : std::filesystem::path()};
+  const auto r = runner_.run({argv, {}, {}, std::chrono::minutes(30), {}});
+  core::require_ok(r, argv,
                    "check the registry address (images.registry) and that you are logged in "
                    "(`" +
                        std::string(program()) + " login <registry>`)");
+  if (kind_ == EngineKind::docker) {
+    const auto line = r.out.rfind("digest: ");
+    return line == std::string::npos ? std::nullopt : manifest_digest(r.out.substr(line));
+  }
+  std::ifstream in(scratch);
+  std::stringstream text;
+  text << in.rdbuf();
+  return manifest_digest(text.str());
 }
 
 std::vector<Container> Engine::containers(const std::string& project) {

@@ -2,9 +2,11 @@
 // The container engine (docker or podman) as the CLI uses it: which one, images (exists, size,
 // build, tag, push), and the containers of a Compose project. Every call goes through the
 // ProcessRunner; the parsers take the programs' real output (tests replay recorded outputs).
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/process.hpp"
@@ -49,6 +51,9 @@ struct BuildSpec {
   std::map<std::string, std::string> args;  // --build-arg
 };
 
+// The first "sha256:<64 lowercase hex>" in text (a push's digest line, a digest file).
+std::optional<std::string> manifest_digest(std::string_view text);
+
 class Engine {
  public:
   Engine(core::ProcessRunner& runner, EngineKind kind) : runner_(runner), kind_(kind) {}
@@ -61,7 +66,10 @@ class Engine {
   // HEALTHCHECK); docker: a plain `docker build`.
   std::vector<std::string> build_argv(const BuildSpec& spec) const;
   void tag(const std::string& from, const std::string& to);
-  void push(const std::string& ref);
+  // Pushes ref; the digest (sha256:<64 hex>) of the manifest the registry now holds for it, when
+  // the engine tells it: docker's "<tag>: digest: sha256:… size: N" line, podman's --digestfile
+  // (written to `scratch`, removed afterwards).
+  std::optional<std::string> push(const std::string& ref, const std::filesystem::path& scratch);
   // The image's ID (hex, without "sha256:"): what identifies its content; nothing when there is
   // no such image.
   std::optional<std::string> image_id(const std::string& ref);

@@ -3,9 +3,12 @@
 // (fixtures/containers, see record.sh).
 #include <boutique/build_info.hpp>
 
+#include <fstream>
+
 #include "compose_support.hpp"
 #include "core/errors.hpp"
 #include "images/builder.hpp"
+#include "state/state_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace boutique;
@@ -229,7 +232,9 @@ TEST_F(Build, PushSendsTheRegistryTagsAndReportsAFailedPush) {
   runner->expect({"podman", "tag", local, "boutique-api:latest"}, fake::ok_out(""));
   runner->expect({"podman", "tag", local, reg + "/" + local}, fake::ok_out(""));
   runner->expect({"podman", "tag", local, reg + "/boutique-api:latest"}, fake::ok_out(""));
-  runner->expect({"podman", "push", reg + "/" + local}, recorded("podman-push-unreachable"));
+  const std::string digestfile = (state::state_dir(c.config) / "images" / "digest").string();
+  runner->expect({"podman", "push", "--digestfile", digestfile, reg + "/" + local},
+                 recorded("podman-push-unreachable"));
   try {
     build(c, {{"api"}, false, true});
     FAIL() << "expected CommandFailed";
@@ -239,6 +244,51 @@ TEST_F(Build, PushSendsTheRegistryTagsAndReportsAFailedPush) {
     EXPECT_NE(e.hint().find("images.registry"), std::string::npos);
   }
   EXPECT_TRUE(runner->done());
+}
+
+// A push that succeeds: podman writes the manifest's digest to --digestfile; it is reported and
+// kept for this reference (what deploy pins a registry cluster's images to), the scratch file not.
+TEST_F(Build, PushRecordsTheDigestOfWhatWasPushed) {
+  const std::string reg = "registry.example.com/shop";
+  auto c = ctx({{"images.registry", reg}});
+  expect_git(*runner, project.root, false);
+  const std::string local = "boutique-api:" + kSha;
+  runner->expect(inspect(local), recorded("podman-image-size"));
+  runner->expect({"podman", "tag", local, "boutique-api:latest"}, fake::ok_out(""));
+  runner->expect({"podman", "tag", local, reg + "/" + local}, fake::ok_out(""));
+  runner->expect({"podman", "tag", local, reg + "/boutique-api:latest"}, fake::ok_out(""));
+  const std::string digest = fake::fixture_text("podman-push-ok.digest");
+  const fs::path digestfile = state::state_dir(c.config) / "images" / "digest";
+  for (const std::string& ref : {reg + "/" + local, reg + "/boutique-api:latest"})
+    runner->expect({{"podman", "push", "--digestfile", digestfile.string(), ref},
+                    recorded("podman-push-ok"),
+                    [&](const core::Command&) {
+                      std::ofstream(digestfile) << digest;  // what podman does
+                    }});
+  const auto report = build(c, {{"api"}, false, true});
+  EXPECT_TRUE(runner->done());
+  ASSERT_EQ(report.images.size(), 1u);
+  EXPECT_EQ(report.images[0].digest, digest);
+  EXPECT_EQ(pushed_digest(c.config, reg + "/" + local), digest);
+  EXPECT_EQ(pushed_digest(c.config, "registry.example.com/shop/boutique-frontend:" + kSha),
+            std::nullopt);
+  EXPECT_FALSE(fs::exists(digestfile)) << "the scratch file stays behind";
+}
+
+// docker prints the digest on its last line ("<tag>: digest: sha256:<hex> size: <n>", the format
+// of docker push since 1.10).
+TEST(EnginePush, DockerDigestLine) {
+  fake::FakeRunner runner;
+  const std::string hex = "4f1c2e0b3a0c9a1c7d7b7a3f0bde1bb5e9c0f1d3c7c6e9a4d2f0b1a2c3d4e5f6";
+  runner.expect({"docker", "push", "r.example/boutique-api:abc"},
+                fake::ok_out("The push refers to repository [r.example/boutique-api]\n"
+                             "5f70bf18a086: Pushed\n"
+                             "abc: digest: sha256:" +
+                             hex + " size: 1570\n"));
+  Engine docker(runner, EngineKind::docker);
+  EXPECT_EQ(docker.push("r.example/boutique-api:abc", "/nonexistent/digest"), "sha256:" + hex);
+  EXPECT_EQ(manifest_digest("sha256:ABC"), std::nullopt);
+  EXPECT_EQ(manifest_digest("digest: sha256:" + hex.substr(0, 63) + " size"), std::nullopt);
 }
 
 TEST_F(Build, FailedBuildShowsItsLastLinesAndExits4) {

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/interrupt.hpp"
+#include "images/builder.hpp"
 #include "images/engine.hpp"
 #include "images/plan.hpp"
 #include "state/state_dir.hpp"
@@ -77,13 +78,7 @@ ClusterKind cluster_kind(const std::string& setting, const std::string& context)
 
 ImageTags K8sTarget::load_images(const std::string& tag) {
   const ClusterKind cluster = cluster_kind(ctx_.config.str("k8s.cluster"), kubectl_.context());
-  if (cluster.tool == ClusterKind::registry) {
-    ctx_.progress->info(fmt::format(
-        "context {}: the cluster pulls the images from the registry (boutique build --push; "
-        "k8s.cluster names a local cluster)",
-        kubectl_.context()));
-    return {};
-  }
+  if (cluster.tool == ClusterKind::registry) return pushed_digests(tag);
   images::Engine engine(*ctx_.runner,
                         images::choose_engine(*ctx_.runner, ctx_.config.str("images.engine"),
                                               ctx_.config.value("images.engine").origin)
@@ -117,6 +112,37 @@ ImageTags K8sTarget::load_images(const std::string& tag) {
     }
     load_archive(engine, cluster, pinned_ref);  // podman's images, kind, k3d
   }
+  return pinned;
+}
+
+ImageTags K8sTarget::pushed_digests(const std::string& tag) {
+  const std::string registry = ctx_.config.str("images.registry");
+  ImageTags pinned;
+  std::vector<std::string> by_tag;
+  for (const char* key : {"images.api", "images.web"}) {
+    const std::string ref = images::image_ref(registry, ctx_.config.str(key), tag);
+    if (const auto digest =
+            registry.empty() ? std::nullopt : images::pushed_digest(ctx_.config, ref)) {
+      pinned[key] = *digest;
+      continue;
+    }
+    // A -dirty tag names whatever was pushed last under it: only a digest says which build.
+    if (tag.ends_with("-dirty"))
+      throw core::MissingPrerequisite(
+          fmt::format("{} was not pushed from this checkout: a -dirty tag is re-pushed under the "
+                      "same name at every build, so only its digest tells the cluster which one "
+                      "to run",
+                      ref),
+          registry.empty() ? "set images.registry, then boutique build --push"
+                           : "boutique build --push, then deploy again");
+    by_tag.push_back(ref);
+  }
+  ctx_.progress->info(fmt::format(
+      "context {}: the cluster pulls the images from the registry{}", kubectl_.context(),
+      by_tag.empty() ? ", by the digests `boutique build --push` recorded"
+                     : fmt::format(" by tag ({}: no digest recorded here; boutique build --push "
+                                   "records one)",
+                                   fmt::join(by_tag, ", "))));
   return pinned;
 }
 

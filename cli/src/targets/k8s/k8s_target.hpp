@@ -82,6 +82,9 @@ class K8sTarget final : public Target, public Deployer {
   // through a saved archive; the pinned tags, to render with. A registry cluster pulls the
   // build's tag itself: nothing loaded, nothing pinned.
   ImageTags load_images(const std::string& tag);
+  // A registry cluster: each image by the digest `build --push` recorded for this build's tag
+  // (none recorded: by tag, except a -dirty one, which is refused).
+  ImageTags pushed_digests(const std::string& tag);
   void load_archive(images::Engine& engine, const ClusterKind& cluster, const std::string& ref);
   void wait_rollout(const DeployOptions& opts);
   // --atomic after a failed rollout: `rollout undo --to-revision` of every Deployment whose

@@ -119,7 +119,10 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::pa
     const std::string name = cfg.str(key);
     const std::string new_name = registry.empty() ? name : registry + "/" + name;
     const auto pin = pinned.find(key);
-    out.push_back({name, new_name, pin != pinned.end() ? pin->second : tag});
+    if (pin != pinned.end() && pin->second.starts_with("sha256:"))
+      out.push_back({name, new_name, tag, pin->second});
+    else
+      out.push_back({name, new_name, pin != pinned.end() ? pin->second : tag, {}});
   }
   // An overlay that renames the images (prod: registry.example.com/boutique/boutique-api)
   // renders them under its name: override that one too — the rename may be in an overlay it
@@ -129,7 +132,8 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::pa
     for (std::size_t i = 0; i < ours; ++i)
       if (name == out[i].name && renamed != out[i].new_name &&
           std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == renamed; }))
-        out.push_back({renamed, registry.empty() ? renamed : out[i].new_name, out[i].new_tag});
+        out.push_back(
+            {renamed, registry.empty() ? renamed : out[i].new_name, out[i].new_tag, out[i].digest});
   return out;
 }
 
@@ -142,8 +146,10 @@ std::string wrapper_kustomization(const std::string& overlay_rel,
   // object itself: k8s.namespace is where everything is rendered, applied and looked for.
   y += fmt::format("namespace: {}\nresources:\n  - {}\nimages:\n", ns, overlay_rel);
   for (const auto& i : images)
-    y += fmt::format("  - name: {}\n    newName: {}\n    newTag: \"{}\"\n", i.name, i.new_name,
-                     i.new_tag);
+    y += i.digest.empty() ? fmt::format("  - name: {}\n    newName: {}\n    newTag: \"{}\"\n",
+                                        i.name, i.new_name, i.new_tag)
+                          : fmt::format("  - name: {}\n    newName: {}\n    digest: {}\n", i.name,
+                                        i.new_name, i.digest);
   return y;
 }
 

@@ -47,8 +47,11 @@ std::filesystem::path overlay_path(const core::Config& cfg, const std::string& n
 
 struct ImageOverride {
   std::string name, new_name, new_tag;
+  std::string digest;  // sha256:…: rendered as name@digest (kustomize's `digest:`), not the tag
 };
-// A tag per image setting ("images.api" -> "abc1234-dirty-5f2e3b9c1d2a"), over the build's tag.
+// A pinned reference per image setting, over the build's tag: a tag ("images.api" ->
+// "abc1234-dirty-5f2e3b9c1d2a", an image loaded into a local cluster) or a registry digest
+// ("sha256:…", an image pushed for a registry cluster).
 using ImageTags = std::map<std::string, std::string>;
 // The images: this build's tag for the API and the frontend (registry prefix when set), also
 // under the name the overlay itself renames them to (prod: registry.example.com/...).
