@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/build.hpp"
+#include "commands/choices.hpp"
+#include "commands/completion.hpp"
 #include "commands/config.hpp"
 #include "commands/deploy.hpp"
 #include "commands/doctor.hpp"
@@ -33,19 +35,20 @@ namespace {
 void add_globals(CLI::App& app, core::GlobalOptions& g) {
   app.add_option("--target", g.target,
                  "Where the stack runs (default: from boutique.yaml, else local)")
-      ->check(CLI::IsMember({"local", "compose", "k8s"}));
+      ->check(commands::choices::one_of(commands::choices::kTargets));
   app.add_option("--config", g.config_file,
-                 "Configuration file (default: ./boutique.yaml when present)");
+                 "Configuration file (default: ./boutique.yaml when present)")
+      ->type_name(commands::choices::kFile);
   app.add_option("--engine", g.engine, "Container engine for build and compose (default: auto)")
-      ->check(CLI::IsMember({"auto", "docker", "podman"}));
+      ->check(commands::choices::one_of(commands::choices::kEngines));
   app.add_option("--context", g.kube_context,
                  "k8s target: the kubeconfig context (above k8s.context; default minikube)");
   app.add_option("--namespace", g.kube_namespace,
                  "k8s target: the namespace (above k8s.namespace; default boutique)");
-  app.add_option("--state-dir", g.state_dir,
-                 "State directory, every target's (default: .boutique)");
+  app.add_option("--state-dir", g.state_dir, "State directory, every target's (default: .boutique)")
+      ->type_name(commands::choices::kDir);
   app.add_option("-o,--output", g.output, "Output format: table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+      ->check(commands::choices::one_of(commands::choices::kOutputs));
   app.add_flag("--no-color", g.no_color,
                "No colours (also: NO_COLOR set, or output not a terminal)");
   app.add_flag("-v,--verbose", g.verbose, "Print every external command before running it");
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
   commands::DeployOptions deploy;
   commands::UrlsOptions urls;
   commands::PipelineOptions pipeline;
+  commands::CompletionOptions completion;
   auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
@@ -166,6 +170,7 @@ int main(int argc, char** argv) {
   auto* deploy_cmd = commands::setup_deploy(app, deploy);
   auto* urls_cmd = commands::setup_urls(app, urls);
   auto* pipeline_cmd = commands::setup_pipeline(app, pipeline);
+  auto* completion_cmd = commands::setup_completion(app, completion);
   add_global_options_to_help(app);
 
   try {
@@ -181,6 +186,7 @@ int main(int argc, char** argv) {
   const bool err_color = core::use_color(g.no_color, stderr);
   try {
     if (version_cmd->parsed()) return commands::run_version(version, g.output == "json");
+    if (completion_cmd->parsed()) return commands::run_completion(completion, app, g);
     core::Context ctx = core::make_context(g);
     if (build_cmd->parsed()) return commands::run_build(build, ctx);
     if (doctor_cmd->parsed()) return commands::run_doctor(doctor, ctx);

@@ -1,5 +1,6 @@
 #include "commands/build.hpp"
 
+#include "commands/choices.hpp"
 #include "core/interrupt.hpp"
 #include "images/builder.hpp"
 
@@ -9,7 +10,7 @@ CLI::App* setup_build(CLI::App& app, BuildOptions& opts) {
   auto* sub = app.add_subcommand(
       "build", "Build the container images (boutique-api, boutique-frontend) of this commit");
   sub->add_option("components", opts.components, "Only these images: api, web")
-      ->check(CLI::IsMember({"api", "web"}));
+      ->check(choices::one_of(choices::kImages));
   sub->add_flag("--force", opts.force, "Rebuild even if the image exists for this commit");
   sub->add_flag("--push", opts.push, "Push the registry tags (needs images.registry)");
   sub->footer(

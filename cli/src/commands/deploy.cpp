@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/choices.hpp"
 #include "core/errors.hpp"
 #include "targets/target.hpp"
 
@@ -12,7 +13,8 @@ CLI::App* setup_deploy(CLI::App& app, DeployOptions& opts) {
   auto* sub = app.add_subcommand(
       "deploy", "Apply the Kubernetes manifests of this build and wait for the rollouts");
   sub->add_option("--overlay", opts.overlay,
-                  "minikube, prod, or a directory (default: k8s.overlay)");
+                  "minikube, prod, or a directory (default: k8s.overlay)")
+      ->type_name(choices::kOverlay);
   sub->add_flag("--dry-run", opts.dry_run, "Print what would be applied; touch nothing");
   sub->add_flag("--diff", opts.diff,
                 "Print what would change in the cluster (kubectl diff); change nothing")

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/choices.hpp"
 #include "core/errors.hpp"
 #include "targets/target.hpp"
 
@@ -12,7 +13,7 @@ namespace boutique::commands {
 CLI::App* setup_logs(CLI::App& app, LogsOptions& opts) {
   auto* sub = app.add_subcommand("logs", "Show the logs of the stack (all parts, or one)");
   sub->add_option("component", opts.component, "api, db or web (default: all)")
-      ->check(CLI::IsMember({"api", "db", "web"}));
+      ->check(choices::one_of(choices::kComponents));
   sub->add_flag("-f,--follow", opts.follow, "Keep printing new lines until Ctrl-C");
   sub->add_option("-n,--tail", opts.tail, "Lines to show from the end of each log")
       ->check(CLI::Range(0, 1000000));

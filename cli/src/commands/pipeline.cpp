@@ -7,11 +7,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/choices.hpp"
 #include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
 #include "core/files.hpp"
 #include "core/interrupt.hpp"
 #include "stages/runner.hpp"
+#include "stages/stages.hpp"
 #include "targets/target.hpp"
 
 namespace fs = std::filesystem;
@@ -21,11 +23,17 @@ namespace boutique::commands {
 CLI::App* setup_pipeline(CLI::App& app, PipelineOptions& opts) {
   auto* sub = app.add_subcommand(
       "pipeline", "Run the Jenkinsfile's stages here, in order, with a stage view and JUnit");
-  auto* from = sub->add_option("--from", opts.from, "Start at this stage (skip the ones before)");
-  sub->add_option("--only", opts.only, "Run this stage alone")->excludes(from);
+  std::vector<std::string> slugs;
+  for (const auto& s : stages::stages()) slugs.emplace_back(s.slug);
+  auto* from = sub->add_option("--from", opts.from, "Start at this stage (skip the ones before)")
+                   ->check(choices::suggests(slugs));
+  sub->add_option("--only", opts.only, "Run this stage alone")
+      ->check(choices::suggests(slugs))
+      ->excludes(from);
   sub->add_option("--junit", opts.junit,
                   "The stages' JUnit report (default reports/pipeline.xml); the Validation "
-                  "stage writes status.xml next to it");
+                  "stage writes status.xml next to it")
+      ->type_name(choices::kFile);
   sub->add_flag("--dry-run", opts.dry_run, "Print the stages and the command each runs; run none");
   sub->add_flag("-y,--yes", opts.yes,
                 "--target k8s: deploy to a context that is not a local cluster without asking");

@@ -1,5 +1,6 @@
 #include "commands/render.hpp"
 
+#include "commands/choices.hpp"
 #include "targets/k8s/kubectl.hpp"
 
 namespace boutique::commands {
@@ -8,7 +9,8 @@ CLI::App* setup_render(CLI::App& app, RenderOptions& opts) {
   auto* sub = app.add_subcommand(
       "render", "Print the Kubernetes YAML of an overlay with this build's image tags");
   sub->add_option("--overlay", opts.overlay,
-                  "minikube, prod, or a directory (default: k8s.overlay)");
+                  "minikube, prod, or a directory (default: k8s.overlay)")
+      ->type_name(choices::kOverlay);
   sub->footer(
       "`kubectl kustomize` (offline) of a temporary kustomization wrapping the overlay, whose\n"
       "images: list sets this build's tag (images.tag, else the commit) on the API and\n"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "commands/choices.hpp"
 #include "commands/print_checks.hpp"
 #include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
@@ -12,7 +13,8 @@ namespace boutique::commands {
 CLI::App* setup_status(CLI::App& app, StatusOptions& opts) {
   auto* sub =
       app.add_subcommand("status", "Check every part of the stack; exit 0 only if all pass");
-  sub->add_option("--junit", opts.junit, "Also write the checks as JUnit XML to FILE (Jenkins)");
+  sub->add_option("--junit", opts.junit, "Also write the checks as JUnit XML to FILE (Jenkins)")
+      ->type_name(choices::kFile);
   sub->footer(
       "Checks: each process alive, each port listening, API /healthz and /readyz, PostgreSQL\n"
       "accepting connections, migration version, web serving index.html and proxying /api/info.\n"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/choices.hpp"
 #include "commands/stage_actions.hpp"
 #include "core/errors.hpp"
 #include "core/output.hpp"
@@ -14,7 +15,7 @@ CLI::App* setup_up(CLI::App& app, UpOptions& opts) {
   auto* sub = app.add_subcommand(
       "up", "Start the stack (PostgreSQL, API, web UI) and wait until it is healthy");
   sub->add_option("components", opts.components, "Only these parts: db, api, web (api implies db)")
-      ->check(CLI::IsMember({"db", "api", "web"}));
+      ->check(choices::one_of(choices::kComponents));
   sub->add_option("--timeout", opts.timeout,
                   "How long to wait for each part to be healthy: 90, 90s, 5m, 1h "
                   "(default: health_timeout)");
