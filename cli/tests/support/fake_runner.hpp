@@ -41,7 +41,21 @@ class ScriptedRunning final : public core::Running {
   std::string transcript_;
 };
 
-class FakeRunner final : public core::ProcessRunner {
+// A runner for tests that run no program in the background: starting one is a test failure.
+class ForegroundOnly : public core::ProcessRunner {
+ public:
+  pid_t spawn_detached(const core::DetachedCommand& cmd) override {
+    ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
+    return -1;
+  }
+  std::unique_ptr<core::Running> start(const core::Command& cmd) override {
+    ADD_FAILURE() << "unexpected command started alongside: " << core::display(cmd.argv);
+    return std::make_unique<ScriptedRunning>(std::vector<std::string>{}, true,
+                                             std::make_shared<int>(0));
+  }
+};
+
+class FakeRunner final : public ForegroundOnly {
  public:
   struct Expect {
     std::vector<std::string> argv;
@@ -64,15 +78,6 @@ class FakeRunner final : public core::ProcessRunner {
     EXPECT_EQ(core::display(cmd.argv), core::display(e.argv));
     if (e.inspect) e.inspect(cmd);
     return e.result;
-  }
-  pid_t spawn_detached(const core::DetachedCommand& cmd) override {
-    ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
-    return -1;
-  }
-  std::unique_ptr<core::Running> start(const core::Command& cmd) override {
-    ADD_FAILURE() << "unexpected command started alongside: " << core::display(cmd.argv);
-    return std::make_unique<ScriptedRunning>(std::vector<std::string>{}, true,
-                                             std::make_shared<int>(0));
   }
   bool done() const { return script_.empty(); }
   std::vector<core::Command> ran;

@@ -33,7 +33,13 @@ inline std::string read_fixture(const std::filesystem::path& p) {
   return ss.str();
 }
 
-class ScriptedKubectl final : public core::ProcessRunner {
+// The programs the k8s target runs offline, which tests run for real: `kubectl kustomize` or
+// `kustomize build` renders, git gives the tag.
+inline bool runs_offline(const std::vector<std::string>& argv) {
+  return argv[0] == "git" || argv[0] == "kustomize" || (argv.size() > 1 && argv[1] == "kustomize");
+}
+
+class ScriptedKubectl final : public ForegroundOnly {
  public:
   explicit ScriptedKubectl(const std::string& scenario) {
     auto index = nlohmann::json::parse(read_fixture(kubectl_fixtures_dir() / "index.json"));
@@ -71,11 +77,7 @@ class ScriptedKubectl final : public core::ProcessRunner {
     ran.push_back(cmd.argv);
     commands.push_back(cmd);
     EXPECT_GT(cmd.timeout.count(), 0) << "no timeout: " << core::display(cmd.argv);
-    // Offline and local: the real programs (kubectl kustomize or kustomize build renders, git
-    // gives the tag).
-    if (cmd.argv[0] == "git" || cmd.argv[0] == "kustomize" ||
-        (cmd.argv.size() > 1 && cmd.argv[1] == "kustomize"))
-      return real_.run(cmd);
+    if (runs_offline(cmd.argv)) return real_.run(cmd);
     if (cmd.argv.size() >= 3 && cmd.argv[0] == "kubectl" && cmd.argv[1] == "--context") {
       std::vector<std::string> rest(cmd.argv.begin() + 3, cmd.argv.end());
       if (auto o = once_.find(core::display(rest)); o != once_.end() && !o->second.empty()) {
@@ -93,10 +95,6 @@ class ScriptedKubectl final : public core::ProcessRunner {
     r.exit_code = 1;
     r.err = "not recorded";
     return r;
-  }
-  pid_t spawn_detached(const core::DetachedCommand& cmd) override {
-    ADD_FAILURE() << "unexpected detached command: " << core::display(cmd.argv);
-    return -1;
   }
   std::unique_ptr<core::Running> start(const core::Command& cmd) override {
     ran.push_back(cmd.argv);

@@ -48,8 +48,10 @@ struct K8s : ::testing::Test {
   }
   void TearDown() override { fs::remove_all(state); }
 
-  void scenario(const std::string& name, const std::string& target = "local",
-                const std::map<std::string, std::string>& settings = {}) {
+  // The context of a test: this state directory, the build's tag, podman, `target`, `settings`
+  // over them; commands run by `runner`.
+  void make_context(std::unique_ptr<core::ProcessRunner> runner, const std::string& target,
+                    const std::map<std::string, std::string>& settings) {
     core::LoadInputs in;
     in.cwd = BOUTIQUE_SOURCE_DIR;
     in.discover = false;
@@ -60,6 +62,13 @@ struct K8s : ::testing::Test {
                 {"target", target},
                 {"images.engine", "podman"}};
     for (const auto& [k, v] : settings) in.flags[k] = v;
+    ctx = std::make_unique<core::Context>(
+        core::Context{core::Config::load(in), std::move(runner),
+                      std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
+  }
+
+  void scenario(const std::string& name, const std::string& target = "local",
+                const std::map<std::string, std::string>& settings = {}) {
     auto r = std::make_unique<ScriptedKubectl>(name);
     kubectl = r.get();
     // deploy pins each image to its ID, then loads it into minikube through an archive (podman).
@@ -75,9 +84,7 @@ struct K8s : ::testing::Test {
                        {fmt::format("Forwarding from 127.0.0.1:{} -> 5173", web_forward)});
     kubectl->script({"kubectl", "--context", "minikube", "apply", "-f", "-"},
                     fake::exited(0, "deployment.apps/backend configured\n"));
-    ctx = std::make_unique<core::Context>(
-        core::Context{core::Config::load(in), std::move(r),
-                      std::make_unique<core::Progress>(core::Progress::Mode::quiet, false)});
+    make_context(std::move(r), target, settings);
   }
 
   // The argv of the status's port-forward to a Service, after `kubectl --context CTX`.
