@@ -197,7 +197,11 @@ bool local_context(const std::string& context) {
 }
 
 void K8sTarget::confirm_context(const std::string& action, bool yes) {
-  if (local_context(kubectl_.context())) return;
+  // A local cluster by its name, or because k8s.cluster says which tool made it.
+  if (local_context(kubectl_.context()) ||
+      cluster_kind(ctx_.config.str("k8s.cluster"), kubectl_.context()).tool !=
+          ClusterKind::registry)
+    return;
   confirm(fmt::format("{} context {} (namespace {}), which is not a local cluster?", action,
                       kubectl_.context(), kubectl_.ns()),
           fmt::format("nothing done to context {}", kubectl_.context()), yes);

@@ -128,12 +128,14 @@ std::vector<ImageOverride> image_overrides(const core::Config& cfg, const fs::pa
   // renders them under its name: override that one too — the rename may be in an overlay it
   // builds on (prod-external-db is prod + a component).
   const std::size_t ours = out.size();
-  for (const auto& [name, renamed] : image_renames(overlay))
+  for (const auto& rename : image_renames(overlay)) {
+    const std::string& renamed = rename.second;  // a plain reference: lambdas capture it
     for (std::size_t i = 0; i < ours; ++i)
-      if (name == out[i].name && renamed != out[i].new_name &&
+      if (rename.first == out[i].name && renamed != out[i].new_name &&
           std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.name == renamed; }))
         out.push_back(
             {renamed, registry.empty() ? renamed : out[i].new_name, out[i].new_tag, out[i].digest});
+  }
   return out;
 }
 

@@ -34,6 +34,29 @@ TEST_F(K8s, KindLoadsTheImagesFromAnArchive) {
   EXPECT_FALSE(fs::exists(state / "k8s-images" / "boutique-api.tar")) << "archive left behind";
 }
 
+// k3d: the same archive, imported with `k3d image import ... -c NAME` into the cluster the
+// context names (k3d-NAME); a minikube profile with another name: `minikube -p PROFILE`.
+TEST_F(K8s, K3dAndMinikubeProfilesLoadIntoTheirCluster) {
+  scenario("healthy", "local", {{"k8s.context", "k3d-shop"}});
+  for (const char* image : {"boutique-api", "boutique-frontend"})
+    script_image(image, kImageId, {"k3d", "image", "import"}, {"-c", "shop"});
+  kubectl->script({"kubectl", "--context", "k3d-shop", "apply", "-f", "-"},
+                  fake::exited(0, "deployment.apps/backend configured\n"));
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(ran({"k3d", "image", "import", (state / "k8s-images" / "boutique-api.tar").string(),
+                   "-c", "shop"}));
+
+  scenario("healthy", "local", {{"k8s.context", "work"}, {"k8s.cluster", "minikube"}});
+  for (const char* image : {"boutique-api", "boutique-frontend"})
+    script_image(image, kImageId, {"minikube", "-p", "work", "image", "load"});
+  kubectl->script({"kubectl", "--context", "work", "apply", "-f", "-"},
+                  fake::exited(0, "deployment.apps/backend configured\n"));
+  // no --yes, no terminal: k8s.cluster says it is a local minikube, so deploy does not ask
+  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
+  EXPECT_TRUE(ran({"minikube", "-p", "work", "image", "load",
+                   (state / "k8s-images" / "boutique-frontend.tar").string()}));
+}
+
 // What is applied names each image by its content: the same image, the same reference (no
 // rollout); a rebuilt one — a second dirty build keeps the tag — another (a new ReplicaSet).
 TEST_F(K8s, EveryBuildDeploysAnImmutableReference) {
