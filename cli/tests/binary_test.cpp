@@ -115,15 +115,19 @@ TEST_F(Binary, BadConfigExitsTwoNamingTheLine) {
   EXPECT_EQ(run({"version"}).exit_code, 0);  // needs no configuration
 }
 
-TEST_F(Binary, KubernetesWithoutAClusterSaysRunMinikubeStart) {
+TEST_F(Binary, KubernetesWithoutAClusterSaysHowToReachIt) {
   const std::map<std::string, std::string> env = {
       {"BOUTIQUE_K8S_CONTEXT", "boutique-test-no-such-context"}};
   auto r = run({"--target", "k8s", "deploy"}, env);
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("cannot reach the cluster (context boutique-test-no-such-context): run "
-                       "`minikube start`"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("cannot reach the cluster (context boutique-test-no-such-context): is it "
+                 "up? `kubectl --context boutique-test-no-such-context cluster-info` says why"),
+      std::string::npos)
       << r.err;
+  r = run({"--target", "k8s", "urls"}, env);  // not a raw kubectl error (exit 4)
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("cannot reach the cluster"), std::string::npos) << r.err;
   r = run({"--target", "k8s", "status", "-o", "json"}, env);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("cannot reach the cluster"), std::string::npos) << r.out;

@@ -69,7 +69,7 @@ class K8sTarget final : public Target, public Deployer {
   // label, URL of each NodePort Service that answers at the node's address (minikube: `minikube
   // ip`; other clusters have none the CLI knows).
   std::vector<std::pair<std::string, std::string>> urls() override;
-  std::unique_ptr<ServiceAccess> reach() override { return routes(true); }
+  std::unique_ptr<ServiceAccess> reach() override;
   // Every NodePort Service's route from here; with `forward`, a `kubectl port-forward` for each
   // when one of them does not answer at the node.
   std::unique_ptr<Routes> routes(bool forward);

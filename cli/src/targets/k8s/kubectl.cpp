@@ -38,11 +38,25 @@ bool unreachable_message(const std::string& err) {
   return false;
 }
 
+std::string unreachable_cluster(const std::string& context) {
+  std::string fix;
+  if (context == "minikube")
+    fix = "run `minikube start`";
+  else if (context.starts_with("kind-"))
+    fix = fmt::format(
+        "is the kind cluster {0} running? (`kind get clusters`; `kind create cluster "
+        "--name {0}`)",
+        context.substr(5));
+  else if (context.starts_with("k3d-"))
+    fix = fmt::format("run `k3d cluster start {}`", context.substr(4));
+  else
+    fix = fmt::format("is it up? `kubectl --context {} cluster-info` says why", context);
+  return fmt::format("cannot reach the cluster (context {}): {}", context, fix);
+}
+
 void Kubectl::fail(const core::Result& r, const std::vector<std::string>& args) const {
   if (r.timed_out || unreachable_message(r.err))
-    throw core::MissingPrerequisite(
-        fmt::format("cannot reach the cluster (context {}): run `minikube start`", context_),
-        core::tail_lines(r.err, 1));
+    throw core::MissingPrerequisite(unreachable_cluster(context_), core::tail_lines(r.err, 1));
   std::vector<std::string> argv = {"kubectl", "--context", context_};
   argv.insert(argv.end(), args.begin(), args.end());
   core::require_ok(r, argv);
@@ -62,7 +76,7 @@ std::string Kubectl::require_reachable() {
   std::string server = r.ok() ? server_version(r.out) : std::string();
   if (server.empty())
     throw core::MissingPrerequisite(
-        fmt::format("cannot reach the cluster (context {}): run `minikube start`", context_),
+        unreachable_cluster(context_),
         fmt::format("kubectl says: {} (k8s.context selects the cluster)",
                     core::tail_lines(r.err.empty() ? r.describe() : r.err, 1)));
   return server;

@@ -27,7 +27,7 @@ class Kubectl {
   // `get RESOURCE -n NS -o json`; throws (unreachable: MissingPrerequisite, else CommandFailed).
   std::string get_json(const std::string& resource);
   // `version -o json --request-timeout=5s`: the server's version, or MissingPrerequisite
-  // "cannot reach the cluster (context X): run `minikube start`".
+  // unreachable_cluster(context).
   std::string require_reachable();
   const std::string& context() const { return context_; }
   const std::string& ns() const { return ns_; }
@@ -38,6 +38,9 @@ class Kubectl {
   std::string context_, ns_;
 };
 
+// "cannot reach the cluster (context X): " and how to start it, by the tool its name says made it
+// (minikube start, kind, k3d cluster start), else `kubectl cluster-info`.
+std::string unreachable_cluster(const std::string& context);
 // True when kubectl's stderr says the API server did not answer.
 bool unreachable_message(const std::string& err);
 

@@ -53,6 +53,11 @@ std::string K8sTarget::node_host() {
   }
 }
 
+std::unique_ptr<ServiceAccess> K8sTarget::reach() {
+  kubectl_.require_reachable();
+  return routes(true);
+}
+
 std::unique_ptr<Routes> K8sTarget::routes(bool forward) {
   auto out = std::make_unique<Routes>();
   const std::string host = node_host();
