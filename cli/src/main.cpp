@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "commands/backup.hpp"
 #include "commands/build.hpp"
 #include "commands/choices.hpp"
 #include "commands/completion.hpp"
@@ -21,6 +22,7 @@
 #include "commands/logs.hpp"
 #include "commands/pipeline.hpp"
 #include "commands/render.hpp"
+#include "commands/restore.hpp"
 #include "commands/status.hpp"
 #include "commands/up.hpp"
 #include "commands/urls.hpp"
@@ -137,7 +139,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options may come after the subcommand: `boutique status -o json`
   app.footer(
       "Exit codes: 0 ok, 1 unhealthy, 2 usage/config, 3 missing prerequisite, 4 external command\n"
-      "failed, 5 timeout, 6 port/lock conflict, 8 aborted (docs/cli.md).\n\n"
+      "failed, 5 timeout, 6 port/lock conflict, 7 not implemented, 8 aborted (docs/cli.md).\n\n"
       "Examples:\n  boutique doctor\n  boutique up\n  boutique status --junit status.xml\n"
       "  boutique down --volumes --yes\n  boutique build && boutique up --target compose\n"
       "  boutique up --target k8s\n  boutique pipeline --target local   (the Jenkinsfile's stages, "
@@ -158,6 +160,8 @@ int main(int argc, char** argv) {
   commands::UrlsOptions urls;
   commands::PipelineOptions pipeline;
   commands::CompletionOptions completion;
+  commands::BackupOptions backup;
+  commands::RestoreOptions restore;
   auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
@@ -171,6 +175,8 @@ int main(int argc, char** argv) {
   auto* urls_cmd = commands::setup_urls(app, urls);
   auto* pipeline_cmd = commands::setup_pipeline(app, pipeline);
   auto* completion_cmd = commands::setup_completion(app, completion);
+  auto* backup_cmd = commands::setup_backup(app, backup);
+  auto* restore_cmd = commands::setup_restore(app, restore);
   add_global_options_to_help(app);
 
   try {
@@ -199,6 +205,8 @@ int main(int argc, char** argv) {
     if (deploy_cmd->parsed()) return commands::run_deploy(deploy, ctx);
     if (urls_cmd->parsed()) return commands::run_urls(urls, ctx);
     if (pipeline_cmd->parsed()) return commands::run_pipeline(pipeline, ctx);
+    if (backup_cmd->parsed()) return commands::run_backup(backup, ctx);
+    if (restore_cmd->parsed()) return commands::run_restore(restore, ctx);
   } catch (const core::Error& e) {
     return report(e.what(), e.hint(), static_cast<int>(e.code()), err_color, json);
   } catch (const std::exception& e) {

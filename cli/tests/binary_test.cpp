@@ -206,6 +206,23 @@ TEST_F(Binary, DownVolumesWithoutTerminalNeedsYes) {
   EXPECT_TRUE(fs::exists(dir_ / "state"));
 }
 
+// issue 17: backup and restore before anything runs, and where the capability is missing.
+TEST_F(Binary, BackupAndRestoreNeedARunningStack) {
+  auto r = run({"backup"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("not running"), std::string::npos);
+  EXPECT_NE(r.err.find("boutique up"), std::string::npos);
+  write("x.dump", "not a dump");
+  EXPECT_EQ(run({"restore", "x.dump", "--yes"}).exit_code, 3);
+  EXPECT_EQ(run({"restore", "missing.dump", "--yes"}).exit_code, 2);
+  EXPECT_EQ(run({"restore"}).exit_code, 106);  // CLI11: FILE is required
+  r = run({"backup", "--target", "compose", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 7);
+  EXPECT_NE(r.out.find("\"not_implemented\""), std::string::npos) << r.out;
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".boutique-backup-"), std::string::npos);
+}
+
 TEST_F(Binary, DoctorReportsAndExitsThreeWhenTheApiIsMissing) {
   auto r = run({"doctor", "-o", "json"}, {{"BOUTIQUE_API_BINARY", (dir_ / "nope").string()}});
   EXPECT_EQ(r.exit_code, 3);

@@ -11,6 +11,7 @@
 #include "core/output.hpp"
 #include "stages/stages.hpp"
 #include "state/state_dir.hpp"
+#include "targets/database.hpp"
 #include "targets/deployer.hpp"
 
 namespace boutique::targets {
@@ -57,6 +58,9 @@ class Target {
   // A target that deploys to a cluster: `up` there is Infrastructure Check, Build Images, Deploy
   // and Validation, and `deploy`/`urls` work. nullptr for targets that start the stack themselves.
   virtual Deployer* deployer() { return nullptr; }
+  // The stack's database for `backup` and `restore` (targets/database.hpp); nullptr where this
+  // version cannot reach it yet (exit 7).
+  virtual std::unique_ptr<Database> database() { return nullptr; }
   // false for a target that runs the native binaries `make` builds: no images to build.
   virtual bool runs_images() const { return true; }
 };

@@ -10,12 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <thread>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/files.hpp"
@@ -24,6 +27,8 @@
 #include "core/process.hpp"
 #include "free_port.hpp"
 #include "hermetic_env.hpp"
+#include "probes/stack.hpp"
+#include "targets/local/postgres.hpp"
 
 namespace fs = std::filesystem;
 using namespace boutique;
@@ -104,6 +109,37 @@ class E2E : public ::testing::Test {
     if (auto p = pid_of(state_ / "run" / "web.pid")) m["web"] = *p;
     if (auto p = pid_of(state_ / "pg" / "data" / "postmaster.pid")) m["db"] = *p;
     return m;
+  }
+
+  core::HttpResponse call(const std::string& method, const std::string& path, const json& body,
+                          const std::string& token = {}) {
+    std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/json"}};
+    if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+    return core::http_request({method,
+                               url(api_port_, path),
+                               body.is_null() ? std::optional<std::string>() : body.dump(),
+                               headers,
+                               10s,
+                               {}});
+  }
+  // The token of a login, empty (and the status in `status`) when refused.
+  std::string login(const std::string& email, const std::string& password, long* status = nullptr) {
+    auto r = call("POST", "/api/auth/login", {{"email", email}, {"password", password}});
+    if (status) *status = r.status;
+    return r.status == 200 ? json::parse(r.body)["token"].get<std::string>() : std::string();
+  }
+  // SQL as the application's role, over TCP like the API (password through the environment).
+  core::Result psql(const std::string& sql) {
+    std::string pw = core::read_text(state_ / "secrets" / "db_password").value_or("");
+    while (!pw.empty() && pw.back() == '\n') pw.pop_back();
+    const auto bindir = targets::local::find_pg_bindir(runner_);
+    return runner_.run(
+        {{(bindir / "psql").string(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p",
+          std::to_string(db_port_), "-U", "boutique", "-d", "boutique", "-c", sql},
+         {{"PGPASSWORD", pw}},
+         {},
+         30s,
+         {}});
   }
 
   static mode_t mode_of(const fs::path& p) {
@@ -300,4 +336,148 @@ TEST_F(E2E, FullLifecycle) {
   ASSERT_EQ(run({"down", "--volumes", "--yes"}).exit_code, 0);
   for (const auto& [name, pid] : after) EXPECT_FALSE(core::process_alive(pid)) << name;
   EXPECT_FALSE(fs::exists(state_));
+}
+
+// issue 17: backup, then a new empty stack (down --volumes, up), then restore: the customer logs
+// in and finds the order. Refusals (not an archive, a truncated one, a newer schema, no
+// confirmation) change nothing; an older archive is migrated.
+TEST_F(E2E, BackupRestoreRoundTrip) {
+  ASSERT_EQ(run({"up"}).exit_code, 0);
+  std::string email = "client-" + core::random_secret(8) + "@example.com";
+  std::transform(email.begin(), email.end(), email.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string pw = "mot-de-passe-" + core::random_secret(8);
+  ASSERT_EQ(
+      call("POST", "/api/utilisateurs", {{"nom", "Client"}, {"email", email}, {"password", pw}})
+          .status,
+      201);
+  std::string token = login(email, pw);
+  ASSERT_FALSE(token.empty());
+  auto catalogue = json::parse(core::http_get(url(api_port_, "/api/produits")).body);
+  ASSERT_FALSE(catalogue.empty());
+  const auto order = call(
+      "POST", "/api/commandes",
+      {{"lignes", json::array({{{"produit_id", catalogue[0]["id"]}, {"quantite", 1}}})}}, token);
+  ASSERT_EQ(order.status, 201) << order.body;
+  const auto order_id = json::parse(order.body)["id"];
+  const std::string admin = login("admin@boutique.local", password_);
+  const std::string nom = "Sauvegarde " + core::random_secret(6);
+  ASSERT_EQ(call("POST", "/api/produits",
+                 {{"nom", nom}, {"categorie", "Tests"}, {"prix", "9.99"}, {"stock", 3}}, admin)
+                .status,
+            201);
+
+  // An archive of a schema newer than this API's.
+  const int latest = probes::latest_migration(BOUTIQUE_SOURCE_DIR);
+  ASSERT_EQ(psql("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')").exit_code,
+            0);
+  const fs::path future = base_ / "future.dump";
+  auto fb = run({"backup", future.string()});
+  ASSERT_EQ(fb.exit_code, 0);
+  EXPECT_NE(fb.out.find("schema        v999"), std::string::npos) << fb.out;
+  EXPECT_NE(fb.out.find("commandes     "), std::string::npos) << fb.out;
+  ASSERT_EQ(psql("DELETE FROM schema_migrations WHERE version = 999").exit_code, 0);
+
+  // The archive, under its default name in the current directory, private, complete.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto b = run({"backup", "-o", "json"});
+  const auto backup_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(b.exit_code, 0);
+  const auto bj = json::parse(b.out);
+  const fs::path dump = bj["file"].get<std::string>();
+  EXPECT_EQ(dump.parent_path(), root_);
+  EXPECT_TRUE(std::regex_match(
+      dump.filename().string(),
+      std::regex(fmt::format("boutique-local-[0-9]{{8}}T[0-9]{{4}}Z-v{:03d}\\.dump", latest))))
+      << dump;
+  EXPECT_EQ(mode_of(dump), 0600u);
+  EXPECT_EQ(bj["bytes"].get<std::uintmax_t>(), fs::file_size(dump));
+  EXPECT_EQ(bj["migration"], latest);
+  EXPECT_EQ(bj["rows"]["commandes"], 1);
+  EXPECT_GE(bj["rows"]["utilisateurs"].get<int>(), 2);
+  EXPECT_GE(bj["rows"]["produits"].get<std::size_t>(), catalogue.size() + 1);
+  for (const auto& e : fs::directory_iterator(root_))
+    EXPECT_EQ(e.path().filename().string().find(".boutique-backup-"), std::string::npos)
+        << "partial file left: " << e.path();
+  std::cerr << "backup: " << fs::file_size(dump) << " bytes in " << backup_s << " s\n";
+
+  // A new, empty shop.
+  ASSERT_EQ(run({"down", "--volumes", "--yes"}).exit_code, 0);
+  ASSERT_EQ(run({"up"}).exit_code, 0);
+  long status = 0;
+  EXPECT_TRUE(login(email, pw, &status).empty());
+  EXPECT_EQ(status, 401);
+  const auto list_before = core::http_get(url(api_port_, "/api/produits?par_page=100")).body;
+  EXPECT_EQ(list_before.find(nom), std::string::npos);
+
+  // Refused, nothing changed: not an archive, a truncated one, a newer schema, not confirmed.
+  const fs::path junk = base_ / "junk.dump";
+  core::write_text(junk, "PGDMP? no, just text\n", fs::perms(0600));
+  auto bad = run({"restore", junk.string(), "--yes"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("is not a pg_dump custom-format archive"), std::string::npos) << bad.err;
+  const fs::path cut = base_ / "cut.dump";
+  core::write_text(cut, core::read_text(dump).value().substr(0, fs::file_size(dump) / 2),
+                   fs::perms(0600));
+  auto truncated = run({"restore", cut.string(), "--yes"});
+  EXPECT_NE(truncated.exit_code, 0);
+  EXPECT_NE(truncated.exit_code, 70);
+  auto newer = run({"restore", future.string(), "--yes"});
+  EXPECT_EQ(newer.exit_code, 3);
+  EXPECT_NE(newer.err.find("schema v999, newer than the " + fmt::format("v{:03d}", latest)),
+            std::string::npos)
+      << newer.err;
+  auto unconfirmed = run({"restore", dump.string()});  // stdin is not a terminal
+  EXPECT_EQ(unconfirmed.exit_code, 8);
+  EXPECT_NE(unconfirmed.err.find("--yes"), std::string::npos);
+  EXPECT_TRUE(login(email, pw, &status).empty());
+  EXPECT_EQ(status, 401) << "a refused restore changed the data";
+
+  // Restored: the customer logs in and finds the order; the catalogue shows the product at once.
+  // The list is cached (at most ListCache::kMaxAge, 1 s) just before the restore: the NOTIFY the
+  // restore commits must drop it well before that age (delivered asynchronously: polled 0.5 s).
+  const auto list_url = url(api_port_, "/api/produits?par_page=100");
+  ASSERT_EQ(core::http_get(list_url).body.find(nom), std::string::npos);
+  const auto t1 = std::chrono::steady_clock::now();
+  auto restored = run({"restore", dump.string(), "--yes"});
+  const auto restore_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  ASSERT_EQ(restored.exit_code, 0);
+  std::cerr << "restore: " << restore_s << " s\n";
+  bool listed = false;
+  for (const auto until = std::chrono::steady_clock::now() + 500ms;
+       !listed && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(10ms))
+    listed = core::http_get(list_url).body.find(nom) != std::string::npos;
+  EXPECT_TRUE(listed) << "the API's product list cache was not invalidated";
+  token = login(email, pw, &status);
+  ASSERT_FALSE(token.empty()) << status;
+  const auto orders = call("GET", "/api/commandes", nullptr, token);
+  ASSERT_EQ(orders.status, 200);
+  const auto list = json::parse(orders.body);
+  ASSERT_EQ(list.size(), 1u) << orders.body;
+  EXPECT_EQ(list[0]["id"], order_id);
+  EXPECT_EQ(run({"status"}).exit_code, 0);
+
+  // An archive of an older schema (the latest migration undone by hand): restored over the
+  // newer tables, then migrated.
+  ASSERT_EQ(latest, 6) << "a new migration: undo it below instead of 006";
+  ASSERT_EQ(psql("DROP TABLE tentatives_connexion, appareils; "
+                 "COMMENT ON COLUMN utilisateurs.echecs_connexion IS NULL; "
+                 "COMMENT ON COLUMN utilisateurs.dernier_echec IS NULL; "
+                 "DELETE FROM schema_migrations WHERE version = 6")
+                .exit_code,
+            0);
+  const fs::path old = base_ / "old.dump";
+  ASSERT_EQ(run({"backup", old.string()}).exit_code, 0);
+  ASSERT_EQ(run({"restore", dump.string(), "--yes"}).exit_code, 0);
+  auto migrated = run({"restore", old.string(), "--yes"});
+  ASSERT_EQ(migrated.exit_code, 0);
+  EXPECT_NE(migrated.out.find(fmt::format("schema v005, migrated to v{:03d}", latest)),
+            std::string::npos)
+      << migrated.out;
+  auto info = json::parse(core::http_get(url(api_port_, "/api/info")).body);
+  EXPECT_EQ(info["database"]["migration_version"], latest);
+  EXPECT_FALSE(login(email, pw).empty());
+  EXPECT_EQ(run({"status"}).exit_code, 0);
 }

@@ -16,6 +16,7 @@
 #include "core/logtail.hpp"
 #include "core/pids.hpp"
 #include "targets/confirm.hpp"
+#include "targets/local/database.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -47,6 +48,10 @@ std::vector<state::Secret> LocalTarget::secrets() const {
       state::stored_or_env("admin.password", layout_.secrets() / "admin_password",
                            "BOUTIQUE_ADMIN_PASSWORD", later),
       state::stored_or_env("database.password", layout_.secrets() / "db_password", nullptr, later)};
+}
+
+std::unique_ptr<Database> LocalTarget::database() {
+  return std::make_unique<LocalDatabase>(ctx_, layout_, db_, api_);
 }
 
 std::string LocalTarget::admin_password() {

@@ -19,6 +19,7 @@ class LocalTarget final : public Target {
   std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
   bool runs_images() const override { return false; }
+  std::unique_ptr<Database> database() override;
 
  private:
   std::string admin_password();
