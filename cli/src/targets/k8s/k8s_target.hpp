@@ -63,6 +63,8 @@ class K8sTarget final : public Target, public Deployer {
   std::vector<state::Secret> secrets() const override;
 
   Deployer* deployer() override { return this; }
+  // The database pod's own pg_dump, pg_restore and psql through `kubectl exec` (database.cpp).
+  std::unique_ptr<Database> database() override;
 
   DeployReport deploy(const DeployOptions& opts) override;
   std::string diff(const std::string& overlay) override;
