@@ -49,12 +49,25 @@ void write_text(const fs::path& p, const std::string& content, fs::perms mode) {
                 fmt::format("cannot write {}: {}", p.string(), std::strerror(errno)));
   ::fchmod(fd, static_cast<mode_t>(mode));
   std::size_t off = 0;
+  int error = 0;
   while (off < content.size()) {
     ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n <= 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = n < 0 ? errno : EIO;
+      break;
+    }
     off += static_cast<std::size_t>(n);
   }
-  ::close(fd);
+  // On disk before it replaces the old file: a crash leaves the old content or the new, whole.
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) {  // a full disk, an I/O error: the old file stays, the partial one goes
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw Error(ExitCode::internal,
+                fmt::format("cannot write {}: {}", p.string(), std::strerror(error)));
+  }
   fs::rename(tmp, p);
 }
 

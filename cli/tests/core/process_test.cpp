@@ -1,8 +1,12 @@
-// ProcessRunner with real processes: capture, exit codes, a missing program, timeouts, env, stdin.
+// ProcessRunner with real processes: capture, exit codes, a missing program, timeouts, env, stdin;
+// and the small-file helpers (an atomic write that fails keeps the old file).
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -178,6 +182,34 @@ TEST(ProcessRunner, StartedProgramThatEndsGivesItsLastLineThenNothing) {
     running->read_line(20ms);
   EXPECT_FALSE(running->running());
   EXPECT_THROW(r.start({{"/nonexistent/kubectl"}, {}, {}, {}, {}}), ProgramNotFound);
+}
+
+// A write that fails half-way (here: the file size limit, as a full disk would) replaces nothing:
+// the old content stays and no partial temporary file is left.
+TEST(Files, AFailedWriteKeepsTheOldFile) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("boutique-files-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "pushed.json";
+  write_text(file, "old\n");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{16, 16};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      write_text(file, std::string(4096, 'x'));
+    } catch (const Error&) {
+      ::_exit(0);  // refused, as it must be
+    }
+    ::_exit(1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the short write was not an error";
+  EXPECT_EQ(read_text(file), "old\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1) << "a temp file stays";
+  std::filesystem::remove_all(dir);
 }
 
 TEST(System, LastLinesAndFindProgram) {
