@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/process.hpp"
+
 namespace boutique::targets {
 
 // What pg_restore read from an archive.
@@ -44,5 +46,15 @@ class Database {
   // Applies the API's pending migrations (after restoring an older archive).
   virtual void migrate() = 0;
 };
+
+// The first line of a PostgreSQL client program's stderr that says what went wrong, without the
+// program's prefix ("pg_restore: error: input file is too short" -> "input file is too short").
+// Only that line: psql's CONTEXT lines quote the row being copied (a password hash).
+std::string first_error(const core::Result& r);
+
+// The script of a restore's one transaction: `reset` (what empties the database: it differs by
+// role), the archive as SQL, then NOTIFY produits_changed for the API's change listeners,
+// delivered at the commit. A lock held too long by someone else fails it instead of waiting.
+std::string restore_transaction(const std::string& reset, const std::string& archive_sql);
 
 }  // namespace boutique::targets

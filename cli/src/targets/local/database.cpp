@@ -11,32 +11,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace boutique::targets::local {
-namespace {
-
-// The first line of a client program's stderr that says what went wrong, without the program's
-// prefix ("pg_restore: error: input file is too short" -> "input file is too short"). Only that
-// line: psql's CONTEXT lines quote the row being copied (a password hash).
-std::string first_error(const core::Result& r) {
-  std::string_view err = r.err;
-  std::string_view line;
-  while (!err.empty()) {
-    const auto nl = err.find('\n');
-    const std::string_view l = err.substr(0, nl);
-    err = nl == std::string_view::npos ? std::string_view{} : err.substr(nl + 1);
-    if (l.find("error:") != std::string_view::npos || l.find("ERROR:") != std::string_view::npos ||
-        l.find("FATAL:") != std::string_view::npos) {
-      line = l;
-      break;
-    }
-    if (line.empty()) line = l;
-  }
-  for (std::string_view prefix : {"error: ", "ERROR:  ", "FATAL:  "})
-    if (const auto at = line.find(prefix); at != std::string_view::npos)
-      line = line.substr(at + prefix.size());
-  return line.empty() ? r.describe() : std::string(line);
-}
-
-}  // namespace
 
 LocalDatabase::LocalDatabase(core::Context& ctx, const Layout& layout, Postgres& db, const Api& api)
     : ctx_(ctx), layout_(layout), db_(db), api_(api) {}
@@ -116,13 +90,8 @@ void LocalDatabase::replace_with(const fs::path& file) {
   // than the archive — recreate it from the archive, and NOTIFY the API's change listener,
   // delivered at the commit. A lock held too long by someone else fails the restore instead of
   // waiting behind it.
-  std::string sql =
-      "SET client_min_messages = warning;\n"
-      "SET lock_timeout = '10s';\n"
-      "DROP OWNED BY CURRENT_USER;\n"
-      "CREATE SCHEMA IF NOT EXISTS public;\n";
-  sql += script.out;
-  sql += "\nNOTIFY produits_changed;\n";
+  std::string sql = restore_transaction(
+      "DROP OWNED BY CURRENT_USER;\nCREATE SCHEMA IF NOT EXISTS public;\n", script.out);
   const auto r = ctx_.runner->run(
       client("psql",
              {"-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-h", "127.0.0.1", "-p",
