@@ -217,8 +217,9 @@ TEST_F(Binary, BackupAndRestoreNeedARunningStack) {
   EXPECT_EQ(run({"restore", "missing.dump", "--yes"}).exit_code, 2);
   EXPECT_EQ(run({"restore"}).exit_code, 106);  // CLI11: FILE is required
   r = run({"backup", "--target", "compose", "-o", "json"});
-  EXPECT_EQ(r.exit_code, 7);
-  EXPECT_NE(r.out.find("\"not_implemented\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("the compose stack's database is not running"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("boutique up --target compose"), std::string::npos) << r.out;
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".boutique-backup-"), std::string::npos);
 }

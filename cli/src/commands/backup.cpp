@@ -135,7 +135,7 @@ std::unique_ptr<targets::Database> database_of(targets::Target& target,
     throw core::NotImplemented(
         fmt::format("`boutique {}` is not available on the {} target in this version", command,
                     target.name()),
-        "the local target has it (--target local); compose and k8s come next (issue 17)");
+        "the local, compose and k8s targets have it");
   return db;
 }
 

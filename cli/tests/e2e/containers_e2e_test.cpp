@@ -177,7 +177,46 @@ TEST_F(ContainersE2E, BuildThenComposeLifecycleKeepsDataUntilVolumesGo) {
   EXPECT_EQ(logs.exit_code, 0);
   EXPECT_NE(logs.out.find("backend_1"), std::string::npos);
 
-  // 5. down --volumes --yes: containers, volume and the compose state dir are gone.
+  // 5. backup, then a new empty stack (down --volumes, up), then restore (issue 17): the
+  // customer logs in and finds the order. Through `compose exec -T db`, streamed.
+  const std::string email = project_ + "@example.fr";
+  auto post = [&](const std::string& path, const json& body, const std::string& token = {}) {
+    core::HttpRequest req{
+        "POST", url(api_port_, path), body.dump(), {{"Content-Type", "application/json"}}, 10s, {}};
+    if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
+    return core::http_request(req);
+  };
+  auto login = [&] {
+    auto r = post("/api/auth/login", {{"email", email}, {"password", "un mot de passe long"}});
+    return r.status == 200 ? json::parse(r.body)["token"].get<std::string>() : std::string();
+  };
+  std::string token = login();
+  ASSERT_FALSE(token.empty());
+  const auto catalogue = json::parse(core::http_get(url(api_port_, "/api/produits"), 5s).body);
+  auto order = post(
+      "/api/commandes",
+      {{"lignes", json::array({{{"produit_id", catalogue[0]["id"]}, {"quantite", 1}}})}}, token);
+  ASSERT_EQ(order.status, 201) << order.body;
+  const fs::path dump = state_ / "compose-shop.dump";
+  auto backup = run({"backup", dump.string(), "-o", "json"}, 300s);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(json::parse(backup.out)["rows"]["commandes"], 1) << backup.out;
+  EXPECT_GT(fs::file_size(dump), 1000u);
+  ASSERT_EQ(run({"down", "--volumes", "--yes"}).exit_code, 0);
+  ASSERT_EQ(run({"up", "-q"}, 900s).exit_code, 0);
+  EXPECT_TRUE(login().empty()) << "a new stack knows no customer";
+  auto restored = run({"restore", dump.string(), "--yes"}, 300s);
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  token = login();
+  ASSERT_FALSE(token.empty()) << "the customer of the archive";
+  core::HttpRequest orders{
+      "GET", url(api_port_, "/api/commandes"), {}, {{"Authorization", "Bearer " + token}}, 5s, {}};
+  auto mine = core::http_request(orders);
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_EQ(json::parse(mine.body).size(), 1u) << mine.body;
+  EXPECT_EQ(run({"status"}).exit_code, 0);
+
+  // 6. down --volumes --yes: containers, volume and the compose state dir are gone.
   ASSERT_EQ(run({"down", "--volumes", "--yes"}).exit_code, 0);
   EXPECT_TRUE(containers().empty());
   auto vol = runner_.run({{"podman", "volume", "exists", project_ + "_db-data"},

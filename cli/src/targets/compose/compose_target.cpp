@@ -90,14 +90,15 @@ std::map<std::string, std::string> ComposeTarget::compose_env() {
 }
 
 core::Result ComposeTarget::compose(const std::vector<std::string>& args,
-                                    std::chrono::milliseconds timeout, bool inherit_output) {
+                                    std::chrono::milliseconds timeout, bool inherit_output,
+                                    std::string input) {
   if (!files_) files_ = prepare_files(ctx_.config, engine(), dir_);
   std::vector<std::string> argv = program().argv;
   argv.insert(argv.end(), {"--project-directory", ctx_.config.root().string(), "-p",
                            project_name(ctx_.config)});
   for (const auto& f : files_->files) argv.insert(argv.end(), {"-f", f.string()});
   argv.insert(argv.end(), args.begin(), args.end());
-  core::Command cmd{argv, compose_env(), ctx_.config.root(), timeout, {}};
+  core::Command cmd{argv, compose_env(), ctx_.config.root(), timeout, std::move(input)};
   return inherit_output ? ctx_.runner->run_attached(cmd) : ctx_.runner->run(cmd);
 }
 

@@ -28,6 +28,8 @@ class ComposeTarget final : public Target {
   void logs(const LogsOptions& opts) override;
   std::vector<core::Check> prerequisites() override;
   std::vector<state::Secret> secrets() const override;
+  // The db service's own client programs through `compose exec -T` (database.cpp).
+  std::unique_ptr<Database> database() override;
 
   std::string api_url() const;
   std::string web_url() const;
@@ -41,11 +43,12 @@ class ComposeTarget final : public Target {
   // The values compose.yaml and its override interpolate (ports, tag, admin account...).
   std::map<std::string, std::string> compose_env();
   core::Result compose(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
-                       bool inherit_output = false);
+                       bool inherit_output = false, std::string input = {});
   core::Result compose_ok(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
                           const std::string& hint);
   std::string admin_password();
   void build_other_services();
+  friend class ServiceDatabase;
   void wait_healthy(const std::vector<std::string>& services,
                     std::chrono::steady_clock::time_point deadline);
 
