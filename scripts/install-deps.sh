@@ -16,7 +16,9 @@ declare -A GROUPS_PKGS=(
            libsodium-dev libcurl4-openssl-dev"
   [run]="postgresql-15 postgresql-client-15 nginx-light curl ca-certificates procps iproute2"
   # iptables: the partition test drops the packets of one loopback port (api/tests/integration).
-  [test]="libgtest-dev libgmock-dev iptables"
+  # zsh, fish: `boutique completion zsh|fish` is checked by the shells it is for
+  # (cli/tests/completion_test.cpp).
+  [test]="libgtest-dev libgmock-dev iptables zsh fish"
   # tests/fuzz (make fuzz, make test-fuzz): clang 14 and its libFuzzer + sanitizer runtimes.
   [fuzz]="clang libclang-rt-14-dev"
   [bench]="wrk hyperfine python3-flask python3-psycopg2 gunicorn"

@@ -69,6 +69,16 @@ class Build : public ::testing::Test {
     flags.emplace("images.engine", "podman");
     return fake::compose_context(project.root, runner, flags);
   }
+  // A clean commit's API image, already built: found, then tagged latest and under `reg`.
+  std::string expect_api_tagged_for(const std::string& reg) {
+    expect_git(*runner, project.root, false);
+    const std::string local = "boutique-api:" + kSha;
+    runner->expect(inspect(local), recorded("podman-image-size"));
+    runner->expect({"podman", "tag", local, "boutique-api:latest"}, fake::ok_out(""));
+    runner->expect({"podman", "tag", local, reg + "/" + local}, fake::ok_out(""));
+    runner->expect({"podman", "tag", local, reg + "/boutique-api:latest"}, fake::ok_out(""));
+    return local;
+  }
   BuildReport build(core::Context& c, BuildRequest req) {
     Engine engine(*c.runner, EngineKind::podman);
     return Builder(c, engine).build(req);
@@ -226,12 +236,7 @@ TEST_F(Build, PushWithoutRegistryIsAConfigErrorBeforeAnythingRuns) {
 TEST_F(Build, PushSendsTheRegistryTagsAndReportsAFailedPush) {
   const std::string reg = "127.0.0.1:9/shop";
   auto c = ctx({{"images.registry", reg}});
-  expect_git(*runner, project.root, false);
-  const std::string local = "boutique-api:" + kSha;
-  runner->expect(inspect(local), recorded("podman-image-size"));
-  runner->expect({"podman", "tag", local, "boutique-api:latest"}, fake::ok_out(""));
-  runner->expect({"podman", "tag", local, reg + "/" + local}, fake::ok_out(""));
-  runner->expect({"podman", "tag", local, reg + "/boutique-api:latest"}, fake::ok_out(""));
+  const std::string local = expect_api_tagged_for(reg);
   const std::string digestfile = (state::state_dir(c.config) / "images" / "digest").string();
   runner->expect({"podman", "push", "--digestfile", digestfile, reg + "/" + local},
                  recorded("podman-push-unreachable"));
@@ -251,12 +256,7 @@ TEST_F(Build, PushSendsTheRegistryTagsAndReportsAFailedPush) {
 TEST_F(Build, PushRecordsTheDigestOfWhatWasPushed) {
   const std::string reg = "registry.example.com/shop";
   auto c = ctx({{"images.registry", reg}});
-  expect_git(*runner, project.root, false);
-  const std::string local = "boutique-api:" + kSha;
-  runner->expect(inspect(local), recorded("podman-image-size"));
-  runner->expect({"podman", "tag", local, "boutique-api:latest"}, fake::ok_out(""));
-  runner->expect({"podman", "tag", local, reg + "/" + local}, fake::ok_out(""));
-  runner->expect({"podman", "tag", local, reg + "/boutique-api:latest"}, fake::ok_out(""));
+  const std::string local = expect_api_tagged_for(reg);
   const std::string digest = fake::fixture_text("podman-push-ok.digest");
   const fs::path digestfile = state::state_dir(c.config) / "images" / "digest";
   for (const std::string& ref : {reg + "/" + local, reg + "/boutique-api:latest"})

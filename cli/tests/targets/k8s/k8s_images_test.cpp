@@ -20,41 +20,47 @@ TEST(K8sCluster, HowImagesReachTheClusterByContextOrSetting) {
   EXPECT_THROW(cluster_kind("docker", "minikube"), core::ConfigError);
 }
 
+namespace {
+
+// Deploys both images to `context` of a local cluster (`settings` on top), loaded with `load`
+// ARCHIVE `after...`; true when it succeeded.
+struct LocalCluster : K8s {
+  bool deploys_to(const std::string& context, const std::vector<std::string>& load,
+                  const std::vector<std::string>& after,
+                  std::map<std::string, std::string> settings = {}) {
+    settings["k8s.context"] = context;
+    scenario("healthy", "local", settings);
+    for (const char* image : {"boutique-api", "boutique-frontend"})
+      script_image(image, kImageId, load, after);
+    kubectl->script({"kubectl", "--context", context, "apply", "-f", "-"},
+                    fake::exited(0, "deployment.apps/backend configured\n"));
+    return deploy_error(options()).code() == core::ExitCode::ok;
+  }
+  std::string archive(const std::string& image) const {
+    return (state / "k8s-images" / (image + ".tar")).string();
+  }
+};
+
+}  // namespace
+
 // kind: each image pinned to its ID, saved by the engine that built it (podman here), then
 // `kind load image-archive` into the cluster the context names; the archive goes afterwards.
-TEST_F(K8s, KindLoadsTheImagesFromAnArchive) {
-  scenario("healthy", "local", {{"k8s.context", "kind-dev"}});
-  for (const char* image : {"boutique-api", "boutique-frontend"})
-    script_image(image, kImageId, {"kind", "load", "image-archive"}, {"--name", "dev"});
-  kubectl->script({"kubectl", "--context", "kind-dev", "apply", "-f", "-"},
-                  fake::exited(0, "deployment.apps/backend configured\n"));
-  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  EXPECT_TRUE(ran({"kind", "load", "image-archive",
-                   (state / "k8s-images" / "boutique-frontend.tar").string(), "--name", "dev"}));
-  EXPECT_FALSE(fs::exists(state / "k8s-images" / "boutique-api.tar")) << "archive left behind";
+TEST_F(LocalCluster, KindLoadsTheImagesFromAnArchive) {
+  ASSERT_TRUE(deploys_to("kind-dev", {"kind", "load", "image-archive"}, {"--name", "dev"}));
+  EXPECT_TRUE(
+      ran({"kind", "load", "image-archive", archive("boutique-frontend"), "--name", "dev"}));
+  EXPECT_FALSE(fs::exists(archive("boutique-api"))) << "archive left behind";
 }
 
 // k3d: the same archive, imported with `k3d image import ... -c NAME` into the cluster the
-// context names (k3d-NAME); a minikube profile with another name: `minikube -p PROFILE`.
-TEST_F(K8s, K3dAndMinikubeProfilesLoadIntoTheirCluster) {
-  scenario("healthy", "local", {{"k8s.context", "k3d-shop"}});
-  for (const char* image : {"boutique-api", "boutique-frontend"})
-    script_image(image, kImageId, {"k3d", "image", "import"}, {"-c", "shop"});
-  kubectl->script({"kubectl", "--context", "k3d-shop", "apply", "-f", "-"},
-                  fake::exited(0, "deployment.apps/backend configured\n"));
-  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  EXPECT_TRUE(ran({"k3d", "image", "import", (state / "k8s-images" / "boutique-api.tar").string(),
-                   "-c", "shop"}));
-
-  scenario("healthy", "local", {{"k8s.context", "work"}, {"k8s.cluster", "minikube"}});
-  for (const char* image : {"boutique-api", "boutique-frontend"})
-    script_image(image, kImageId, {"minikube", "-p", "work", "image", "load"});
-  kubectl->script({"kubectl", "--context", "work", "apply", "-f", "-"},
-                  fake::exited(0, "deployment.apps/backend configured\n"));
-  // no --yes, no terminal: k8s.cluster says it is a local minikube, so deploy does not ask
-  EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  EXPECT_TRUE(ran({"minikube", "-p", "work", "image", "load",
-                   (state / "k8s-images" / "boutique-frontend.tar").string()}));
+// context names (k3d-NAME); a minikube profile with another name: `minikube -p PROFILE` — and,
+// with no --yes and no terminal, no question: k8s.cluster says it is a local minikube.
+TEST_F(LocalCluster, K3dAndMinikubeProfilesLoadIntoTheirCluster) {
+  ASSERT_TRUE(deploys_to("k3d-shop", {"k3d", "image", "import"}, {"-c", "shop"}));
+  EXPECT_TRUE(ran({"k3d", "image", "import", archive("boutique-api"), "-c", "shop"}));
+  ASSERT_TRUE(deploys_to("work", {"minikube", "-p", "work", "image", "load"}, {},
+                         {{"k8s.cluster", "minikube"}}));
+  EXPECT_TRUE(ran({"minikube", "-p", "work", "image", "load", archive("boutique-frontend")}));
 }
 
 // What is applied names each image by its content: the same image, the same reference (no
