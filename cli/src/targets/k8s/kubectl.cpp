@@ -18,17 +18,19 @@ using namespace std::chrono_literals;
 
 namespace boutique::targets::k8s {
 
+std::vector<std::string> Kubectl::argv(const std::vector<std::string>& args) const {
+  std::vector<std::string> out = {"kubectl", "--context", context_};
+  out.insert(out.end(), args.begin(), args.end());
+  return out;
+}
+
 core::Result Kubectl::run(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
                           const std::string& input) {
-  std::vector<std::string> argv = {"kubectl", "--context", context_};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return runner_.run({argv, {}, {}, timeout, input});
+  return runner_.run({argv(args), {}, {}, timeout, input});
 }
 
 std::unique_ptr<core::Running> Kubectl::start(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"kubectl", "--context", context_};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return runner_.start({argv, {}, {}, {}, {}});
+  return runner_.start({argv(args), {}, {}, {}, {}});
 }
 
 bool unreachable_message(const std::string& err) {
@@ -57,10 +59,9 @@ std::string unreachable_cluster(const std::string& context) {
 void Kubectl::fail(const core::Result& r, const std::vector<std::string>& args) const {
   if (r.timed_out || unreachable_message(r.err))
     throw core::MissingPrerequisite(unreachable_cluster(context_), core::tail_lines(r.err, 1));
-  std::vector<std::string> argv = {"kubectl", "--context", context_};
-  argv.insert(argv.end(), args.begin(), args.end());
-  core::require_ok(r, argv);
-  throw core::CommandFailed(core::display(argv) + " failed");
+  const auto full = argv(args);
+  core::require_ok(r, full);
+  throw core::CommandFailed(core::display(full) + " failed");
 }
 
 std::string Kubectl::get_json(const std::string& resource) {

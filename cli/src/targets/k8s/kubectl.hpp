@@ -34,6 +34,8 @@ class Kubectl {
   [[noreturn]] void fail(const core::Result& r, const std::vector<std::string>& args) const;
 
  private:
+  // kubectl --context CTX ARGS...
+  std::vector<std::string> argv(const std::vector<std::string>& args) const;
   core::ProcessRunner& runner_;
   std::string context_, ns_;
 };

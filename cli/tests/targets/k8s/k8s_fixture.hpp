@@ -143,6 +143,14 @@ struct K8s : ::testing::Test {
     return core::Error(core::ExitCode::ok, "");
   }
 
+  // What the last `kubectl apply -f -` was given (empty: none ran).
+  std::string applied() const {
+    std::string yaml;
+    for (const auto& c : kubectl->commands)
+      if (c.argv.size() > 3 && c.argv[3] == "apply") yaml = c.input;
+    return yaml;
+  }
+
   bool ran(const std::vector<std::string>& argv) const {
     return std::find(kubectl->ran.begin(), kubectl->ran.end(), argv) != kubectl->ran.end();
   }

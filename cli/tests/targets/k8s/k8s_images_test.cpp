@@ -68,12 +68,6 @@ TEST_F(LocalCluster, K3dAndMinikubeProfilesLoadIntoTheirCluster) {
 TEST_F(K8s, EveryBuildDeploysAnImmutableReference) {
   scenario("healthy");
   EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  auto applied = [this] {
-    std::string yaml;
-    for (const auto& c : kubectl->commands)
-      if (c.argv.size() > 3 && c.argv[3] == "apply") yaml = c.input;
-    return yaml;
-  };
   EXPECT_TRUE(contains(applied(), std::string("image: boutique-api:") + kPinned)) << applied();
   EXPECT_TRUE(contains(applied(), std::string("image: boutique-frontend:") + kPinned));
   EXPECT_FALSE(contains(applied(), std::string("image: boutique-api:") + kTag + "\n"));
@@ -99,50 +93,53 @@ TEST_F(K8s, AnImageNotBuiltStopsBeforeTheApply) {
   EXPECT_FALSE(ran({"kubectl", "--context", "minikube", "apply", "-f", "-"}));
 }
 
+namespace {
+
+const std::string kRegistry = "registry.example.com/shop";
+
+// A remote cluster (context gke_p_z_shop, deploys confirmed) pulling from kRegistry.
+struct RegistryCluster : K8s {
+  void registry_cluster(std::map<std::string, std::string> settings = {}) {
+    settings["k8s.context"] = "gke_p_z_shop";
+    settings["images.registry"] = kRegistry;
+    scenario("healthy", "local", settings);
+    ctx->assume_yes = true;  // not a local cluster: deploy would ask
+    kubectl->script({"kubectl", "--context", "gke_p_z_shop", "apply", "-f", "-"},
+                    fake::exited(0, "deployment.apps/backend configured\n"));
+  }
+};
+
+}  // namespace
+
 // A registry cluster pulls what `boutique build --push` pushed: each image by the digest recorded
 // for this build's tag (the registry's name for exactly that build), nothing loaded or retagged.
-TEST_F(K8s, RegistryClusterDeploysThePushedDigests) {
-  const std::string reg = "registry.example.com/shop";
-  scenario("healthy", "local", {{"k8s.context", "gke_p_z_shop"}, {"images.registry", reg}});
-  ctx->assume_yes = true;  // not a local cluster: deploy would ask
+TEST_F(RegistryCluster, DeploysThePushedDigests) {
+  registry_cluster();
   const std::string api = "sha256:" + std::string(64, 'a'), web = "sha256:" + std::string(64, 'b');
   fs::create_directories(state / "images");
   std::ofstream(state / "images" / "pushed.json") << nlohmann::json{
-      {reg + "/boutique-api:" + kTag, api},
-      {reg + "/boutique-frontend:" + kTag, web}}.dump();
-  kubectl->script({"kubectl", "--context", "gke_p_z_shop", "apply", "-f", "-"},
-                  fake::exited(0, "deployment.apps/backend configured\n"));
+      {kRegistry + "/boutique-api:" + kTag, api},
+      {kRegistry + "/boutique-frontend:" + kTag, web}}.dump();
   EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  std::string applied;
-  for (const auto& c : kubectl->commands)
-    if (c.argv.size() > 3 && c.argv[3] == "apply") applied = c.input;
-  EXPECT_TRUE(contains(applied, "image: " + reg + "/boutique-api@" + api)) << applied;
-  EXPECT_TRUE(contains(applied, "image: " + reg + "/boutique-frontend@" + web)) << applied;
+  EXPECT_TRUE(contains(applied(), "image: " + kRegistry + "/boutique-api@" + api)) << applied();
+  EXPECT_TRUE(contains(applied(), "image: " + kRegistry + "/boutique-frontend@" + web))
+      << applied();
   for (const auto& argv : kubectl->ran)
     EXPECT_NE(argv[0], "podman") << "nothing tagged, saved or loaded: " << core::display(argv);
 }
 
 // Without a recorded digest: a commit's tag is deployed as it is (said so); a -dirty tag, which
 // every dirty build re-pushes, is refused before anything is applied.
-TEST_F(K8s, RegistryClusterWithoutADigestDeploysACommitTagButNotADirtyOne) {
-  const std::string reg = "registry.example.com/shop";
-  scenario("healthy", "local", {{"k8s.context", "gke_p_z_shop"}, {"images.registry", reg}});
-  ctx->assume_yes = true;
-  kubectl->script({"kubectl", "--context", "gke_p_z_shop", "apply", "-f", "-"},
-                  fake::exited(0, "deployment.apps/backend configured\n"));
+TEST_F(RegistryCluster, WithoutADigestDeploysACommitTagButNotADirtyOne) {
+  registry_cluster();
   EXPECT_EQ(deploy_error(options()).code(), core::ExitCode::ok);
-  std::string applied;
-  for (const auto& c : kubectl->commands)
-    if (c.argv.size() > 3 && c.argv[3] == "apply") applied = c.input;
-  EXPECT_TRUE(contains(applied, "image: " + reg + "/boutique-api:" + kTag)) << applied;
+  EXPECT_TRUE(contains(applied(), "image: " + kRegistry + "/boutique-api:" + kTag)) << applied();
 
-  scenario(
-      "healthy", "local",
-      {{"k8s.context", "gke_p_z_shop"}, {"images.registry", reg}, {"images.tag", "abc-dirty"}});
-  ctx->assume_yes = true;
+  registry_cluster({{"images.tag", "abc-dirty"}});
   const auto e = deploy_error(options());
   EXPECT_EQ(e.code(), core::ExitCode::missing_prereq) << e.what();
-  EXPECT_TRUE(contains(e.what(), reg + "/boutique-api:abc-dirty was not pushed from this checkout"))
+  EXPECT_TRUE(
+      contains(e.what(), kRegistry + "/boutique-api:abc-dirty was not pushed from this checkout"))
       << e.what();
   EXPECT_TRUE(contains(e.hint(), "boutique build --push")) << e.hint();
   EXPECT_FALSE(ran({"kubectl", "--context", "gke_p_z_shop", "apply", "-f", "-"}));
