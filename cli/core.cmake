@@ -20,7 +20,8 @@ add_library(boutique_core STATIC
   ${BOUTIQUE_CORE_SRC}/process.cpp
   ${BOUTIQUE_CORE_SRC}/progress.cpp
   ${BOUTIQUE_CORE_SRC}/settings.cpp
-  ${BOUTIQUE_CORE_SRC}/users.cpp)
+  ${BOUTIQUE_CORE_SRC}/users.cpp
+  ${BOUTIQUE_CORE_SRC}/watcher.cpp)
 target_include_directories(boutique_core PUBLIC ${PROJECT_SOURCE_DIR}/cli/src)
 target_link_libraries(boutique_core
   PUBLIC fmt::fmt nlohmann_json::nlohmann_json

@@ -17,6 +17,7 @@
 #include "commands/completion.hpp"
 #include "commands/config.hpp"
 #include "commands/deploy.hpp"
+#include "commands/dev.hpp"
 #include "commands/doctor.hpp"
 #include "commands/down.hpp"
 #include "commands/logs.hpp"
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
   commands::CompletionOptions completion;
   commands::BackupOptions backup;
   commands::RestoreOptions restore;
+  commands::DevOptions dev;
   auto* build_cmd = commands::setup_build(app, build);
   auto* doctor_cmd = commands::setup_doctor(app, doctor);
   auto* up_cmd = commands::setup_up(app, up);
@@ -177,6 +179,7 @@ int main(int argc, char** argv) {
   auto* completion_cmd = commands::setup_completion(app, completion);
   auto* backup_cmd = commands::setup_backup(app, backup);
   auto* restore_cmd = commands::setup_restore(app, restore);
+  auto* dev_cmd = commands::setup_dev(app, dev);
   add_global_options_to_help(app);
 
   try {
@@ -207,6 +210,7 @@ int main(int argc, char** argv) {
     if (pipeline_cmd->parsed()) return commands::run_pipeline(pipeline, ctx);
     if (backup_cmd->parsed()) return commands::run_backup(backup, ctx);
     if (restore_cmd->parsed()) return commands::run_restore(restore, ctx);
+    if (dev_cmd->parsed()) return commands::run_dev(dev, ctx);
   } catch (const core::Error& e) {
     return report(e.what(), e.hint(), static_cast<int>(e.code()), err_color, json);
   } catch (const std::exception& e) {

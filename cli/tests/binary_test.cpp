@@ -206,6 +206,18 @@ TEST_F(Binary, DownVolumesWithoutTerminalNeedsYes) {
   EXPECT_TRUE(fs::exists(dir_ / "state"));
 }
 
+// issue 17: `dev`'s refusals come before anything starts.
+TEST_F(Binary, DevRefusesWhatItCannotDoBeforeStartingAnything) {
+  auto r = run({"dev", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("-o json is not supported"), std::string::npos) << r.out;
+  r = run({"dev", "--target", "compose", "--no-ui"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--no-ui is for the local target"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"dev", "--timeout", "soon"}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "state" / "pg")) << "nothing started";
+}
+
 // issue 17: backup and restore before anything runs, and where the capability is missing.
 TEST_F(Binary, BackupAndRestoreNeedARunningStack) {
   auto r = run({"backup"});

@@ -134,9 +134,9 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_F(Completion, BashCompletesCommandsOptionsAndValues) {
-  EXPECT_EQ(bash_complete({""}),
-            sorted({"build", "doctor", "up", "down", "status", "logs", "config", "version",
-                    "render", "deploy", "urls", "pipeline", "completion", "backup", "restore"}));
+  EXPECT_EQ(bash_complete({""}), sorted({"build", "doctor", "up", "down", "status", "logs",
+                                         "config", "version", "render", "deploy", "urls",
+                                         "pipeline", "completion", "backup", "restore", "dev"}));
   EXPECT_EQ(bash_complete({"lo"}), V{"logs"});
   EXPECT_EQ(bash_complete({"up", "--target", ""}), sorted({"local", "compose", "k8s"}));
   EXPECT_EQ(bash_complete({"--target", "k8s", "st"}), V{"status"});  // a global option first

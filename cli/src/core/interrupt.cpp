@@ -29,6 +29,10 @@ bool interrupted() {
   return g_interrupted.load();
 }
 
+void clear_interrupt() {
+  g_interrupted.store(false);
+}
+
 void throw_if_interrupted() {
   if (interrupted())
     throw Aborted("interrupted", "run `boutique up` again to continue, or `boutique down` to stop");

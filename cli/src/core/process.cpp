@@ -276,7 +276,17 @@ class PosixRunning final : public Running {
     siginfo_t info{};
     exited_ = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
               info.si_pid == pid_;
+    if (exited_) exit_code_ = info.si_code == CLD_EXITED ? info.si_status : -1;
     return !exited_;
+  }
+
+  std::optional<int> exit_code() override {
+    if (running()) return std::nullopt;
+    return exit_code_;
+  }
+
+  void interrupt() override {
+    if (running()) ::kill(-pid_, SIGINT);
   }
 
   const std::string& transcript() const override { return transcript_; }
@@ -299,6 +309,7 @@ class PosixRunning final : public Running {
   pid_t pid_;
   Fd out_, pidfd_;
   bool exited_ = false;  // the leader exited (not reaped before the destructor)
+  int exit_code_ = -1;
   std::string buffer_, transcript_;
 };
 

@@ -59,6 +59,10 @@ class Running {
   virtual std::optional<std::string> read_line(std::chrono::milliseconds timeout) = 0;
   // Whether it still runs.
   virtual bool running() = 0;
+  // How it ended: its exit code, -1 when a signal ended it; nullopt while it runs.
+  virtual std::optional<int> exit_code() = 0;
+  // Sends SIGINT to its process group, as Ctrl-C in a terminal would.
+  virtual void interrupt() = 0;
   // Every line read so far, for error messages.
   virtual const std::string& transcript() const = 0;
 };

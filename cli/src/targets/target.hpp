@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "core/context.hpp"
+#include "core/errors.hpp"
 #include "core/output.hpp"
+#include "dev/changes.hpp"
 #include "stages/stages.hpp"
 #include "state/state_dir.hpp"
 #include "targets/database.hpp"
@@ -63,6 +65,11 @@ class Target {
   virtual std::unique_ptr<Database> database() { return nullptr; }
   // false for a target that runs the native binaries `make` builds: no images to build.
   virtual bool runs_images() const { return true; }
+  // `boutique dev` on a target that runs native binaries (local): its own loop, until Ctrl-C.
+  // Targets that run images share commands/dev.cpp's loop (rebuild the image, redeploy it).
+  virtual int dev(const dev::Options&) {
+    throw core::NotImplemented("boutique dev: this target has no loop of its own");
+  }
 };
 
 // What the pipeline's stages need to know of a target.

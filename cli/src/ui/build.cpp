@@ -79,31 +79,61 @@ std::optional<NodeToolchain> find_node(core::ProcessRunner& runner, const fs::pa
   return NodeToolchain{bin, v, false};
 }
 
-bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
-  if (!ui_needs_build(frontend)) return false;
+namespace {
+
+std::map<std::string, std::string> node_env(const NodeToolchain& node) {
+  const char* path = std::getenv("PATH");
+  return {{"PATH", node.bin_dir.string() + (path && *path ? std::string(":") + path : "")}};
+}
+
+NodeToolchain require_node(core::Context& ctx, const fs::path& frontend, const char* what) {
   std::string why;
   auto node = find_node(*ctx.runner, frontend, why);
-  if (!node)
-    throw core::MissingPrerequisite(
-        "the web UI must be built (frontend/dist is missing or stale) but " + why, kNodeHint);
-  const char* path = std::getenv("PATH");
-  std::map<std::string, std::string> env{
-      {"PATH", node->bin_dir.string() + (path && *path ? std::string(":") + path : "")}};
+  if (!node) throw core::MissingPrerequisite(fmt::format("{} but {}", what, why), kNodeHint);
+  return *node;
+}
+
+// `npm ci` unless node_modules is at least as new as the lock file.
+void npm_ci_if_stale(core::Context& ctx, const fs::path& frontend, const NodeToolchain& node) {
+  if (fs::exists(frontend / "node_modules" / ".package-lock.json") &&
+      newest_mtime(frontend / "package-lock.json") <=
+          fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
+    return;  // dependencies already installed and up to date
+  const std::vector<std::string> argv{node.npm().string(), "ci", "--no-audit", "--no-fund"};
+  core::require_ok(ctx.runner->run({argv, node_env(node), frontend, 15min, {}}), argv,
+                   "fix the frontend's dependencies (cd frontend && npm ci), then retry");
+}
+
+}  // namespace
+
+bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
+  if (!ui_needs_build(frontend)) return false;
+  const auto node =
+      require_node(ctx, frontend, "the web UI must be built (frontend/dist is missing or stale)");
   auto step =
       ctx.progress->step(fmt::format("Building the web UI (npm ci && npm run build, node {}{})",
-                                     node->version, node->pinned ? ", pinned" : ""));
-  for (std::vector<std::string> argv :
-       {std::vector<std::string>{node->npm().string(), "ci", "--no-audit", "--no-fund"},
-        std::vector<std::string>{node->npm().string(), "run", "build"}}) {
-    if (argv[1] == "ci" && fs::exists(frontend / "node_modules" / ".package-lock.json") &&
-        newest_mtime(frontend / "package-lock.json") <=
-            fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
-      continue;  // dependencies already installed and up to date
-    core::require_ok(ctx.runner->run({argv, env, frontend, 15min, {}}), argv,
-                     "fix the frontend build (cd frontend && npm run build), then retry");
-  }
+                                     node.version, node.pinned ? ", pinned" : ""));
+  npm_ci_if_stale(ctx, frontend, node);
+  const std::vector<std::string> argv{node.npm().string(), "run", "build"};
+  core::require_ok(ctx.runner->run({argv, node_env(node), frontend, 15min, {}}), argv,
+                   "fix the frontend build (cd frontend && npm run build), then retry");
   step.done();
   return true;
+}
+
+core::Command dev_server(core::Context& ctx, const fs::path& frontend, const std::string& host,
+                         int port, const std::string& api_url) {
+  const auto node = require_node(ctx, frontend, "the UI's dev server (Vite) needs Node.js");
+  npm_ci_if_stale(ctx, frontend, node);
+  auto env = node_env(node);
+  env["BOUTIQUE_API_URL"] = api_url;
+  return {{(node.bin_dir / "node").string(),
+           (frontend / "node_modules" / "vite" / "bin" / "vite.js").string(), "--host", host,
+           "--port", std::to_string(port), "--strictPort", "--clearScreen", "false"},
+          env,
+          frontend,
+          std::chrono::milliseconds(0),
+          {}};
 }
 
 }  // namespace boutique::ui

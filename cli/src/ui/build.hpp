@@ -30,5 +30,9 @@ bool ui_needs_build(const std::filesystem::path& frontend);
 // `npm ci` (when node_modules is older than the lock file) and `npm run build` when
 // ui_needs_build(); true when it built. Shared with `boutique build` (the web-dist image target).
 bool build_ui_if_stale(core::Context& ctx, const std::filesystem::path& frontend);
+// Vite's dev server on host:port, proxying /api to `api_url` (frontend/vite.config.ts), after
+// `npm ci` when node_modules is stale: the command `boutique dev` starts alongside.
+core::Command dev_server(core::Context& ctx, const std::filesystem::path& frontend,
+                         const std::string& host, int port, const std::string& api_url);
 
 }  // namespace boutique::ui

@@ -155,6 +155,7 @@ TEST(ProcessRunner, StartedProgramIsReadLineByLineAndStoppedWithItsGroup) {
   const pid_t child_pid = std::stoi(*child);
   EXPECT_FALSE(running->read_line(200ms)) << "a partial line waits for its newline";
   EXPECT_TRUE(running->running());
+  EXPECT_EQ(running->exit_code(), std::nullopt);
   EXPECT_EQ(running->transcript(), "first\nsecond\n" + *child + "\n");
   const auto t0 = std::chrono::steady_clock::now();
   running.reset();
@@ -181,6 +182,12 @@ TEST(ProcessRunner, StartedProgramThatEndsGivesItsLastLineThenNothing) {
   while (running->running() && std::chrono::steady_clock::now() < deadline)
     running->read_line(20ms);
   EXPECT_FALSE(running->running());
+  EXPECT_EQ(running->exit_code(), 1);
+  auto killed = r.start({{"sh", "-c", "kill -9 $$"}, {}, {}, {}, {}});
+  const auto killed_deadline = std::chrono::steady_clock::now() + 10s;
+  while (killed->running() && std::chrono::steady_clock::now() < killed_deadline)
+    killed->read_line(20ms);
+  EXPECT_EQ(killed->exit_code(), -1) << "ended by a signal";
   EXPECT_THROW(r.start({{"/nonexistent/kubectl"}, {}, {}, {}, {}}), ProgramNotFound);
 }
 

@@ -17,8 +17,9 @@ namespace boutique::fake {
 // check that nothing is left running.
 class ScriptedRunning final : public core::Running {
  public:
-  ScriptedRunning(std::vector<std::string> lines, bool ends, std::shared_ptr<int> live)
-      : lines_(std::move(lines)), ends_(ends), live_(std::move(live)) {
+  ScriptedRunning(std::vector<std::string> lines, bool ends, std::shared_ptr<int> live,
+                  int exit_code = 0)
+      : lines_(std::move(lines)), ends_(ends), live_(std::move(live)), exit_code_(exit_code) {
     ++*live_;
   }
   ~ScriptedRunning() override { --*live_; }
@@ -32,12 +33,21 @@ class ScriptedRunning final : public core::Running {
     return line;
   }
   bool running() override { return !(ends_ && lines_.empty()); }
+  std::optional<int> exit_code() override {
+    if (running()) return std::nullopt;
+    return exit_code_;
+  }
+  void interrupt() override {
+    lines_.clear();
+    ends_ = true;
+  }
   const std::string& transcript() const override { return transcript_; }
 
  private:
   std::vector<std::string> lines_;
   bool ends_;
   std::shared_ptr<int> live_;
+  int exit_code_;
   std::string transcript_;
 };
 

@@ -17,6 +17,7 @@
 #include "core/pids.hpp"
 #include "targets/confirm.hpp"
 #include "targets/local/database.hpp"
+#include "targets/local/dev.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -26,11 +27,6 @@ namespace {
 
 bool wants(const std::vector<std::string>& parts, const char* p) {
   return std::find(parts.begin(), parts.end(), p) != parts.end();
-}
-
-std::atomic<bool> g_stop{false};
-extern "C" void on_interrupt(int) {
-  g_stop = true;
 }
 
 }  // namespace
@@ -52,6 +48,10 @@ std::vector<state::Secret> LocalTarget::secrets() const {
 
 std::unique_ptr<Database> LocalTarget::database() {
   return std::make_unique<LocalDatabase>(ctx_, layout_, db_, api_);
+}
+
+int LocalTarget::dev(const dev::Options& opts) {
+  return run_dev(ctx_, opts);
 }
 
 std::string LocalTarget::admin_password() {

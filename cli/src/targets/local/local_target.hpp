@@ -20,6 +20,7 @@ class LocalTarget final : public Target {
   std::vector<state::Secret> secrets() const override;
   bool runs_images() const override { return false; }
   std::unique_ptr<Database> database() override;
+  int dev(const dev::Options& opts) override;
 
  private:
   std::string admin_password();
