@@ -41,7 +41,7 @@ say "copying the checkout to $copy"
 mkdir -p "$copy"
 (cd "$root" && git ls-files -z -co --exclude-standard | xargs -0 cp -P --parents -t "$copy")
 ln -s "$root/frontend/node_modules" "$copy/frontend/node_modules"
-[ -d "$root/frontend/toolchain" ] && ln -s "$root/frontend/toolchain" "$copy/frontend/toolchain"
+[ -d "$root/frontend/toolchain/node" ] && ln -s "$root/frontend/toolchain/node" "$copy/frontend/toolchain/node"
 # As old as the installed modules: dev finds them up to date and runs no `npm ci`.
 touch -r "$root/frontend/node_modules/.package-lock.json" "$copy/frontend/package-lock.json"
 say "building boutique-api in the copy (the dev preset; ccache makes a second run quick)"

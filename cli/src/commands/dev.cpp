@@ -59,30 +59,31 @@ int run_image_dev(targets::Target& target, const dev::Options& opts, const std::
     const auto batch = watcher.wait(500ms);
     if (batch.empty() || core::interrupted()) continue;
     const auto plan = dev::plan_changes(batch, root);
-    std::vector<std::string> images;
-    if (!plan.api.empty() || plan.overflow) images.push_back("api");
-    if (!plan.web.empty() || plan.overflow) images.push_back("web");
-    if (images.empty()) continue;
-    ctx.print(fmt::format("\n{} saved: rebuilding {} and redeploying\n",
+    if (plan.empty()) continue;
+    std::vector<std::string> changed;
+    if (!plan.api.empty() || plan.overflow) changed.push_back("api");
+    if (!plan.web.empty() || plan.overflow) changed.push_back("web");
+    ctx.print(fmt::format("\n{} saved: rebuilding the {} image and redeploying\n",
                           plan.overflow ? std::string("many files")
                                         : dev::describe(plan.api.empty() ? plan.web : plan.api),
-                          fmt::join(images, " and ")));
+                          fmt::join(changed, " and ")));
     const auto t0 = Clock::now();
     try {
+      // Both images, under this build's one tag (<commit>-dirty once the tree changed): the one
+      // that did not change comes from the layer cache with the same image ID, so Compose keeps
+      // its container and the cluster its pods.
       if (target.deployer()) {
-        BuildOptions build{images, false, !ctx.config.str("images.registry").empty()};
-        run_build(build, ctx);
+        run_build(BuildOptions{{}, false, !ctx.config.str("images.registry").empty()}, ctx);
         DeployOptions deploy;
         if (!timeout.empty()) deploy.timeout = timeout;
         deploy.yes = ctx.assume_yes;
         run_deploy(deploy, ctx);
       } else {
-        targets::UpOptions up{images, opts.timeout_s};
-        target.up(up);
+        target.up(targets::UpOptions{{}, opts.timeout_s});
       }
       validate(ctx, target, "");
       ctx.print(fmt::format("{} redeployed and healthy {:.1f} s after the save\n",
-                            fmt::join(images, " and "),
+                            fmt::join(changed, " and "),
                             std::chrono::duration<double>(Clock::now() - batch.first).count()));
     } catch (const core::Aborted&) {
       break;
@@ -90,7 +91,7 @@ int run_image_dev(targets::Target& target, const dev::Options& opts, const std::
       // The stack keeps what it ran before (a failed build deploys nothing; a failed rollout is
       // what `status` shows): say it, and wait for the next save.
       ctx.progress->warn(fmt::format("{} not redeployed after {:.1f} s: {}{}",
-                                     fmt::join(images, " and "),
+                                     fmt::join(changed, " and "),
                                      std::chrono::duration<double>(Clock::now() - t0).count(),
                                      e.what(), e.hint().empty() ? "" : " (" + e.hint() + ")"));
     }

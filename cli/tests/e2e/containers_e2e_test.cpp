@@ -14,9 +14,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "core/files.hpp"
 #include "core/http.hpp"
 #include "core/pids.hpp"
 #include "core/process.hpp"
@@ -226,6 +228,100 @@ TEST_F(ContainersE2E, BuildThenComposeLifecycleKeepsDataUntilVolumesGo) {
                           {}});
   EXPECT_EQ(vol.exit_code, 1) << "volume " << project_ << "_db-data left behind";
   EXPECT_FALSE(fs::exists(state_ / "compose"));
+}
+
+// `boutique dev --target compose` (issue 17), in a git worktree of this commit (the checkout is
+// never edited): each save of a .tsx rebuilds the images and Compose recreates only the container
+// whose image changed; Ctrl-C ends dev and leaves the stack running.
+TEST_F(ContainersE2E, DevRebuildsTheChangedImageAndRecreatesOnlyItsContainer) {
+  const fs::path tree = state_ / "worktree";
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", root_.string()});
+    return runner_.run({args, {}, {}, 120s, {}});
+  };
+  ASSERT_TRUE(git({"worktree", "add", "--detach", tree.string(), "HEAD"}).ok());
+  struct Remove {
+    std::function<void()> fn;
+    ~Remove() { fn(); }
+  } remove{[&] {
+    git({"worktree", "remove", "--force", tree.string()});
+    git({"worktree", "prune"});
+  }};
+  // The checkout's dependencies, as old as its lock file: no `npm ci` in the worktree.
+  if (fs::exists(root_ / "frontend" / "node_modules" / ".package-lock.json")) {
+    fs::create_directory_symlink(root_ / "frontend" / "node_modules",
+                                 tree / "frontend" / "node_modules");
+    fs::last_write_time(
+        tree / "frontend" / "package-lock.json",
+        fs::last_write_time(root_ / "frontend" / "node_modules" / ".package-lock.json"));
+  }
+  if (fs::exists(root_ / "frontend" / "toolchain" / "node"))
+    fs::create_directory_symlink(root_ / "frontend" / "toolchain" / "node",
+                                 tree / "frontend" / "toolchain" / "node");
+
+  auto dev = runner_.start({{BOUTIQUE_CLI, "dev"}, env_, tree, 0ms, {}});
+  auto wait_line = [&](const std::string& what, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto line = dev->read_line(500ms);
+      if (!line) {
+        if (!dev->running()) break;
+        continue;
+      }
+      std::cerr << "dev| " << *line << "\n";
+      if (line->find(what) != std::string::npos) return true;
+      if (line->find("not redeployed") != std::string::npos) break;
+    }
+    ADD_FAILURE() << "no line with '" << what << "'";
+    return false;
+  };
+  ASSERT_TRUE(wait_line("Watching", 900s));
+  auto service = [&](const std::string& name) {
+    auto r = runner_.run(
+        {{"podman", "ps", "-q", "--filter", "label=com.docker.compose.project=" + project_,
+          "--filter", "label=com.docker.compose.service=" + name},
+         {{"CONTAINERS_CONF", conf_}},
+         {},
+         60s,
+         {}});
+    return core::tail_lines(r.out, 1);
+  };
+  auto edit = [&](const std::string& from, const std::string& to) {
+    const fs::path app = tree / "frontend" / "src" / "App.tsx";
+    std::string text = core::read_text(app).value_or("");
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    core::write_text(app, text);
+  };
+  auto served = [&](const std::string& marker) {  // in the JS the page loads
+    const auto index = core::http_get(url(web_port_, "/"), 5s).body;
+    const auto at = index.find("/assets/index-");
+    if (at == std::string::npos) return false;
+    const auto js = index.substr(at, index.find('"', at) - at);
+    return core::http_get(url(web_port_, js), 5s).body.find(marker) != std::string::npos;
+  };
+
+  // The first save makes the tree dirty: both images get the <commit>-dirty tag (the API's
+  // relinked with the new revision).
+  edit("Ma Boutique — démonstration", "Ma Boutique — dev 1");
+  ASSERT_TRUE(wait_line("redeployed and healthy", 900s));
+  EXPECT_TRUE(served("Ma Boutique — dev 1"));
+  const std::string backend = service("backend"), frontend = service("frontend");
+  ASSERT_FALSE(backend.empty());
+  // The second: only the web image changes; the API's comes from the layer cache, same ID.
+  edit("Ma Boutique — dev 1", "Ma Boutique — dev 2");
+  ASSERT_TRUE(wait_line("redeployed and healthy", 900s));
+  EXPECT_TRUE(served("Ma Boutique — dev 2"));
+  EXPECT_EQ(service("backend"), backend) << "the API's container was recreated";
+  EXPECT_NE(service("frontend"), frontend) << "the web container was not recreated";
+
+  dev->interrupt();
+  EXPECT_TRUE(wait_line("dev ended", 60s));
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (dev->running() && std::chrono::steady_clock::now() < deadline) dev->read_line(100ms);
+  EXPECT_EQ(dev->exit_code(), 0);
+  EXPECT_EQ(run({"status"}).exit_code, 0) << "the stack keeps running after dev";
 }
 
 int main(int argc, char** argv) {

@@ -161,6 +161,7 @@ UpSummary ComposeTarget::up(const UpOptions& opts) {
   const auto parts = resolve_components(opts.components);
   std::vector<std::string> services;
   for (const auto& p : parts) services.push_back(service_of(p));
+  tag_.reset();  // this build's tag now: `boutique dev` calls up again after each change
   const auto timeout =
       std::chrono::seconds(opts.timeout_s.value_or(ctx_.config.integer("health_timeout")));
   images::Engine eng(*ctx_.runner, engine());
