@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
 #include "core/http.hpp"
@@ -245,8 +246,18 @@ class Session {
       return;
     }
     const auto ready = Clock::now();
-    if (!plan.migrations.empty())
-      say(fmt::format("api  migration {} applied at the start", dev::describe(plan.migrations)));
+    if (!plan.migrations.empty()) {
+      // What the new API reports, not what the file names suggest.
+      const auto info = core::http_get(api_.base_url() + "/api/info", 2s);
+      std::string version = "unknown";
+      try {
+        version = std::to_string(
+            nlohmann::json::parse(info.body).at("database").at("migration_version").get<int>());
+      } catch (const std::exception&) {
+      }
+      say(fmt::format("api  {} saved: the schema is at version {} now",
+                      dev::describe(plan.migrations), version));
+    }
     say(
         fmt::format("api  answering {:.1f} s after the save (build {:.1f} s, restart {:.1f} s), "
                     "pid {}",
