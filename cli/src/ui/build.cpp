@@ -93,16 +93,21 @@ NodeToolchain require_node(core::Context& ctx, const fs::path& frontend, const c
   return *node;
 }
 
-// `npm ci` unless node_modules is at least as new as the lock file.
-void npm_ci_if_stale(core::Context& ctx, const fs::path& frontend, const NodeToolchain& node) {
-  if (fs::exists(frontend / "node_modules" / ".package-lock.json") &&
-      newest_mtime(frontend / "package-lock.json") <=
-          fs::last_write_time(frontend / "node_modules" / ".package-lock.json"))
-    return;  // dependencies already installed and up to date
-  const std::vector<std::string> argv{node.npm().string(), "ci", "--no-audit", "--no-fund"};
-  core::require_ok(ctx.runner->run({argv, node_env(node), frontend, 15min, {}}), argv,
-                   "fix the frontend's dependencies (cd frontend && npm ci), then retry");
+// node_modules is missing or older than the lock file: `npm ci` is due.
+bool dependencies_stale(const fs::path& frontend) {
+  const fs::path installed = frontend / "node_modules" / ".package-lock.json";
+  return !fs::exists(installed) ||
+         newest_mtime(frontend / "package-lock.json") > fs::last_write_time(installed);
 }
+
+void npm(core::Context& ctx, const fs::path& frontend, const NodeToolchain& node,
+         std::vector<std::string> args, const char* hint) {
+  args.insert(args.begin(), node.npm().string());
+  core::require_ok(ctx.runner->run({args, node_env(node), frontend, 15min, {}}), args, hint);
+}
+
+constexpr const char* kCiHint =
+    "fix the frontend's dependencies (cd frontend && npm ci), then retry";
 
 }  // namespace
 
@@ -110,13 +115,13 @@ bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
   if (!ui_needs_build(frontend)) return false;
   const auto node =
       require_node(ctx, frontend, "the web UI must be built (frontend/dist is missing or stale)");
-  auto step =
-      ctx.progress->step(fmt::format("Building the web UI (npm ci && npm run build, node {}{})",
-                                     node.version, node.pinned ? ", pinned" : ""));
-  npm_ci_if_stale(ctx, frontend, node);
-  const std::vector<std::string> argv{node.npm().string(), "run", "build"};
-  core::require_ok(ctx.runner->run({argv, node_env(node), frontend, 15min, {}}), argv,
-                   "fix the frontend build (cd frontend && npm run build), then retry");
+  const bool ci = dependencies_stale(frontend);
+  auto step = ctx.progress->step(fmt::format("Building the web UI ({}npm run build, node {}{})",
+                                             ci ? "npm ci && " : "", node.version,
+                                             node.pinned ? ", pinned" : ""));
+  if (ci) npm(ctx, frontend, node, {"ci", "--no-audit", "--no-fund"}, kCiHint);
+  npm(ctx, frontend, node, {"run", "build"},
+      "fix the frontend build (cd frontend && npm run build), then retry");
   step.done();
   return true;
 }
@@ -124,7 +129,12 @@ bool build_ui_if_stale(core::Context& ctx, const fs::path& frontend) {
 core::Command dev_server(core::Context& ctx, const fs::path& frontend, const std::string& host,
                          int port, const std::string& api_url) {
   const auto node = require_node(ctx, frontend, "the UI's dev server (Vite) needs Node.js");
-  npm_ci_if_stale(ctx, frontend, node);
+  if (dependencies_stale(frontend)) {
+    auto step = ctx.progress->step(
+        fmt::format("Installing the UI's dependencies (npm ci, node {})", node.version));
+    npm(ctx, frontend, node, {"ci", "--no-audit", "--no-fund"}, kCiHint);
+    step.done();
+  }
   auto env = node_env(node);
   env["BOUTIQUE_API_URL"] = api_url;
   return {{(node.bin_dir / "node").string(),

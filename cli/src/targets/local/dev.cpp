@@ -74,6 +74,7 @@ class Session {
     core::catch_interrupts();
     try {
       start();
+      running_ = true;
       loop();
     } catch (...) {
       put_back();
@@ -306,6 +307,7 @@ class Session {
   std::optional<core::Watcher> watcher_;
   std::unique_ptr<core::Running> vite_;
   bool started_db_ = false, started_api_ = false, started_web_ = false, stopped_web_ = false;
+  bool running_ = false;  // past the start: the loop ran
 };
 
 }  // namespace
