@@ -170,25 +170,47 @@ void Server::start() {
 
 void Server::shutdown(std::chrono::milliseconds budget) {
   if (!endpoint_) return;
-  draining_.store(true, std::memory_order_release);
+  const auto signalled = std::chrono::steady_clock::now();
+  const auto deadline = signalled + budget;
   // Stop accepting first (as Go's http.Server.Shutdown and nginx do): under load, clients told
   // "Connection: close" would otherwise reconnect and keep the server busy until the budget runs
   // out, and the requests in flight then would be cut off. Refused, they go to another replica.
-  if (!close_listener(endpoint_->getPort())) {
+  // The connections the kernel has already completed are handed to Pistache before the listening
+  // socket closes (closing it resets them). Only then does the drain start answering "Connection:
+  // close": a client told so while the socket still listened reconnected at once, landed in the
+  // accept queue and, if the close came before Pistache accepted it, read "connection reset" on a
+  // new connection — an error no client retries (curl: 56).
+  constexpr auto kHandOver = std::chrono::milliseconds(250);
+  const auto closed = close_listener(endpoint_->getPort(), signalled + std::min(kHandOver, budget));
+  draining_.store(true, std::memory_order_release);
+  if (!closed.closed) {
     app::log::warn(
         "could not close the listening socket: new connections are accepted until the "
         "end of the drain");
+  } else if (!closed.handshakes_stopped) {
+    app::log::warn(
+        "could not stop new handshakes: connections not yet accepted when the listening socket "
+        "closed were reset");
+  } else if (closed.reset > 0) {
+    app::log::warn("connections not accepted in time: reset by the listening socket's close")
+        .num("reset", closed.reset)
+        .num("handed_over", closed.handed_over);
+  } else {
+    app::log::info("listening socket closed").num("handed_over", closed.handed_over);
   }
-  // Requests already sent by clients may still sit in socket buffers: wait for a quiet period with
-  // nothing in flight and no request started or finished, so that they are read, handled and
-  // answered too.
+  // Requests already sent by clients may still sit in socket buffers — those of the connections
+  // just handed over too, on their way to a network thread: wait for a quiet period, counted from
+  // the close at the earliest, with nothing in flight and no request started or finished, so that
+  // they are read, handled and answered too.
   constexpr auto kQuiet = std::chrono::milliseconds(150);
-  const auto deadline = std::chrono::steady_clock::now() + budget;
+  const auto closed_at = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() < deadline) {
     const auto now = std::chrono::steady_clock::now();
     const auto last = std::chrono::steady_clock::time_point(
         std::chrono::steady_clock::duration(last_request_ns_.load(std::memory_order_acquire)));
-    if (in_flight_.load(std::memory_order_acquire) == 0 && now - last >= kQuiet) break;
+    if (in_flight_.load(std::memory_order_acquire) == 0 &&
+        now - std::max(last, closed_at) >= kQuiet)
+      break;
     std::this_thread::sleep_for(
         std::chrono::milliseconds(10));  // shutdown pacing, bounded by budget
   }

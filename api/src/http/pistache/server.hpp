@@ -33,11 +33,13 @@ class Server {
   // Starts the worker queues, binds and starts the network threads. Throws std::runtime_error
   // when the port cannot be bound.
   void start();
-  // Graceful stop: closes the listening socket (new connections are refused), then drains — keeps
-  // serving the open connections (answering with "Connection: close") until no request is in
-  // flight and none has started for a short quiet period, or until `budget` is spent — then stops
-  // the reactors and the workers. Pistache's own shutdown discards responses not yet written, so
-  // the drain waits for each response's write to complete, not just for its handler to return.
+  // Graceful stop: closes the listening socket (new connections are refused) once Pistache has
+  // accepted the connections the kernel already completed (closing it would reset them), then
+  // drains — keeps serving the open connections (answering with "Connection: close") until no
+  // request is in flight and none has started for a short quiet period, or until `budget` is
+  // spent — then stops the reactors and the workers. Pistache's own shutdown discards responses
+  // not yet written, so the drain waits for each response's write to complete, not just for its
+  // handler to return.
   void shutdown(std::chrono::milliseconds budget);
 
   // The longest a request waits for a worker: after that it is answered 503 without running.
