@@ -42,22 +42,17 @@ CLI::App* setup_dev(CLI::App& app, DevOptions& opts) {
   return sub;
 }
 
-namespace {
-
-// compose and k8s: each change rebuilds the images it touches and redeploys them.
-int run_image_dev(targets::Target& target, const dev::Options& opts, const std::string& timeout,
-                  core::Context& ctx) {
-  run_up(UpOptions{{}, timeout, ctx.assume_yes}, ctx);
+void redeploy_on_save(targets::Target& target, const dev::Options& opts, const std::string& timeout,
+                      core::Context& ctx, const std::function<bool()>& stop) {
   const fs::path root = ctx.config.root();
   core::Watcher watcher(core::WatchOptions{dev::watched_roots(root)});
   ctx.print(fmt::format(
       "\nWatching api/ and frontend/src ({} directories): a save rebuilds the image it belongs to "
       "and redeploys it to {}. Ctrl-C ends dev; the stack keeps running.\n",
       watcher.watched_directories(), target.name()));
-  core::catch_interrupts();
-  while (!core::interrupted()) {
+  while (!stop()) {
     const auto batch = watcher.wait(500ms);
-    if (batch.empty() || core::interrupted()) continue;
+    if (batch.empty() || stop()) continue;
     const auto plan = dev::plan_changes(batch, root);
     if (plan.empty()) continue;
     std::vector<std::string> changed;
@@ -97,10 +92,7 @@ int run_image_dev(targets::Target& target, const dev::Options& opts, const std::
     }
   }
   ctx.print("dev ended: the stack keeps running (`boutique down` stops it).\n");
-  return 0;
 }
-
-}  // namespace
 
 int run_dev(const DevOptions& opts, core::Context& ctx) {
   if (ctx.format == core::Format::json)
@@ -115,7 +107,10 @@ int run_dev(const DevOptions& opts, core::Context& ctx) {
   if (opts.no_ui)
     throw core::ConfigError("--no-ui is for the local target",
                             "drop --no-ui, or use --target local");
-  return run_image_dev(*target, o, opts.timeout, ctx);
+  run_up(UpOptions{{}, opts.timeout, ctx.assume_yes}, ctx);
+  core::catch_interrupts();
+  redeploy_on_save(*target, o, opts.timeout, ctx, core::interrupted);
+  return 0;
 }
 
 }  // namespace boutique::commands

@@ -108,7 +108,27 @@ class FakeCluster final : public ForegroundOnly {
   std::vector<std::vector<std::string>> ran;
   std::vector<core::Command> commands;
 
+  // `kubectl port-forward svc/SERVICE ...` (how the k8s target reaches a Service when the node's
+  // address does not answer) says, as kubectl does, that it forwards from 127.0.0.1:`port`, and
+  // runs until its handle goes.
+  void forward(const std::string& service, int port) { forwards_[service] = port; }
+  std::unique_ptr<core::Running> start(const core::Command& cmd) override {
+    ran.push_back(cmd.argv);
+    for (const auto& [service, port] : forwards_) {
+      if (std::find(cmd.argv.begin(), cmd.argv.end(), "svc/" + service) == cmd.argv.end()) continue;
+      const auto remote = std::find_if(cmd.argv.begin(), cmd.argv.end(),
+                                       [](const std::string& a) { return a.rfind(':', 0) == 0; });
+      return std::make_unique<ScriptedRunning>(
+          std::vector<std::string>{"Forwarding from 127.0.0.1:" + std::to_string(port) + " -> " +
+                                   (remote == cmd.argv.end() ? "" : remote->substr(1))},
+          false, running_);
+    }
+    return ForegroundOnly::start(cmd);
+  }
+
  private:
+  std::map<std::string, int> forwards_;
+  std::shared_ptr<int> running_ = std::make_shared<int>(0);
   struct Namespace {
     std::map<std::string, json> deployments, replicasets, pods, services, pvcs, others;
   };
@@ -189,6 +209,12 @@ class FakeCluster final : public ForegroundOnly {
             d["metadata"]["generation"] = d["metadata"]["generation"].get<long>() + 1;
           }
           o = d;
+        } else {
+          // What the server filled in stays (a Service's cluster IP and NodePorts, a claim's
+          // binding and phase): an apply changes the spec.
+          auto kept = it->second;
+          if (verb == "configured" && kind != "Service") kept["spec"] = o["spec"];
+          o = kept;
         }
       } else if (kind == "Deployment") {
         auto d = deployment_tpl_.count(name) ? deployment_tpl_.at(name) : json::object();

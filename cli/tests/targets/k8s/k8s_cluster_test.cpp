@@ -1,6 +1,11 @@
 // The k8s target against a cluster that keeps its state across calls (fake_cluster.hpp): what a
 // redeploy, a fix-forward, --atomic and another namespace do to Deployments, ReplicaSets and pods.
 // The images reach a minikube cluster through podman's archive, as in k8s_images_test.cpp.
+#include <cstdio>
+#include <cstdlib>
+
+#include "commands/dev.hpp"
+#include "core/files.hpp"
 #include "fake_cluster.hpp"
 #include "k8s_fixture.hpp"
 #include "probes/stack.hpp"
@@ -167,4 +172,71 @@ TEST_F(Cluster, ANonDefaultNamespaceDeploysAndReportsThere) {
       EXPECT_EQ(argv[6], "shop-staging") << core::display(argv);
     }
   }
+}
+
+// `boutique dev` on a cluster (issue 17), the loop after `up`: a save in api/ runs `build` and
+// `deploy` — one rollout, of the API only, whose image changed (here: podman has it under this
+// build's tag with a new ID, as a rebuild leaves it) — then the status checks, through
+// port-forwards to stand-ins for the pods; a save whose images did not change makes no rollout.
+TEST_F(Cluster, DevRedeploysWhatChangedOnSave) {
+  project = state / "project";
+  fs::create_directories(project / "api" / "src");
+  fs::create_directories(project / "frontend" / "src");
+  fs::create_directory_symlink(fs::path(BOUTIQUE_SOURCE_DIR) / "manifests", project / "manifests");
+  start();
+  ASSERT_EQ(deploy_error(options()).code(), core::ExitCode::ok);     // what `up` left running
+  for (const char* image : {"boutique-api", "boutique-frontend"}) {  // `build` finds them
+    const std::string ref = std::string(image) + ":" + kTag;
+    cluster->script({"podman", "image", "inspect", "--format", "{{.Size}}", ref},
+                    fake::exited(0, "95000000\n"));
+    cluster->script({"podman", "tag", ref, std::string(image) + ":latest"}, fake::exited(0));
+  }
+  cluster->script({"minikube", "-p", "minikube", "ip"}, fake::exited(1, "", "no node address"));
+  const int migration = probes::latest_migration(BOUTIQUE_SOURCE_DIR);
+  fixture::HttpStub api(fixture::free_port(), fixture::HttpStub::api(migration));
+  fixture::HttpStub web(fixture::free_port(), fixture::HttpStub::web(migration));
+  cluster->forward("backend-service", api.port());
+  cluster->forward("frontend-service", web.port());
+
+  char* printed = nullptr;
+  std::size_t printed_size = 0;
+  ctx->out = ::open_memstream(&printed, &printed_size);
+  auto said = [&](const std::string& what) {
+    std::fflush(ctx->out);
+    std::size_t n = 0;
+    for (auto at = std::string(printed).find(what); at != std::string::npos;
+         at = std::string(printed).find(what, at + 1))
+      ++n;
+    return n;
+  };
+  int step = 0;
+  std::string api_image;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  auto stop = [&] {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "the loop did not get there; it printed:\n" << printed;
+      return true;
+    }
+    if (step == 0) {  // the watcher is set up: save, the API image rebuilt
+      api_image = build("boutique-api", kRebuilt);
+      core::write_text(project / "api" / "src" / "handler.cpp", "int f() { return 1; }\n");
+      step = 1;
+    } else if (step == 1 && said("redeployed and healthy") == 1) {
+      core::write_text(project / "frontend" / "src" / "App.tsx", "export {};\n");
+      step = 2;
+    }
+    return step == 2 && said("redeployed and healthy") == 2;
+  };
+  K8sTarget target(*ctx);
+  commands::redeploy_on_save(target, {}, "", *ctx, stop);
+  std::fclose(ctx->out);
+  ctx->out = stdout;
+  const std::string out = printed;
+  std::free(printed);
+  EXPECT_TRUE(contains(out, "api/src/handler.cpp saved: rebuilding the api image")) << out;
+  EXPECT_TRUE(contains(out, "frontend/src/App.tsx saved: rebuilding the web image")) << out;
+  EXPECT_FALSE(contains(out, "not redeployed")) << out;
+  EXPECT_EQ(cluster->replicasets("boutique", "backend").size(), 2u) << "one rollout, at the save";
+  EXPECT_EQ(cluster->replicasets("boutique", "frontend").size(), 1u) << "its image never changed";
+  EXPECT_EQ(cluster->image("boutique", "backend"), api_image);
 }

@@ -34,6 +34,7 @@ constexpr const char* kPinned = "test-tag-0123-5f2e3b9c1d2a";
 
 struct K8s : ::testing::Test {
   fs::path state;
+  fs::path project = BOUTIQUE_SOURCE_DIR;  // the configuration's root: the manifests, the sources
   ScriptedKubectl* kubectl = nullptr;
   std::unique_ptr<core::Context> ctx;
   std::chrono::steady_clock::time_point clock{};  // the fake clock of the rollout wait
@@ -53,7 +54,7 @@ struct K8s : ::testing::Test {
   void make_context(std::unique_ptr<core::ProcessRunner> runner, const std::string& target,
                     const std::map<std::string, std::string>& settings) {
     core::LoadInputs in;
-    in.cwd = BOUTIQUE_SOURCE_DIR;
+    in.cwd = project;
     in.discover = false;
     in.getenv = [](const std::string&) { return std::nullopt; };
     // podman: no `docker version` to answer when an engine is chosen (it is installed here).
