@@ -242,5 +242,74 @@ TEST_F(Hostile, ConnectionCloseAndExpectContinueAreHonoured) {
   EXPECT_EQ(x.response->status, 413);
 }
 
+// RFC 9112 §9.6: a server that answers "Connection: close" must not process further requests on
+// that connection. A client that pipelined a POST behind such a request gets no answer to it, only
+// a clean close, and retries it: had the API run it, an account or an order would be made twice.
+// The POST here creates an account; the API logs every request it reads, answered ("request") or
+// dropped ("request dropped"), so the test waits for the POST's log line, then looks at the table.
+TEST_F(Hostile, RequestsPipelinedBehindAConnectionCloseAreNotHandled) {
+  struct Case {
+    std::string first;
+    const char* what;
+  };
+  const std::vector<Case> cases = {
+      {"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+       "close answered on the network thread"},
+      // The login without fields is answered by a worker: the POST waits in the connection's
+      // strand meanwhile.
+      {"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+       "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+       "close answered by a worker"},
+      {"GET /healthz HTTP/1.0\r\n\r\n", "HTTP/1.0 without keep-alive"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    const size_t log_from = env().process().log_size();
+    std::string email = "pipelined." + std::to_string(i) + "." + random_token(10) + "@x.fr";
+    std::transform(email.begin(), email.end(), email.begin(),  // stored as given, lower case
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string request_id = "behind-close-" + std::to_string(i) + "-" + random_token(8);
+    const std::string body =
+        nlohmann::json({{"nom", "Pipelined"}, {"email", email}, {"password", random_token(16)}})
+            .dump();
+    RawConnection conn(port());
+    conn.send_all(
+        c.first + "POST /api/utilisateurs HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + request_id +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body);
+    const auto first = conn.read_response(5s);
+    ASSERT_TRUE(first.has_value()) << c.what << ": " << conn.error();
+    std::string connection = header_of(*first, "Connection");
+    std::transform(connection.begin(), connection.end(), connection.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    EXPECT_EQ(connection, "close") << c.what << "\n" << first->head;
+    // Then a clean end of file: no answer to the POST, no reset.
+    EXPECT_FALSE(conn.read_response(5s).has_value()) << c.what << ": the POST was answered";
+    EXPECT_EQ(conn.error(), "connection closed after 0 bytes") << c.what;
+
+    const std::string tag = "\"request_id\":\"" + request_id + "\"";
+    std::string line;
+    for (const auto deadline = Clock::now() + 10s; line.empty() && Clock::now() < deadline;) {
+      const std::string log = env().process().log(log_from);
+      if (const auto at = log.find(tag); at != std::string::npos) {
+        const auto begin = log.rfind('\n', at);
+        line = log.substr(begin == std::string::npos ? 0 : begin + 1,
+                          log.find('\n', at) - (begin == std::string::npos ? 0 : begin + 1));
+      } else {
+        std::this_thread::sleep_for(10ms);  // poll pacing, bounded by the deadline
+      }
+    }
+    ASSERT_FALSE(line.empty()) << c.what << ": the POST was neither handled nor dropped in 10 s";
+    EXPECT_NE(line.find("\"request dropped\""), std::string::npos) << c.what << ": " << line;
+    pqxx::connection db(env().database_url());
+    pqxx::nontransaction tx(db);
+    EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM utilisateurs WHERE email = $1", email)[0]
+                  .as<long long>(),
+              0)
+        << c.what << ": the POST pipelined behind the close answer created the account";
+  }
+  EXPECT_TRUE(env().process().running());
+}
+
 }  // namespace
 }  // namespace boutique::it

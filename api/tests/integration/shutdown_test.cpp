@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+
+#include <pqxx/pqxx>
 
 #include "support/api_test.hpp"
 #include "support/raw_http.hpp"
@@ -360,6 +363,67 @@ TEST_F(ArretPropre, KeepAliveConnectionsDoNotDelayExit) {
   const auto status = env().process().wait_exit(kExitDeadline);
   ASSERT_TRUE(status.has_value()) << "idle keep-alive connections kept it running past 2 s";
   EXPECT_EQ(describe_wait_status(*status), "exit 0");
+}
+
+// While draining, every answer says "Connection: close" (docs/reliability.md). A request the client
+// had pipelined behind such an answer must not run (RFC 9112 §9.6): it would get no answer, only a
+// clean close, and the client would retry it — an order or an account made twice.
+TEST_F(ArretPropre, RequestsPipelinedBehindADrainAnswerAreNotHandled) {
+  const int port = env().process().port();
+  RawConnection probe(port), pair(port);
+  for (auto* conn : {&probe, &pair}) {
+    conn->send_all(http_request("GET", "/healthz"));
+    ASSERT_TRUE(conn->read_response(std::chrono::seconds(5)).has_value()) << conn->error();
+  }
+  const auto says_close = [](const RawResponse& r) {
+    std::string head = r.head;
+    std::transform(head.begin(), head.end(), head.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return head.find("\r\nconnection: close") != std::string::npos;
+  };
+  const size_t log_from = env().process().log_size();
+  env().process().signal(SIGTERM);
+  // The drain has begun once an answer on the probe connection says "close".
+  bool draining = false;
+  for (const auto deadline = Clock::now() + kExitDeadline; !draining && Clock::now() < deadline;) {
+    probe.send_all(http_request("GET", "/healthz"));
+    const auto r = probe.read_response(std::chrono::seconds(2));
+    ASSERT_TRUE(r.has_value()) << "probe: " << probe.error();
+    draining = says_close(*r);
+  }
+  ASSERT_TRUE(draining) << "no answer with Connection: close during the drain";
+
+  std::string email = "drain." + random_token(12) + "@x.fr";
+  std::transform(email.begin(), email.end(), email.begin(),  // stored in lower case
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string request_id = "behind-drain-" + random_token(8);
+  std::string post = http_request(
+      "POST", "/api/utilisateurs",
+      nlohmann::json({{"nom", "Drain"}, {"email", email}, {"password", random_token(16)}}).dump());
+  post.insert(post.find("\r\n") + 2, "X-Request-Id: " + request_id + "\r\n");
+  pair.send_all(http_request("GET", "/healthz") + post);  // one write
+  const auto first = pair.read_response(std::chrono::seconds(2));
+  ASSERT_TRUE(first.has_value()) << pair.error();
+  EXPECT_TRUE(says_close(*first)) << first->head;
+  EXPECT_FALSE(pair.read_response(std::chrono::seconds(2)).has_value()) << "the POST was answered";
+  EXPECT_EQ(pair.error(), "connection closed after 0 bytes");
+
+  const auto status = env().process().wait_exit(kExitDeadline);
+  ASSERT_TRUE(status.has_value()) << "still running 2 s after SIGTERM";
+  EXPECT_EQ(describe_wait_status(*status), "exit 0");
+  // Every request read is logged, answered ("request") or dropped ("request dropped").
+  const std::string log = env().process().log(log_from);
+  const auto at = log.find("\"request_id\":\"" + request_id + "\"");
+  ASSERT_NE(at, std::string::npos) << "the POST was never read";
+  const auto begin = log.rfind('\n', at) + 1;  // npos + 1 == 0: the first line
+  const std::string line = log.substr(begin, log.find('\n', at) - begin);
+  EXPECT_NE(line.find("\"msg\":\"request dropped\""), std::string::npos) << line;
+  pqxx::connection db(env().database_url());
+  pqxx::nontransaction tx(db);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM utilisateurs WHERE email = $1", email)[0]
+                .as<long long>(),
+            0)
+      << "the POST pipelined behind the drain's close answer created the account";
 }
 
 }  // namespace

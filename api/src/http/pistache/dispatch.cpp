@@ -146,6 +146,12 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
 }
 
 bool Server::start(Exchange& ex, const ExchangePtr* owned) {
+  // Read behind an answer that closed the connection: never handled (wire.hpp, ConnectionWrites).
+  // Checked here, inside the strand, where the answer before it has already been made.
+  if (ex.writes->closed.load(std::memory_order_acquire)) {
+    drop(ex);
+    return true;
+  }
   const RouteDef* def = ex.handler ? &routes()[ex.route] : nullptr;
   // 404, 405, OPTIONS and the routes that never block: here.
   if (!def || def->work == Work::kNetwork) {
@@ -232,12 +238,23 @@ Response Server::respond(Exchange& ex) {
   }
 }
 
+void Server::drop(Exchange& ex) {
+  const PRequest& req = *ex.req;
+  ex.in_flight.reset();
+  app::log::info("request dropped")
+      .str("method", method_text(req.method()))
+      .str("path", req.resource())
+      .str("reason", "sent after an answer with Connection: close")
+      .str("request_id", ex.request_id);
+}
+
 void Server::answer(Exchange& ex, Response res) {
   const PRequest& req = *ex.req;
   add_cors(req, res);
   // Connection: close is honoured (Pistache 0.0.5 only wrote the header): the response is followed
-  // by a half-close.
+  // by a half-close, and the requests already read behind it are dropped (start()).
   const bool keep_alive = !draining_.load(std::memory_order_acquire) && wants_keep_alive(req);
+  if (!keep_alive) ex.writes->closed.store(true, std::memory_order_release);
   // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
   const bool head = req.method() == Pistache::Http::Method::Head;
   write(ex, res, keep_alive, head);

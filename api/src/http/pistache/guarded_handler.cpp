@@ -12,6 +12,7 @@
 #include <pistache/transport.h>
 
 #include "app/log.hpp"
+#include "http/pistache/wire.hpp"
 #include "http/request.hpp"
 #include "http/request_head.hpp"
 
@@ -147,6 +148,13 @@ void GuardedHandler::refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, St
   state.in_body = false;
   std::string().swap(state.pending);
   getParser(peer)->reset();
+  // After an answer with "Connection: close" (wire.hpp) nothing more is answered on the
+  // connection, a refusal included: it is half-closed already, or about to be.
+  if (const auto writes = peer->tryGetData(wire::kConnectionWritesKey);
+      writes && std::static_pointer_cast<wire::ConnectionWrites>(writes)->closed.load(
+                    std::memory_order_acquire)) {
+    return;
+  }
   // The answer is followed by a half-close: the client reads it, then end of file; whatever it
   // still sends is read and discarded (closing at once could reset the connection before the
   // client has read the answer).

@@ -66,6 +66,9 @@ class Server {
   Response respond(Exchange& ex);
   // CORS, keep-alive, the write, metrics and the log line.
   void answer(Exchange& ex, Response res);
+  // A request read after an answer with "Connection: close" on its connection: not handled, not
+  // answered (RFC 9112 §9.6), only logged.
+  void drop(Exchange& ex);
   Response preflight(const std::string& allow) const;
   // Writes `res` with the common headers (Connection, Content-Type, X-Request-Id): straight to
   // the socket when it can, else through Pistache's write queue; half-closes after it unless

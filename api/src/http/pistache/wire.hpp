@@ -79,8 +79,16 @@ class InFlight {
 
 // The answers of one connection that Pistache's write queue still holds: the reactor sends them on
 // a later turn of its loop. While there are any, a new answer must queue behind them too.
+// `closed`: an answer with "Connection: close" was made (the client asked for it, or the server
+// drains): the requests the client had already sent behind it are dropped unhandled — RFC 9112
+// §9.6, a server that sends "close" must not process further requests on that connection. Their
+// answers could not be sent anyway (the connection is half-closed after that answer): a client
+// that retries on the clean close would otherwise have a POST without Idempotency-Key run twice.
+// Set by whoever holds the connection's strand when it makes that answer, read by the next holder
+// (Server::start) — and by the guard, which then answers no refusal either.
 struct ConnectionWrites {
   std::atomic<int> queued{0};
+  std::atomic<bool> closed{false};
 };
 inline constexpr const char* kConnectionWritesKey = "boutique.writes";
 
