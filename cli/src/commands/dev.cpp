@@ -35,9 +35,10 @@ CLI::App* setup_dev(CLI::App& app, DevOptions& opts) {
       "prints the compiler's first error and the running API keeps serving; an added migration is\n"
       "applied at the restart). Ctrl-C ends Vite, starts nginx again if dev stopped it, stops the\n"
       "parts dev started; the data stays.\n\n"
-      "--target compose / k8s: `up`, then each change rebuilds the changed image and redeploys\n"
-      "it (compose: that service is recreated; k8s: the image's immutable reference, one\n"
-      "rollout), followed by the status checks. Ctrl-C leaves the stack running.\n\n"
+      "--target compose / k8s: `up`, then each change rebuilds the images (the one the save did\n"
+      "not touch comes from the layer cache, unchanged) and redeploys: compose recreates the\n"
+      "container whose image changed; k8s deploys each image's immutable reference, so one\n"
+      "rollout for the changed one. Then the status checks. Ctrl-C leaves the stack running.\n\n"
       "Examples:\n  boutique dev\n  boutique dev --no-ui\n  boutique dev --target compose");
   return sub;
 }
