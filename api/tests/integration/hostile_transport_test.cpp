@@ -190,6 +190,47 @@ TEST_F(Hostile, AnswersFromWorkersAndTheNetworkThreadKeepTheirOrder) {
   }
 }
 
+// A malformed request pipelined behind one a worker answers: its 400 comes second, after that
+// answer (RFC 9112 §9.3.2: answers in request order), then the connection closes. The guard wrote
+// the 400 at once, ahead of the worker's answer, and half-closed the connection after it: the
+// client took the 400 for its login's answer and the login's own answer was lost. Behind a
+// request answered with "Connection: close", the malformed one gets no answer at all.
+TEST_F(Hostile, ARefusalPipelinedBehindAWorkerRequestComesAfterItsAnswer) {
+  // An unknown user: the hashing worker checks the password against a dummy hash (401), slow
+  // enough that the guard has refused the next request long before.
+  const std::string body = R"({"email":"nobody@example.com","password":"0123456789"})";
+  const auto login = [&](std::string_view extra) {
+    return "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nX-Request-Id: login-first\r\n" +
+           std::string(extra) +
+           "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  for (const std::string malformed :
+       {"garbage\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost x\r\n\r\n"}) {
+    RawConnection conn(port());
+    conn.send_all(login("") + malformed);
+    const auto first = conn.read_response(10s);
+    ASSERT_TRUE(first.has_value()) << conn.error();
+    EXPECT_EQ(first->status, 401) << "the first answer is not the login's:\n" << first->head;
+    EXPECT_EQ(header_of(*first, "X-Request-Id"), "login-first") << first->head;
+    const auto second = conn.read_response(10s);
+    ASSERT_TRUE(second.has_value()) << "no refusal after the login's answer: " << conn.error();
+    EXPECT_EQ(second->status, 400) << second->head;
+    EXPECT_TRUE(IsClientProblem(*second));
+    EXPECT_FALSE(conn.read_response(10s).has_value()) << "a third answer";
+    EXPECT_EQ(conn.error(), "connection closed after 0 bytes");
+  }
+  // Behind "Connection: close": the login's answer, then a clean end of file.
+  RawConnection conn(port());
+  conn.send_all(login("Connection: close\r\n") + "garbage\r\n\r\n");
+  const auto first = conn.read_response(10s);
+  ASSERT_TRUE(first.has_value()) << conn.error();
+  EXPECT_EQ(first->status, 401) << first->head;
+  EXPECT_FALSE(conn.read_response(10s).has_value()) << "the request behind close was answered";
+  EXPECT_EQ(conn.error(), "connection closed after 0 bytes");
+  EXPECT_TRUE(env().process().running());
+}
+
 // RFC 9112 §2.2: empty lines before a request line are ignored. Pistache read "\r\nGET" as the
 // method, answered 400 and closed the keep-alive connection.
 TEST_F(Hostile, EmptyLinesBeforeARequestAreIgnored) {

@@ -95,7 +95,8 @@ std::string response_bytes(Pistache::Http::Version version, const Response& res,
 
 // One request on its way. On the network thread it points at Pistache's request, which lives only
 // during the route handler's call; deferred (behind its connection's earlier request) or handed to
-// a worker, it owns a copy.
+// a worker, it owns a copy. A request the guard refused has no request (`req` null), only its
+// `refusal`: it goes through its connection's strand all the same, to be answered in its turn.
 struct Server::Exchange {
   std::size_t route;
   Handler handler;
@@ -109,12 +110,15 @@ struct Server::Exchange {
   std::shared_ptr<InFlight> in_flight;
   const void* key;  // its connection: the strand it belongs to
   std::shared_ptr<ConnectionWrites> writes;
+  std::optional<Problem> refusal;
 
   // Owned by a shared pointer, with its own copy of the request.
   static ExchangePtr own(Exchange&& ex) {
     auto owned = std::make_shared<Exchange>(std::move(ex));
-    owned->copy.emplace(*owned->req);
-    owned->req = &*owned->copy;
+    if (owned->req) {
+      owned->copy.emplace(*owned->req);
+      owned->req = &*owned->copy;
+    }
     return owned;
   }
 };
@@ -138,7 +142,8 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
       {},
       std::make_shared<InFlight>(in_flight_),
       peer.get(),
-      connection_writes(peer.get())};
+      connection_writes(peer.get()),
+      std::nullopt};
   const void* key = ex.key;
   // A request behind another of its connection (pipelined) waits for that one's answer.
   if (!strands_.enter_or_defer(key, [&] { return Exchange::own(std::move(ex)); })) return;
@@ -150,6 +155,10 @@ bool Server::start(Exchange& ex, const ExchangePtr* owned) {
   // Checked here, inside the strand, where the answer before it has already been made.
   if (ex.writes->closed.load(std::memory_order_acquire)) {
     drop(ex);
+    return true;
+  }
+  if (ex.refusal) {
+    answer_refusal(ex);
     return true;
   }
   const RouteDef* def = ex.handler ? &routes()[ex.route] : nullptr;
@@ -239,8 +248,16 @@ Response Server::respond(Exchange& ex) {
 }
 
 void Server::drop(Exchange& ex) {
-  const PRequest& req = *ex.req;
   ex.in_flight.reset();
+  if (!ex.req) {
+    app::log::info("refusal not sent")
+        .num("status", ex.refusal->status())
+        .str("detail", ex.refusal->detail())
+        .str("reason", "sent after an answer with Connection: close")
+        .str("request_id", ex.request_id);
+    return;
+  }
+  const PRequest& req = *ex.req;
   app::log::info("request dropped")
       .str("method", method_text(req.method()))
       .str("path", req.resource())
@@ -284,7 +301,8 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
     return;
   }
   peer->setIdle(true);  // as Pistache's own send: the connection now waits for its next request
-  std::string bytes = response_bytes(ex.req->version(), res, ex.request_id, keep_alive, head_only);
+  const auto version = ex.req ? ex.req->version() : Pistache::Http::Version::Http11;
+  std::string bytes = response_bytes(version, res, ex.request_id, keep_alive, head_only);
   // On the connection's own reactor thread, with nothing of it left in Pistache's write queue,
   // the answer goes straight to the socket: no hand-off through the queue and its eventfd, no
   // copies. Whatever the socket does not take at once queues behind, as every other answer does.
@@ -322,17 +340,48 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
   } catch (const std::exception& e) {
     ex.writes->queued.fetch_sub(1, std::memory_order_acq_rel);
     app::log::info("answer not sent").str("request_id", ex.request_id).str("error", e.what());
+    if (!keep_alive) shutdown_write(weak);
   }
 }
 
-Pistache::Async::Promise<ssize_t> Server::send_refusal(ResponseWriter& writer, const Response& res,
-                                                       const std::string& request_id) {
+void Server::refuse(const Problem& problem, ResponseWriter writer) {
   const auto peer = writer.getPeer();
-  if (!peer) return Pistache::Async::Promise<ssize_t>::rejected(std::runtime_error("no peer"));
-  std::string bytes = response_bytes(Pistache::Http::Version::Http11, res, request_id,
-                                     /*keep_alive=*/false, /*head_only=*/false);
-  const auto size = bytes.size();
-  return peer->send(Pistache::RawBuffer(std::move(bytes), size));
+  if (!peer) return;  // the connection is gone: nobody to answer
+  const auto now = std::chrono::steady_clock::now();
+  last_request_ns_.store(now.time_since_epoch().count(), std::memory_order_release);
+  Exchange ex{routes().size(),
+              nullptr,
+              {},
+              nullptr,
+              std::nullopt,
+              std::move(writer),
+              security::random_id(),
+              now,
+              {},
+              std::make_shared<InFlight>(in_flight_),
+              peer.get(),
+              connection_writes(peer.get()),
+              problem};
+  const void* key = ex.key;
+  // Behind a request of its connection still being handled (on a worker): its answer comes first.
+  if (!strands_.enter_or_defer(key, [&] { return Exchange::own(std::move(ex)); })) return;
+  if (start(ex, nullptr)) continue_strand(key);
+}
+
+void Server::answer_refusal(Exchange& ex) {
+  const Problem& problem = *ex.refusal;
+  const Response res = problem.response();
+  // The guard reads nothing more on this connection: it is half-closed after this answer.
+  ex.writes->closed.store(true, std::memory_order_release);
+  write(ex, res, /*keep_alive=*/false, /*head_only=*/false);
+  ex.in_flight.reset();  // the write's callbacks hold it until the write ends
+  const auto finished = std::chrono::steady_clock::now();
+  last_request_ns_.store(finished.time_since_epoch().count(), std::memory_order_release);
+  metrics_.observe(ex.route, res.status, finished - ex.started);
+  app::log::info("request refused")
+      .num("status", res.status)
+      .str("detail", problem.detail())
+      .str("request_id", ex.request_id);
 }
 
 }  // namespace boutique::http

@@ -12,7 +12,6 @@
 #include <pistache/transport.h>
 
 #include "app/log.hpp"
-#include "http/pistache/wire.hpp"
 #include "http/request.hpp"
 #include "http/request_head.hpp"
 
@@ -148,24 +147,16 @@ void GuardedHandler::refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, St
   state.in_body = false;
   std::string().swap(state.pending);
   getParser(peer)->reset();
-  // After an answer with "Connection: close" (wire.hpp) nothing more is answered on the
-  // connection, a refusal included: it is half-closed already, or about to be.
-  if (const auto writes = peer->tryGetData(wire::kConnectionWritesKey);
-      writes && std::static_pointer_cast<wire::ConnectionWrites>(writes)->closed.load(
-                    std::memory_order_acquire)) {
-    return;
-  }
-  // The answer is followed by a half-close: the client reads it, then end of file; whatever it
-  // still sends is read and discarded (closing at once could reset the connection before the
-  // client has read the answer).
-  const std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
+  // The server answers it in the connection's turn — after the answers of the requests read
+  // before it, not at all if one of them closed the connection (wire.hpp, ConnectionWrites) —
+  // then half-closes: the client reads the answer, then end of file; whatever it still sends is
+  // read and discarded (closing at once could reset the connection before the client has read
+  // the answer).
   try {
-    reject_(problem, Http::ResponseWriter(Http::Version::Http11, transport(), this, peer))
-        .then([weak](ssize_t) { shutdown_write(weak); },
-              [weak](std::exception_ptr) { shutdown_write(weak); });
+    reject_(problem, Http::ResponseWriter(Http::Version::Http11, transport(), this, peer));
   } catch (const std::exception& e) {
     app::log::error("could not answer a refused request").str("error", e.what());
-    shutdown_write(weak);
+    shutdown_write(peer);
   }
 }
 

@@ -5,15 +5,14 @@
 // then Pistache gets exactly that head and the Content-Length bytes of its body, so that
 //   - a large or slow head costs one parse, not one per read, and never blocks the reactor;
 //   - every refusal — syntax, sizes, deadlines, a header Pistache fails to parse — is a
-//   problem+json
-//     answer (the Reject callback writes it), after which the connection is closed;
+//     problem+json answer (the Reject callback writes it, after the answers of the requests
+//     before it on the connection), after which the connection is closed;
 //   - bytes after a request's body are the next request (pipelining), not silently dropped;
 //   - "Expect: 100-continue" gets its interim 100 response.
 #include <chrono>
 #include <functional>
 #include <memory>
 
-#include <pistache/async.h>
 #include <pistache/http.h>
 #include <pistache/peer.h>
 #include <pistache/router.h>
@@ -35,9 +34,10 @@ class GuardedHandler : public Pistache::Rest::Private::RouterHandler {
  public:
   HTTP_PROTOTYPE(GuardedHandler)
 
-  // Writes a refusal (the connection is closed once the returned promise settles).
-  using Reject = std::function<Pistache::Async::Promise<ssize_t>(const Problem&,
-                                                                 Pistache::Http::ResponseWriter)>;
+  // Answers a refusal, then half-closes the connection. The guard refuses a request as soon as
+  // it reads it, while the requests before it on the connection may still be handled (on a
+  // worker): the refusal is answered after their answers, in request order (Server::refuse).
+  using Reject = std::function<void(const Problem&, Pistache::Http::ResponseWriter)>;
 
   GuardedHandler(const Pistache::Rest::Router& routes, Reject reject);
 

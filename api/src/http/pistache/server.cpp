@@ -13,7 +13,6 @@
 #include "http/pistache/listener.hpp"
 #include "http/problem.hpp"
 #include "http/request_head.hpp"
-#include "security/crypto.hpp"
 
 namespace boutique::http {
 namespace {
@@ -118,19 +117,6 @@ void Server::add_cors(const PRequest& req, Response& res) const {
              "X-Total-Count, Link, X-Request-Id, Retry-After, Location");
 }
 
-Pistache::Async::Promise<ssize_t> Server::refuse(const Problem& problem, ResponseWriter writer) {
-  // A request refused before routing (malformed, too large, too slow): the connection is closed
-  // after the answer.
-  const std::string request_id = security::random_id();
-  Response res = problem.response();
-  metrics_.observe(routes().size(), res.status, std::chrono::nanoseconds(0));
-  app::log::info("request refused")
-      .num("status", res.status)
-      .str("detail", problem.detail())
-      .str("request_id", request_id);
-  return send_refusal(writer, res, request_id);
-}
-
 void Server::start() {
   database_ = std::make_unique<WorkQueue>("api-db", config_.workers, config_.queue);
   hashing_ = std::make_unique<WorkQueue>("api-hash", config_.hash_workers, config_.hash_queue);
@@ -163,7 +149,7 @@ void Server::start() {
   // The guard copies the router (as router_.handler() would): every route is already added.
   endpoint_->setHandler(std::make_shared<GuardedHandler>(
       router_, [this](const Problem& problem, ResponseWriter writer) {
-        return refuse(problem, std::move(writer));
+        refuse(problem, std::move(writer));
       }));
   endpoint_->serveThreaded();
 }

@@ -67,20 +67,19 @@ class Server {
   // CORS, keep-alive, the write, metrics and the log line.
   void answer(Exchange& ex, Response res);
   // A request read after an answer with "Connection: close" on its connection: not handled, not
-  // answered (RFC 9112 §9.6), only logged.
+  // answered (RFC 9112 §9.6), only logged. A refusal (below) too.
   void drop(Exchange& ex);
   Response preflight(const std::string& allow) const;
   // Writes `res` with the common headers (Connection, Content-Type, X-Request-Id): straight to
   // the socket when it can, else through Pistache's write queue; half-closes after it unless
   // keep_alive.
   void write(Exchange& ex, const Response& res, bool keep_alive, bool head_only);
-  // The same for a refused request (before routing), through the queue; the caller closes.
-  Pistache::Async::Promise<ssize_t> send_refusal(Pistache::Http::ResponseWriter& writer,
-                                                 const Response& res,
-                                                 const std::string& request_id);
-  // Answers a request the connection guard refused (logged, counted, connection closed).
-  Pistache::Async::Promise<ssize_t> refuse(const Problem& problem,
-                                           Pistache::Http::ResponseWriter writer);
+  // Answers a request the connection guard refused (logged, counted, "Connection: close", then
+  // half-closed), in the connection's strand: after the answers of the requests before it on the
+  // connection (HTTP/1.1 answers go in request order), not at all behind a "close" answer.
+  void refuse(const Problem& problem, Pistache::Http::ResponseWriter writer);
+  // The refusal's turn in its connection's strand: its answer.
+  void answer_refusal(Exchange& ex);
   void add_cors(const Pistache::Rest::Request& req, Response& res) const;
 
   const app::Config& config_;

@@ -84,8 +84,9 @@ class InFlight {
 // §9.6, a server that sends "close" must not process further requests on that connection. Their
 // answers could not be sent anyway (the connection is half-closed after that answer): a client
 // that retries on the clean close would otherwise have a POST without Idempotency-Key run twice.
-// Set by whoever holds the connection's strand when it makes that answer, read by the next holder
-// (Server::start) — and by the guard, which then answers no refusal either.
+// Set by whoever holds the connection's strand when it makes that answer (a refusal included),
+// read by the next holder (Server::start) — a refusal of the guard's too, which goes through the
+// strand as well and is then not answered either.
 struct ConnectionWrites {
   std::atomic<int> queued{0};
   std::atomic<bool> closed{false};
