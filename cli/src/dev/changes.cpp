@@ -10,18 +10,16 @@ namespace fs = std::filesystem;
 namespace boutique::dev {
 namespace {
 
-bool under(const fs::path& rel, const fs::path& dir) {
-  auto r = rel.begin();
-  for (auto d = dir.begin(); d != dir.end(); ++d, ++r)
-    if (r == rel.end() || *r != *d) return false;
-  return true;
-}
-
 bool starts_with(const std::string& s, std::string_view p) {
   return s.compare(0, p.size(), p) == 0;
 }
 
 }  // namespace
+
+bool within(const fs::path& p, const fs::path& dir) {
+  const auto rel = p.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
 
 std::vector<fs::path> watched_roots(const fs::path& root) {
   std::vector<fs::path> out;
@@ -34,13 +32,14 @@ Plan plan_changes(const core::ChangeBatch& batch, const fs::path& root) {
   Plan plan;
   plan.overflow = batch.overflow;
   for (const auto& abs : batch.paths) {
+    if (!within(abs, root)) continue;
     const fs::path rel = abs.lexically_relative(root);
-    if (rel.empty() || *rel.begin() == "..") continue;
-    if (under(rel, "api")) {
-      if (under(rel, "api/tests")) continue;  // not part of boutique-api
+    if (within(rel, "api")) {
+      if (within(rel, "api/tests")) continue;  // not part of boutique-api
       plan.api.push_back(rel);
-      if (under(rel, "api/migrations") && rel.extension() == ".sql") plan.migrations.push_back(rel);
-    } else if (under(rel, "frontend/src") || under(rel, "frontend/public") ||
+      if (within(rel, "api/migrations") && rel.extension() == ".sql")
+        plan.migrations.push_back(rel);
+    } else if (within(rel, "frontend/src") || within(rel, "frontend/public") ||
                rel == "frontend/index.html") {
       plan.web.push_back(rel);
     }

@@ -28,6 +28,9 @@ struct Plan {
 std::vector<std::filesystem::path> watched_roots(const std::filesystem::path& root);
 Plan plan_changes(const core::ChangeBatch& batch, const std::filesystem::path& root);
 
+// `p` is `dir` or under it, lexically (both absolute, or both relative to one place).
+bool within(const std::filesystem::path& p, const std::filesystem::path& dir);
+
 // "api/src/http/server.cpp", or "api/src/http/server.cpp and 2 more".
 std::string describe(const std::vector<std::filesystem::path>& files);
 

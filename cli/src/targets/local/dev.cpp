@@ -53,11 +53,6 @@ std::optional<fs::path> cmake_source_dir(const fs::path& build) {
   return std::nullopt;
 }
 
-bool is_within(const fs::path& p, const fs::path& dir) {
-  const auto rel = p.lexically_relative(dir);
-  return !rel.empty() && *rel.begin() != "..";
-}
-
 class Session {
  public:
   Session(core::Context& ctx, const dev::Options& opts)
@@ -101,7 +96,7 @@ class Session {
     const auto sources = cmake_source_dir(build_dir_);
     std::error_code ec;
     const fs::path root = fs::weakly_canonical(layout_.root, ec);
-    if (sources && !is_within(*sources, root))
+    if (sources && !dev::within(*sources, root))
       throw core::ConfigError(
           fmt::format("{} is built from {}, not from this project ({}): a save here would not "
                       "change it",
@@ -121,15 +116,15 @@ class Session {
     started_web_ = contains(sum.started, "web");
     if (vite) start_vite(frontend);
 
-    watcher_.emplace(core::WatchOptions{dev::watched_roots(layout_.root)});
+    const auto roots = dev::watched_roots(layout_.root);
+    watcher_.emplace(core::WatchOptions{roots});
     say("");
     say(fmt::format("  Web UI  {}/{}", web_.base_url(),
                     vite ? "   (Vite's dev server: hot reload)" : "   (nginx: the built UI)"));
     say(fmt::format("  API     {}/api/info", api_.base_url()));
     say("");
     std::vector<std::string> dirs;
-    for (const auto& d : dev::watched_roots(layout_.root))
-      dirs.push_back(d.lexically_relative(layout_.root).string());
+    for (const auto& d : roots) dirs.push_back(d.lexically_relative(layout_.root).string());
     say(fmt::format(
         "Watching {} ({} directories). A save in api/ rebuilds boutique-api ({}) and restarts "
         "it; Ctrl-C stops what dev started, the data stays.",
