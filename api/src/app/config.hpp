@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace boutique::app {
@@ -38,7 +39,15 @@ class ConfigError : public std::runtime_error {
 
 using EnvLookup = std::function<const char*(const char*)>;
 
-// Reads every setting; throws ConfigError naming the variable and what is expected.
+// The CPUs this process may run on: its affinity mask, capped by its cgroup's CPU quota
+// (/sys/fs/cgroup/cpu.max, as a Kubernetes CPU limit sets it). At least 1.
+unsigned usable_cpus();
+// The same rule on given inputs: `cpu_max` is cpu.max's text ("max 100000", "150000 100000").
+unsigned usable_cpus(unsigned affinity, std::string_view cpu_max);
+
+// Reads every setting; throws ConfigError naming the variable and what is expected. `cpus` sizes
+// the defaults (usable_cpus() unless given).
+Config load_config(const EnvLookup& env, unsigned cpus);
 Config load_config(const EnvLookup& env);
 
 // The table printed by --help.
