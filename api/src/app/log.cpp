@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -108,15 +109,26 @@ Line& Line::str(std::string_view k, std::string_view value) {
   return *this;
 }
 
+// Numbers through std::to_chars: every request's line has two, and fmt's parse of a format
+// string per call showed in the list's profile (3 % of the API's user time).
 Line& Line::num(std::string_view k, long long value) {
   key(k);
-  fmt::format_to(std::back_inserter(buf_), "{}", value);
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  buf_.append(text, end);
   return *this;
 }
 
 Line& Line::real(std::string_view k, double value) {
   key(k);
-  fmt::format_to(std::back_inserter(buf_), "{:.3f}", value);
+  char text[64];
+  const auto [end, ec] =
+      std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 3);
+  if (ec == std::errc{}) {
+    buf_.append(text, end);
+  } else {
+    buf_ += "null";  // beyond 10^60: not a duration this API measures
+  }
   return *this;
 }
 

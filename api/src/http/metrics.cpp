@@ -78,12 +78,16 @@ std::string Metrics::render(const Gauges& g, double uptime_seconds) const {
       "# HELP boutique_cache_misses_total Product list responses built from the database.\n"
       "# TYPE boutique_cache_misses_total counter\n"
       "boutique_cache_misses_total {}\n"
+      "# HELP boutique_http_requests_dropped_total Requests read behind an answer that closed "
+      "the connection (Connection: close), never handled.\n"
+      "# TYPE boutique_http_requests_dropped_total counter\n"
+      "boutique_http_requests_dropped_total {}\n"
       "# HELP boutique_uptime_seconds Seconds since the process started.\n"
       "# TYPE boutique_uptime_seconds gauge\n"
       "boutique_uptime_seconds {:.3f}\n",
       g.pool_in_use, g.pool_idle, g.pool_size, g.db_ready ? 1 : 0,
       cache_hits_.load(std::memory_order_relaxed), cache_misses_.load(std::memory_order_relaxed),
-      uptime_seconds);
+      dropped_.load(std::memory_order_relaxed), uptime_seconds);
   fmt::format_to(it,
                  "# HELP boutique_worker_queue_rejected_total Requests answered 503 at once: their "
                  "worker queue was full.\n"

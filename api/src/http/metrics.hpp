@@ -28,6 +28,8 @@ class Metrics {
   void observe(std::size_t route, int status, std::chrono::nanoseconds duration);
   void cache_hit() { cache_hits_.fetch_add(1, std::memory_order_relaxed); }
   void cache_miss() { cache_misses_.fetch_add(1, std::memory_order_relaxed); }
+  // A request read behind an answer that closed its connection: never handled (RFC 9112 §9.6).
+  void dropped() { dropped_.fetch_add(1, std::memory_order_relaxed); }
 
   // The worker queues (http/work_queue.hpp): how many requests each refused, and a probe of their
   // depth read at render time (set once, before the server starts).
@@ -57,6 +59,7 @@ class Metrics {
   std::unique_ptr<Slot[]> slots_;
   std::atomic<std::uint64_t> cache_hits_{0};
   std::atomic<std::uint64_t> cache_misses_{0};
+  std::atomic<std::uint64_t> dropped_{0};
   std::array<std::atomic<std::uint64_t>, 2> rejected_{};
   QueueProbe queue_probe_;
 };

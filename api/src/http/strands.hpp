@@ -24,7 +24,8 @@ class Strands {
     std::lock_guard lock(s.mutex);
     auto [it, idle] = s.busy.try_emplace(key);
     if (idle) return true;
-    it->second.push_back(make());
+    if (!it->second) it->second = std::make_unique<std::deque<Work>>();
+    it->second->push_back(make());
     return false;
   }
 
@@ -35,12 +36,12 @@ class Strands {
     std::lock_guard lock(s.mutex);
     const auto it = s.busy.find(key);
     if (it == s.busy.end()) return nullptr;
-    if (it->second.empty()) {
+    if (!it->second || it->second->empty()) {
       s.busy.erase(it);
       return nullptr;
     }
-    auto next = std::make_unique<Work>(std::move(it->second.front()));
-    it->second.pop_front();
+    auto next = std::make_unique<Work>(std::move(it->second->front()));
+    it->second->pop_front();
     return next;
   }
 
@@ -57,7 +58,9 @@ class Strands {
  private:
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<const void*, std::deque<Work>> busy;
+    // A key's waiting work; the queue is made only when something waits (most requests are
+    // alone on their connection: libstdc++'s deque allocates even when empty).
+    std::unordered_map<const void*, std::unique_ptr<std::deque<Work>>> busy;
   };
   // Sharded so that the network threads rarely contend for one lock.
   Shard& shard(const void* key) {

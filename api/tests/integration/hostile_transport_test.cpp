@@ -303,6 +303,14 @@ TEST_F(Hostile, RequestsPipelinedBehindAConnectionCloseAreNotHandled) {
        "close answered by a worker"},
       {"GET /healthz HTTP/1.0\r\n\r\n", "HTTP/1.0 without keep-alive"},
   };
+  const auto dropped = [&] {
+    const auto metrics = http().get("/metrics").body;
+    const std::string name = "\nboutique_http_requests_dropped_total ";
+    const auto at = metrics.find(name);
+    return at == std::string::npos ? -1LL : std::stoll(metrics.substr(at + name.size()));
+  };
+  const auto dropped_before = dropped();
+  ASSERT_GE(dropped_before, 0) << "/metrics has no boutique_http_requests_dropped_total";
   for (size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
     const size_t log_from = env().process().log_size();
@@ -349,6 +357,8 @@ TEST_F(Hostile, RequestsPipelinedBehindAConnectionCloseAreNotHandled) {
               0)
         << c.what << ": the POST pipelined behind the close answer created the account";
   }
+  EXPECT_EQ(dropped(), dropped_before + static_cast<long long>(cases.size()))
+      << "each request dropped is counted in /metrics";
   EXPECT_TRUE(env().process().running());
 }
 

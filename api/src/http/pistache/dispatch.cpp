@@ -1,6 +1,7 @@
 // Server's dispatch: where each request's handler runs (the network thread, or a worker queue),
 // in order per connection, its errors mapped to problems, and the answer written (server.hpp).
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cerrno>
 #include <chrono>
@@ -57,17 +58,23 @@ std::shared_ptr<ConnectionWrites> connection_writes(Pistache::Tcp::Peer* peer) {
   return made;
 }
 
-// The answer as it goes on the wire: status line, headers, body — built in one buffer, where
+// The answer's status line and headers as they go on the wire, built in one buffer, where
 // Pistache 0.0.5 allocates a header object per header, serialises them through an ostream into a
 // buffer that doubles as it fills, then copies that buffer twice more on its way to the socket.
-std::string response_bytes(Pistache::Http::Version version, const Response& res,
-                           std::string_view request_id, bool keep_alive, bool head_only) {
+// The body goes after it, sent from where it lies (a cached list's body is shared, not copied).
+struct Head {
+  std::string bytes;
+  bool send_body;
+};
+
+Head response_head(Pistache::Http::Version version, const Response& res,
+                   std::string_view request_id, bool keep_alive, bool head_only) {
   const std::string& body = res.payload();
   // No content, by definition (RFC 9110 §6.4.1): no body, no Content-Length.
   const bool no_content = res.status == 204 || res.status == 304 || res.status < 200;
-  const bool send_body = !head_only && !no_content;
+  const bool send_body = !head_only && !no_content && !body.empty();
   std::string out;
-  out.reserve(320 + (send_body ? body.size() : 0));
+  out.reserve(320);
   out += version == Pistache::Http::Version::Http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(res.status);
   out += ' ';
@@ -87,8 +94,7 @@ std::string response_bytes(Pistache::Http::Version version, const Response& res,
   // answer would otherwise wait for a body that never comes).
   if (!no_content) line("Content-Length", std::to_string(send_body ? body.size() : 0));
   out += "\r\n";
-  if (send_body) out += body;
-  return out;
+  return {std::move(out), send_body};
 }
 
 }  // namespace
@@ -100,7 +106,7 @@ std::string response_bytes(Pistache::Http::Version version, const Response& res,
 struct Server::Exchange {
   std::size_t route;
   Handler handler;
-  std::string allow;
+  const std::string* allow;  // the path's Allow list (owned by the router's routes), or null
   const PRequest* req;
   std::optional<PRequest> copy;
   ResponseWriter writer;
@@ -123,8 +129,8 @@ struct Server::Exchange {
   }
 };
 
-void Server::dispatch(std::size_t route, Handler handler, std::string allow, const PRequest& req,
-                      ResponseWriter writer) {
+void Server::dispatch(std::size_t route, Handler handler, const std::string* allow,
+                      const PRequest& req, ResponseWriter writer) {
   const ReactorDispatch on_reactor;
   const auto started = std::chrono::steady_clock::now();
   last_request_ns_.store(started.time_since_epoch().count(), std::memory_order_release);
@@ -133,7 +139,7 @@ void Server::dispatch(std::size_t route, Handler handler, std::string allow, con
   Exchange ex{
       route,
       handler,
-      std::move(allow),
+      allow,
       &req,
       std::nullopt,
       std::move(writer),
@@ -220,13 +226,12 @@ Response Server::respond(Exchange& ex) {
   try {
     if (req.body().size() > kMaxBodyBytes) throw body_too_large();
     if (ex.handler) return (api_.*ex.handler)(request);
-    if (req.method() == Pistache::Http::Method::Options && !ex.allow.empty())
-      return preflight(ex.allow);
-    if (!ex.allow.empty()) {
+    if (req.method() == Pistache::Http::Method::Options && ex.allow) return preflight(*ex.allow);
+    if (ex.allow) {
       return Problem(ProblemKind::methode_non_autorisee, std::string(method_text(req.method())) +
                                                              " n'est pas accepté sur " +
                                                              req.resource())
-          .header("Allow", ex.allow)
+          .header("Allow", *ex.allow)
           .response();
     }
     return not_found("aucune ressource à l'adresse " + req.resource()).response();
@@ -249,6 +254,7 @@ Response Server::respond(Exchange& ex) {
 
 void Server::drop(Exchange& ex) {
   ex.in_flight.reset();
+  metrics_.dropped();
   if (!ex.req) {
     app::log::info("refusal not sent")
         .num("status", ex.refusal->status())
@@ -302,17 +308,24 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
   }
   peer->setIdle(true);  // as Pistache's own send: the connection now waits for its next request
   const auto version = ex.req ? ex.req->version() : Pistache::Http::Version::Http11;
-  std::string bytes = response_bytes(version, res, ex.request_id, keep_alive, head_only);
+  Head head = response_head(version, res, ex.request_id, keep_alive, head_only);
+  const std::string_view body = head.send_body ? std::string_view(res.payload()) : "";
   // On the connection's own reactor thread, with nothing of it left in Pistache's write queue,
-  // the answer goes straight to the socket: no hand-off through the queue and its eventfd, no
-  // copies. Whatever the socket does not take at once queues behind, as every other answer does.
+  // the answer goes straight to the socket, head and body in one sendmsg(2): no hand-off through
+  // the queue and its eventfd, no copy of the body. Whatever the socket does not take at once
+  // queues behind, as every other answer does.
   const bool direct = t_in_reactor_dispatch && t_last_direct_peer != peer.get() &&
                       ex.writes->queued.load(std::memory_order_acquire) == 0;
   if (t_in_reactor_dispatch) t_last_direct_peer = direct ? peer.get() : nullptr;
+  std::size_t sent_bytes = 0;
   if (direct) {
-    const ssize_t sent =
-        ::send(peer->fd(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (sent == static_cast<ssize_t>(bytes.size())) {
+    iovec parts[2] = {{head.bytes.data(), head.bytes.size()},
+                      {const_cast<char*>(body.data()), body.size()}};
+    msghdr msg{};
+    msg.msg_iov = parts;
+    msg.msg_iovlen = body.empty() ? 1 : 2;
+    const ssize_t sent = ::sendmsg(peer->fd(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent == static_cast<ssize_t>(head.bytes.size() + body.size())) {
       if (!keep_alive) ::shutdown(peer->fd(), SHUT_WR);
       return;
     }
@@ -321,7 +334,16 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
       ::shutdown(peer->fd(), SHUT_WR);
       return;
     }
-    bytes.erase(0, sent > 0 ? static_cast<std::size_t>(sent) : 0);
+    sent_bytes = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+  }
+  // What is left, in one buffer for Pistache's queue.
+  std::string bytes;
+  if (sent_bytes < head.bytes.size()) {
+    bytes = std::move(head.bytes);
+    bytes.erase(0, sent_bytes);
+    bytes.append(body);
+  } else {
+    bytes.assign(body.substr(sent_bytes - head.bytes.size()));
   }
   const std::weak_ptr<Pistache::Tcp::Peer> weak = peer;
   ex.writes->queued.fetch_add(1, std::memory_order_acq_rel);
@@ -351,7 +373,7 @@ void Server::refuse(const Problem& problem, ResponseWriter writer) {
   last_request_ns_.store(now.time_since_epoch().count(), std::memory_order_release);
   Exchange ex{routes().size(),
               nullptr,
-              {},
+              nullptr,
               nullptr,
               std::nullopt,
               std::move(writer),

@@ -50,9 +50,11 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
     for (const auto& [m, i] : methods)
       allow += std::string(allow.empty() ? "" : ", ") + std::string(method_name(m));
     allow += ", OPTIONS";
-    const auto bind = [this, allow](std::size_t route, Handler handler) {
-      return [this, route, handler, allow](const PRequest& req, ResponseWriter writer) {
-        dispatch(route, handler, allow, req, std::move(writer));
+    // Shared by the path's routes, passed by address: no copy per request.
+    const auto shared_allow = std::make_shared<const std::string>(std::move(allow));
+    const auto bind = [this, shared_allow](std::size_t route, Handler handler) {
+      return [this, route, handler, shared_allow](const PRequest& req, ResponseWriter writer) {
+        dispatch(route, handler, shared_allow.get(), req, std::move(writer));
         return Pistache::Rest::Route::Result::Ok;
       };
     };
@@ -85,7 +87,7 @@ Server::Server(const app::Config& config, Api& api, Metrics& metrics)
     Routes::Options(router_, p, bind(unmatched, nullptr));
   }
   Routes::NotFound(router_, [this, unmatched](const PRequest& req, ResponseWriter writer) {
-    dispatch(unmatched, nullptr, {}, req, std::move(writer));
+    dispatch(unmatched, nullptr, nullptr, req, std::move(writer));
     return Pistache::Rest::Route::Result::Ok;
   });
 }

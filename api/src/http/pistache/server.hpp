@@ -53,7 +53,7 @@ class Server {
   struct Exchange;  // one request on its way, from dispatch to its answer (server.cpp)
   using ExchangePtr = std::shared_ptr<Exchange>;
 
-  void dispatch(std::size_t route, Handler handler, std::string allow,
+  void dispatch(std::size_t route, Handler handler, const std::string* allow,
                 const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter writer);
   // Answers on this thread what never blocks, else hands the exchange to its worker queue: false
   // then (the worker continues the connection's strand). `owned`: the exchange as already shared.
