@@ -135,31 +135,51 @@ def fmt_ms(v):
 def summary(workdir, out_path):
     meta = read_env(os.path.join(workdir, "meta.env"))
     rss = {k: int(v) for k, v in read_env(os.path.join(workdir, "rss.env")).items() if v}
-    results = {}
-    for name, label in TARGETS:
-        path = os.path.join(workdir, f"wrk-{name}.txt")
+    def load(run, label):
+        path = os.path.join(workdir, f"wrk-{run}.txt")
         if not os.path.exists(path):
-            continue
+            return None
         with open(path, encoding="utf-8") as f:
             r = parse_wrk(f.read())
         r["label"] = label
-        bpath = os.path.join(workdir, f"bytes-{name}")
+        bpath = os.path.join(workdir, f"bytes-{run}")
         if os.path.exists(bpath):
             with open(bpath, encoding="utf-8") as f:
                 r["body_bytes"] = int(f.read().strip() or 0)
-        cpu = {k: float(v) for k, v in read_env(os.path.join(workdir, f"cpu-{name}")).items()}
+        cpu = {k: float(v) for k, v in read_env(os.path.join(workdir, f"cpu-{run}")).items()}
         if {"server", "postgres", "wrk", "all"} <= cpu.keys():
             # what neither the server, PostgreSQL nor wrk used: other jobs (plus a little kernel time)
             cpu["other"] = round(max(0.0, cpu["all"] - cpu["server"] - cpu["postgres"] - cpu["wrk"]), 2)
         r["cpu_cores"] = cpu
         errs = sum(v for k, v in r["socket_errors"].items() if k != "read")
         r["valid"] = r["rps"] is not None and r["non_2xx"] == 0 and errs == 0
+        return r
+
+    results = {}
+    rounds = {}  # name -> its runs in order, for the targets measured in rounds (run.sh)
+    for name, label in TARGETS:
+        r = load(name, label)
+        if r is None:
+            runs = []
+            while (run := load(f"{name}.r{len(runs) + 1}", label)) is not None:
+                runs.append(run)
+            if not runs:
+                continue
+            rounds[name] = runs
+            # the table shows the run of median throughput (its latency and CPU with it)
+            r = sorted(runs, key=lambda x: x["rps"] or 0)[(len(runs) - 1) // 2]
+            r = dict(r, rounds=[x["rps"] for x in runs], valid=all(x["valid"] for x in runs))
         results[name] = r
 
     def rps(name):
         return (results.get(name) or {}).get("rps")
 
     def ratio(a, b):
+        # measured in rounds (pairs back to back): the median of the pairs' ratios
+        if a in rounds and b in rounds and len(rounds[a]) == len(rounds[b]):
+            pairs = sorted(x["rps"] / y["rps"] for x, y in zip(rounds[a], rounds[b])
+                           if x["rps"] and y["rps"])
+            return pairs[(len(pairs) - 1) // 2] if pairs else None
         return rps(a) / rps(b) if rps(a) and rps(b) else None
 
     api_p99 = (results.get("api_list") or {}).get("p99_ms")
@@ -191,6 +211,12 @@ def summary(workdir, out_path):
                if "other" in c else "-")
         print(f"{label:<{width}}  {r['rps'] or 0:>9.0f}  {fmt_ms(r['p50_ms']):>9}  "
               f"{fmt_ms(r['p99_ms']):>9}  {r.get('body_bytes', 0):>7}  {cpu:>20}  {errs}{note}")
+    for a, b in (("api_list", "nginx_static"),):
+        if a in rounds and b in rounds:
+            print("rounds, API list ÷ nginx, back to back: " + ", ".join(
+                f"{x['rps'] or 0:.0f} ÷ {y['rps'] or 0:.0f} = {(x['rps'] or 0) / (y['rps'] or 1):.2f}"
+                for x, y in zip(rounds[a], rounds[b]))
+                + " (the ratio below is their median; the table shows each target's median run)")
     print()
     target_rows = []
     for label, value, op, goal, unit in checks:

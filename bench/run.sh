@@ -12,6 +12,7 @@
 #   BENCH_WARMUP        seconds of warm-up per target   default 2 (0: none)
 #   BENCH_CONNECTIONS   wrk connections                 default 64
 #   BENCH_THREADS       wrk threads                     default 2
+#   BENCH_ROUNDS        nginx / API list pairs, run in turn; the ratio is their median   default 3
 #   BENCH_SEARCH_TERM   the q= of the search runs       default "sans fil"
 #   BENCH_OUT           summary JSON                    default bench/results/latest.json
 #   BENCH_KEEP=1        keep the work dir (logs, wrk outputs, nginx conf) instead of deleting it
@@ -29,6 +30,7 @@ DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 SEARCH_TERM=${BENCH_SEARCH_TERM:-sans fil}
 OUT=${BENCH_OUT:-$here/results/latest.json}
 API_BIN=${BOUTIQUE_API_BIN:-}
@@ -37,11 +39,12 @@ CLI_BIN=${BOUTIQUE_CLI_BIN:-}
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*"; }
 
-for v in DURATION WARMUP CONNS THREADS; do
+for v in DURATION WARMUP CONNS THREADS ROUNDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
 if [ "$DURATION" -lt 1 ] || [ "$DURATION" -gt 600 ]; then die "BENCH_DURATION must be 1..600 seconds"; fi
 [ "$WARMUP" -le 60 ] || die "BENCH_WARMUP must be 0..60 seconds"
+if [ "$ROUNDS" -lt 1 ] || [ "$ROUNDS" -gt 9 ]; then die "BENCH_ROUNDS must be 1..9"; fi
 if [ "$THREADS" -lt 1 ] || [ "$CONNS" -lt "$THREADS" ]; then die "need BENCH_CONNECTIONS >= BENCH_THREADS >= 1"; fi
 if [ -z "$SEARCH_TERM" ] || [ ${#SEARCH_TERM} -gt 100 ]; then die "BENCH_SEARCH_TERM must be 1..100 chars"; fi
 
@@ -111,6 +114,7 @@ busy_pct=$(( ($(busy_ticks) - b0) * 100 / (2 * hz * $(nproc)) ))   # other jobs,
   echo "cond_connections=$CONNS"
   echo "cond_threads=$THREADS"
   echo "cond_duration_s=$DURATION"
+  echo "cond_rounds=$ROUNDS"
   echo "cond_warmup_s=$WARMUP"
   echo "cond_search_term=$SEARCH_TERM"
   echo "cond_api_bin=$API_BIN"
@@ -191,8 +195,9 @@ run_wrk() {   # run_wrk LIMIT_S WRK_ARGS...
 
 pg_pid=$(stack_pg_pid)
 
-measure() {   # measure NAME URL SERVER_PID
+measure() {   # measure NAME[.rN] URL SERVER_PID (.rN: round N of a target measured in rounds)
   local name=$1 url=$2 server=$3 limit=$((DURATION + WARMUP + 30)) s0 p0 b0 t0
+  local target=${name%.r[0-9]}
   curl -fsS --max-time 5 -o /dev/null -w '%{size_download}' "$url" >"$work/bytes-$name"
   if [ "$WARMUP" -gt 0 ]; then
     run_wrk "$limit" -d "${WARMUP}s" "$url" >/dev/null
@@ -221,7 +226,7 @@ measure() {   # measure NAME URL SERVER_PID
       echo
       perf report -i "$work/perf-$name.data" --no-children --sort dso,sym --stdio 2>/dev/null |
         grep -v -e '^#' -e '^$' | head -n 40
-    } >"$(dirname "$OUT")/perf-$name.txt" || true
+    } >"$(dirname "$OUT")/perf-$target.txt" || true
   fi
   printf 'bench: %-14s %10s req/s   p99 %s\n' "$name" \
     "$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk-$name.txt")" \
@@ -230,8 +235,14 @@ measure() {   # measure NAME URL SERVER_PID
 
 mkdir -p "$(dirname "$OUT")"
 say "wrk: $THREADS threads, $CONNS connections, ${WARMUP} s warm-up + ${DURATION} s per target"
-measure nginx_static "$static/api/produits" "$nginx_pid"
-measure api_list "$api/api/produits" "$api_pid"
+# nginx's throughput here moves between runs by up to a third (a run of 120 k req/s, the next
+# 156 k: where the scheduler puts its workers and wrk's threads), the API's less: one pair of runs
+# can land anywhere. The list is measured in ROUNDS pairs, each pair back to back; the ratio
+# reported is the median of the pairs' ratios (docs/performance.md).
+for round in $(seq 1 "$ROUNDS"); do
+  measure "nginx_static.r$round" "$static/api/produits" "$nginx_pid"
+  measure "api_list.r$round" "$api/api/produits" "$api_pid"
+done
 measure api_search "$api/api/produits?q=$q" "$api_pid"
 sleep 1
 api_after_kb=$(proc_sum rss "$api_pid")
