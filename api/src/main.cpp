@@ -169,6 +169,7 @@ int main(int argc, char** argv) {
       .num("workers", config.workers)
       .num("queue", static_cast<long long>(config.queue))
       .num("hash_workers", config.hash_workers)
+      .num("worker_nice", config.worker_nice)
       .num("db_pool", config.db_pool);
 
   // Migrations run in the background so /healthz answers at once; /readyz and the data routes

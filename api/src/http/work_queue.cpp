@@ -1,14 +1,17 @@
 #include "http/work_queue.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 namespace boutique::http {
 
-WorkQueue::WorkQueue(std::string name, unsigned workers, std::size_t capacity)
-    : capacity_(std::max<std::size_t>(capacity, 1)) {
+WorkQueue::WorkQueue(std::string name, unsigned workers, std::size_t capacity, int nice)
+    : capacity_(std::max<std::size_t>(capacity, 1)), nice_(std::clamp(nice, 0, 19)) {
   name.resize(std::min<std::size_t>(name.size(), 15));
   for (unsigned i = 0; i < std::max(workers, 1u); ++i) {
     threads_.emplace_back([this] { work(); });
@@ -51,6 +54,14 @@ std::size_t WorkQueue::waiting() const {
 }
 
 void WorkQueue::work() {
+  if (nice_ > 0) {
+    // A new thread starts at its creator's nice value. Lowering one's own priority needs no
+    // privilege; if it fails anyway (a seccomp policy), the worker just runs at the same priority.
+    const auto self = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, self);
+    if (errno == 0) ::setpriority(PRIO_PROCESS, self, std::min(19, current + nice_));
+  }
   for (;;) {
     Job job;
     {

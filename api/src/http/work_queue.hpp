@@ -19,8 +19,10 @@ class WorkQueue {
   using Job = std::function<void()>;
 
   // `workers` threads (≥ 1) named `name` (for top/gdb: at most 15 characters), at most `capacity`
-  // jobs waiting (≥ 1).
-  WorkQueue(std::string name, unsigned workers, std::size_t capacity);
+  // jobs waiting (≥ 1). The threads run `nice` steps below the thread that makes the queue
+  // (Linux's nice is per thread; capped at 19): when the CPUs are contended, the network threads,
+  // which answer from memory, go before the jobs, which mostly wait for PostgreSQL or hash.
+  WorkQueue(std::string name, unsigned workers, std::size_t capacity, int nice = 0);
   ~WorkQueue();  // stop()
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
@@ -41,6 +43,7 @@ class WorkQueue {
   void work();
 
   const std::size_t capacity_;
+  const int nice_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<Job> jobs_;

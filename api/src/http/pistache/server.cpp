@@ -120,8 +120,10 @@ void Server::add_cors(const PRequest& req, Response& res) const {
 }
 
 void Server::start() {
-  database_ = std::make_unique<WorkQueue>("api-db", config_.workers, config_.queue);
-  hashing_ = std::make_unique<WorkQueue>("api-hash", config_.hash_workers, config_.hash_queue);
+  database_ =
+      std::make_unique<WorkQueue>("api-db", config_.workers, config_.queue, config_.worker_nice);
+  hashing_ = std::make_unique<WorkQueue>("api-hash", config_.hash_workers, config_.hash_queue,
+                                         config_.worker_nice);
   metrics_.set_queue_probe([this](Metrics::Queue q) {
     const WorkQueue& queue = q == Metrics::Queue::kHashing ? *hashing_ : *database_;
     return Metrics::QueueStats{queue.workers(), queue.waiting(), queue.capacity()};

@@ -66,5 +66,13 @@ TEST(ConfigDefaults, SettingsOverrideTheDefaults) {
   EXPECT_THROW(load_config(env_of({{"BOUTIQUE_THREADS", "0"}}), 2), ConfigError);
 }
 
+TEST(ConfigDefaults, WorkersRunTenNiceStepsBelowUnlessTold) {
+  EXPECT_EQ(load_config(env_of({}), 2).worker_nice, 10);
+  EXPECT_EQ(load_config(env_of({{"BOUTIQUE_WORKER_NICE", "0"}}), 2).worker_nice, 0);
+  EXPECT_EQ(load_config(env_of({{"BOUTIQUE_WORKER_NICE", "19"}}), 2).worker_nice, 19);
+  EXPECT_THROW(load_config(env_of({{"BOUTIQUE_WORKER_NICE", "20"}}), 2), ConfigError);
+  EXPECT_THROW(load_config(env_of({{"BOUTIQUE_WORKER_NICE", "-5"}}), 2), ConfigError);
+}
+
 }  // namespace
 }  // namespace boutique::app

@@ -1,6 +1,9 @@
 // The worker queues and the per-connection strands the server hands blocking handlers to.
 #include "http/work_queue.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -26,6 +29,23 @@ TEST(WorkQueue, RunsEveryJobOnItsWorkers) {
       std::this_thread::sleep_for(1ms);  // polling with a deadline
   }
   EXPECT_EQ(ran.load(), 50);
+}
+
+// The workers run below the thread that made the queue (per-thread nice, capped at 19); the
+// caller's own priority does not change.
+TEST(WorkQueue, WorkersRunNiceStepsBelowTheirCreator) {
+  const auto nice_of_this_thread = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  };
+  const int mine = nice_of_this_thread();
+  for (const int steps : {0, 7, 40}) {
+    std::promise<int> seen;
+    WorkQueue q("test", 1, 1, steps);
+    ASSERT_TRUE(q.submit([&] { seen.set_value(nice_of_this_thread()); }));
+    EXPECT_EQ(seen.get_future().get(), std::min(19, mine + std::min(steps, 19))) << steps;
+  }
+  EXPECT_EQ(nice_of_this_thread(), mine);
 }
 
 // With its workers busy, the queue takes `capacity` jobs and refuses the next at once; stop()
