@@ -2,7 +2,8 @@
 # Orders under PostgreSQL's default durability (issue 15, part 3): one customer orders one unit of
 # one hot product (a stock of 1 000 000: no run exhausts it) on ORDERS_CONNECTIONS connections for ORDERS_DURATION
 # seconds; then, while the same orders keep flowing, nginx serving the list's exact bytes and the
-# API's cached list are read in turn (ORDERS_DURATION / 2 s each) for their ratio. The stack is
+# API's cached list are read in turn (ORDERS_DURATION / 2 s each, ORDERS_ROUNDS pairs) for their
+# ratio: the median of the pairs' ratios. The stack is
 # started by `boutique up db api` on a throwaway state dir: what `make up` runs, PostgreSQL with
 # fsync and synchronous_commit on, as it ships. See bench/README.md.
 #
@@ -13,6 +14,7 @@
 #   BOUTIQUE_CLI_BIN      the CLI           default the `boutique` next to the API binary
 #   ORDERS_DURATION       seconds           default 10 (2..300)
 #   ORDERS_CONNECTIONS    wrk connections   default 32
+#   ORDERS_ROUNDS         nginx / API read pairs while orders flow (1..9)   default 3
 #   ORDERS_OUT            summary           default bench/results/orders.env
 #   ORDERS_KEEP=1         keep the work dir
 #
@@ -26,6 +28,7 @@ root=$(dirname "$here")
 
 DURATION=${ORDERS_DURATION:-10}
 CONNS=${ORDERS_CONNECTIONS:-32}
+ROUNDS=${ORDERS_ROUNDS:-3}
 OUT=${ORDERS_OUT:-$here/results/orders.env}
 API_BIN=${BOUTIQUE_API_BIN:-}
 CLI_BIN=${BOUTIQUE_CLI_BIN:-}
@@ -38,6 +41,7 @@ for v in DURATION CONNS; do
   if ! [[ ${!v} =~ ^[0-9]+$ ]] || [ "${!v}" -lt 2 ]; then die "ORDERS_$v must be a whole number >= 2 (got '${!v}')"; fi
 done
 [ "$DURATION" -le 300 ] || die "ORDERS_DURATION must be 2..300 seconds"
+if ! [[ $ROUNDS =~ ^[1-9]$ ]]; then die "ORDERS_ROUNDS must be 1..9 (got '$ROUNDS')"; fi
 for tool in wrk curl nginx; do command -v "$tool" >/dev/null 2>&1 || die "missing $tool (run: scripts/install-deps.sh run bench)"; done
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
@@ -100,10 +104,12 @@ curl -fsS --max-time 5 -D "$work/list.headers" -o "$work/list.json" "$api/api/pr
 content_type=$(awk 'tolower($1) == "content-type:" {sub(/^[^:]*:[ \t]*/, ""); sub(/\r$/, ""); print; exit}' "$work/list.headers")
 start_static_nginx "$work/list.json" "$content_type"
 half=$((DURATION / 2))
-run_orders $((2 * half + 2)) "$work/orders2.wrk" "$work/orders2.ids"
+run_orders $((2 * half * ROUNDS + 2)) "$work/orders2.wrk" "$work/orders2.ids"
 sleep 1 # the orders are flowing (pacing)
-read_list nginx "$static/api/produits" "$half"
-read_list api "$api/api/produits" "$half"
+for round in $(seq 1 "$ROUNDS"); do # pairs back to back: the machine's state moves between runs
+  read_list "nginx.r$round" "$static/api/produits" "$half"
+  read_list "api.r$round" "$api/api/produits" "$half"
+done
 finish_orders "$work/orders2.wrk"
 
 # 3. Verdict.
@@ -126,23 +132,34 @@ cat "$work/orders.ids" "$work/orders2.ids" >"$work/all.ids"
   echo "stock_expected=$((STOCK - units))"
   echo "stock_now=$stock_now"
   echo "during_orders_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/orders2.wrk")"
-  echo "during_nginx_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-nginx.wrk")"
-  echo "during_api_list_per_s=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-api.wrk")"
-  echo "during_api_list_p99=$(awk '$1 == "99%" {print $2}' "$work/read-api.wrk")"
-  echo "during_reads_failed=$(($(wrk_non_2xx "$work/read-api.wrk") + $(wrk_socket_errors "$work/read-api.wrk") + $(wrk_non_2xx "$work/read-nginx.wrk") + $(wrk_socket_errors "$work/read-nginx.wrk")))"
+  pairs="" failed=0
+  for round in $(seq 1 "$ROUNDS"); do
+    pairs+="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-api.r$round.wrk"):$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/read-nginx.r$round.wrk") "
+    for side in api nginx; do
+      failed=$((failed + $(wrk_non_2xx "$work/read-$side.r$round.wrk") + $(wrk_socket_errors "$work/read-$side.r$round.wrk")))
+    done
+  done
+  echo "during_pairs=${pairs% }" # API:nginx req/s of each round
+  echo "during_nginx_per_s=$(tr ' ' '\n' <<<"${pairs% }" | cut -d: -f2 | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+  echo "during_api_list_per_s=$(tr ' ' '\n' <<<"${pairs% }" | cut -d: -f1 | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+  echo "during_api_list_p99=$(awk '$1 == "99%" {print $2}' "$work/read-api.r1.wrk")"
+  echo "during_reads_failed=$failed"
   echo "load_avg_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$work/summary.env"
 mkdir -p "$(dirname "$OUT")"
 cp "$work/summary.env" "$OUT"
 
 get() { awk -F= -v k="$1" '$1 == k {sub(/^[^=]*=/, ""); print; exit}' "$OUT"; }
-ratio=$(awk -v a="$(get during_api_list_per_s)" -v n="$(get during_nginx_per_s)" 'BEGIN {if (n > 0) printf "%.2f", a / n; else print 0}')
+# the median of the pairs' ratios (each pair measured back to back)
+ratio=$(tr ' ' '\n' <<<"$(get during_pairs)" | awk -F: '$2 > 0 {print $1 / $2}' | sort -n |
+  awk '{v[NR] = $1} END {if (NR) printf "%.2f", v[int((NR + 1) / 2)]; else print 0}')
 echo "during_list_ratio=$ratio" >>"$OUT"
 echo
 printf '%-34s %s\n' \
   "orders (one hot product, c=$CONNS)" "$(get orders_per_s)/s, p50 $(get orders_p50), p99 $(get orders_p99) (fsync $(get cond_fsync), synchronous_commit $(get cond_synchronous_commit))" \
   "stock" "$(get stock_now), expected $(get stock_expected) ($STOCK - $(get orders_in_database) orders in the database, $(get orders_acknowledged) acknowledged)" \
-  "while orders flow ($(get during_orders_per_s)/s)" "nginx $(get during_nginx_per_s) req/s, API cached list $(get during_api_list_per_s) req/s (p99 $(get during_api_list_p99)): ${ratio}x" \
+  "while orders flow ($(get during_orders_per_s)/s)" "nginx $(get during_nginx_per_s) req/s, API cached list $(get during_api_list_per_s) req/s (medians; p99 $(get during_api_list_p99)): ${ratio}x" \
+  "  pairs, API:nginx req/s" "$(get during_pairs)" \
   "load average before/after" "$(get machine_load_avg) / $(get load_avg_after)"
 echo
 say "summary written to ${OUT#"$root"/}"
