@@ -4,6 +4,7 @@
 // carries the traffic. `status`, `urls` and Validation probe through these routes, so an HTTP
 // check always runs.
 #include <algorithm>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -25,7 +26,10 @@ constexpr auto kNodePortConnect = 1500ms;
 }  // namespace
 
 std::string Routes::watch(std::chrono::milliseconds period) {
-  const auto slice = period / std::max<std::size_t>(1, forwards.size());
+  // Signed arithmetic: dividing by a size_t would make the durations unsigned, and a slice already
+  // over would then leave a huge time, not a negative one (the read would block on a silent
+  // forward instead of moving to the next).
+  const auto slice = period / std::max<std::int64_t>(1, static_cast<std::int64_t>(forwards.size()));
   for (auto& [service, kubectl] : forwards) {
     // "Handling connection for 5000" per connection: read, or kubectl blocks on a full pipe.
     const auto until = std::chrono::steady_clock::now() + slice;
@@ -34,9 +38,14 @@ std::string Routes::watch(std::chrono::milliseconds period) {
           until - std::chrono::steady_clock::now());
       if (left.count() <= 0 || !kubectl->read_line(left)) break;
     }
-    if (!kubectl->running())
+    if (!kubectl->running()) {
+      // It ended: what it said last may still be unread when the slice ran out first (a loaded
+      // machine), and that last line is the reason to show.
+      while (kubectl->read_line(100ms)) {
+      }
       return fmt::format("kubectl port-forward for svc/{} ended: {}", service,
                          core::tail_lines(kubectl->transcript(), 1));
+    }
   }
   return {};
 }

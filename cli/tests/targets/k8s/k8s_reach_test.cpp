@@ -111,6 +111,33 @@ TEST_F(K8s, UrlsForwardsUntilAForwardEnds) {
   EXPECT_EQ(*kubectl->live, 0);
 }
 
+// A kubectl port-forward that has ended with lines still unread in its pipe (the watch's slice ran
+// out first, on a loaded machine): the reason shown is its last line, not what was read so far.
+TEST(RoutesWatch, AnEndedForwardIsReadToItsLastLine) {
+  class EndedWithLinesUnread final : public core::Running {
+   public:
+    std::optional<std::string> read_line(std::chrono::milliseconds) override {
+      if (lines_.empty()) return std::nullopt;
+      transcript_ += lines_.front() + "\n";
+      lines_.erase(lines_.begin());
+      return transcript_.substr(0, transcript_.size() - 1);
+    }
+    bool running() override { return false; }
+    std::optional<int> exit_code() override { return 1; }
+    void interrupt() override {}
+    const std::string& transcript() const override { return transcript_; }
+
+   private:
+    std::vector<std::string> lines_ = {"Handling connection for 5173",
+                                       "error: lost connection to pod"};
+    std::string transcript_ = "Forwarding from 127.0.0.1:41234 -> 5173\n";
+  };
+  Routes routes;
+  routes.forwards.emplace_back("frontend-service", std::make_unique<EndedWithLinesUnread>());
+  EXPECT_EQ(routes.watch(std::chrono::milliseconds(0)),
+            "kubectl port-forward for svc/frontend-service ended: error: lost connection to pod");
+}
+
 TEST(ForwardedPort, ReadsKubectlsLine) {
   EXPECT_EQ(forwarded_port("Forwarding from 127.0.0.1:43121 -> 5000"), 43121);
   EXPECT_FALSE(forwarded_port("Forwarding from [::1]:43121 -> 5000"));
