@@ -165,8 +165,8 @@ std::string config_help() {
   BOUTIQUE_HASH_WORKERS    password-hashing workers, 64 MiB each (default: usable CPUs / 2, at
                            least 1); 16 logins per worker may wait, more get 503
   BOUTIQUE_DB_POOL         PostgreSQL connections (default: workers + hash workers)
-  BOUTIQUE_WORKER_NICE     nice steps of the database and hashing workers below the network
-                           threads, 0 to 19 (default 10: cached reads first when CPUs are short)
+  BOUTIQUE_WORKER_NICE     nice steps of the database workers below the network threads, 0 to
+                           19 (default 10: cached reads first when CPUs are short)
   BOUTIQUE_CORS_ORIGINS    comma-separated allowed origins (default: none)
   BOUTIQUE_LOG_FORMAT      json | text (default json)
   BOUTIQUE_SEED_DEMO       1: load the demo catalogue and accounts into an empty database

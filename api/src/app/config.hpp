@@ -23,7 +23,7 @@ struct Config {
   unsigned hash_workers = 1;  // hashing workers: login and registration (argon2id, 64 MiB each)
   std::size_t hash_queue = 16;
   unsigned db_pool = 5;
-  int worker_nice = 10;  // workers run this many nice steps below the network threads
+  int worker_nice = 10;  // database workers run this many nice steps below the network threads
   std::vector<std::string> cors_origins;
   LogFormat log_format = LogFormat::kJson;
   bool seed_demo = false;
