@@ -1,15 +1,17 @@
 // Fuzz target: a raw HTTP request, taken as the server takes it (http::scan_request_head, then
-// Pistache's own request parser on the accepted head and body), then decoded the way the handlers
-// do: the path id of /api/produits/:id (http::decode_id), the query string of GET /api/produits
-// (http::decode_query, then domain::parse_produit_query) and the JSON body (http::decode_json_body,
-// then every write route's parser, api_checks.hpp), and the headers the handlers read
-// (Authorization: http::decode_bearer; Idempotency-Key: http::decode_idempotency_key).
-// Invariants: a refused head is a 4xx problem; a rejection is a 400 problem (415 for a body without
-// JSON Content-Type); an accepted query is within bounds, and its canonical form (the cache key)
-// and every URL of its Link header, read back the same way, are accepted and give the same filters
-// (links: a page that exists); a bearer token is exactly what follows "Bearer " less trailing
-// spaces, and nothing else is one; an Idempotency-Key is accepted iff 1-200 visible ASCII
-// characters, unchanged, else a 400 problem.
+// http::IncomingRequest built from the accepted head's layout and its body, routed by
+// http::Router), then decoded the way the handlers do: the path id of /api/produits/:id
+// (http::decode_id), the query string of GET /api/produits (http::decode_query, then
+// domain::parse_produit_query) and the JSON body (http::decode_json_body, then every write route's
+// parser, api_checks.hpp), and the headers the handlers read (Authorization: http::decode_bearer;
+// Idempotency-Key: http::decode_idempotency_key). Invariants: a refused head is a 4xx problem; an
+// accepted head's layout is the same however its bytes are split, and its parts lie within it (the
+// target in the request line, each field's name and value in its line); a rejection is a 400
+// problem (415 for a body without JSON Content-Type); an accepted query is within bounds, and its
+// canonical form (the cache key) and every URL of its Link header, read back the same way, are
+// accepted and give the same filters (links: a page that exists); a bearer token is exactly what
+// follows "Bearer " less trailing spaces, and nothing else is one; an Idempotency-Key is accepted
+// iff 1-200 visible ASCII characters, unchanged, else a 400 problem.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -19,27 +21,58 @@
 #include <variant>
 #include <vector>
 
-#include <pistache/http.h>
-
 #include "api_checks.hpp"
 #include "domain/produit_query.hpp"
-#include "http/pistache/request_source.hpp"
+#include "http/incoming_request.hpp"
 #include "http/request.hpp"
 #include "http/request_head.hpp"
+#include "http/router.hpp"
 
 namespace {
 
 using namespace boutique;
 using fuzz::storable;
 
-constexpr std::size_t kMaxRequestBytes = 4 * 1024 * 1024;  // as api/src/http/pistache/server.cpp
+bool same_span(const http::Span& a, const http::Span& b) {
+  return a.begin == b.begin && a.size == b.size;
+}
+
+bool same_layout(const http::AcceptedHead& a, const http::AcceptedHead& b) {
+  if (a.length != b.length || a.content_length != b.content_length ||
+      a.expect_continue != b.expect_continue || a.leading != b.leading || a.method != b.method ||
+      !same_span(a.target, b.target) || a.http10 != b.http10 || a.fields.size() != b.fields.size())
+    return false;
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    if (!same_span(a.fields[i].name, b.fields[i].name) ||
+        !same_span(a.fields[i].value, b.fields[i].value))
+      return false;
+  }
+  return true;
+}
+
+// The parts of an accepted head lie within it: the target in the request line, each field's name
+// at the start of a line, its value after the colon, none of them across a line end.
+void check_layout(std::string_view raw, const http::AcceptedHead& head) {
+  const auto within = [&](const http::Span& s) {
+    return s.begin >= head.leading && s.begin + s.size <= head.length &&
+           raw.substr(s.begin, s.size).find_first_of("\r\n") == std::string_view::npos;
+  };
+  FUZZ_CHECK(within(head.target) && head.target.size > 0, "target outside the head");
+  FUZZ_CHECK(raw[head.target.begin - 1] == ' ', "target not after the method");
+  for (const auto& f : head.fields) {
+    FUZZ_CHECK(within(f.name) && within(f.value) && f.name.size > 0, "field outside the head");
+    FUZZ_CHECK(raw.substr(f.name.begin - 2, 2) == "\r\n" && raw[f.name.begin + f.name.size] == ':',
+               "field name not a line's start");
+    FUZZ_CHECK(f.value.begin > f.name.begin + f.name.size, "field value before its name");
+  }
+}
 
 // What the server does with raw bytes (http::GuardedHandler): scan_request_head first (sizes,
-// syntax, Content-Length framing; a refusal is a 4xx problem), then Pistache's parser gets exactly
-// the accepted head and its body. Nothing when no handler would run: a refusal, an incomplete
-// request, or a typed header Pistache fails to parse (the server answers 400 then).
-std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
-  const auto scan = http::scan_request_head(raw, http::kMaxBodyBytes);
+// syntax, Content-Length framing; a refusal is a 4xx problem), then the request is built from the
+// accepted head and its body. Nothing when no handler would run: a refusal or an incomplete
+// request.
+std::optional<http::IncomingRequest> parse_http(std::string_view raw) {
+  auto scan = http::scan_request_head(raw, http::kMaxBodyBytes);
   // The guard scans a head as it arrives, in pieces: the verdict must not depend on them.
   {
     http::HeadScanner scanner(http::kMaxBodyBytes);
@@ -51,9 +84,7 @@ std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
     }
     FUZZ_CHECK(pieces.index() == scan.index(), "scanning in pieces changes the verdict");
     if (const auto* a = std::get_if<http::AcceptedHead>(&scan)) {
-      const auto& b = std::get<http::AcceptedHead>(pieces);
-      FUZZ_CHECK(a->length == b.length && a->content_length == b.content_length &&
-                     a->expect_continue == b.expect_continue && a->leading == b.leading,
+      FUZZ_CHECK(same_layout(*a, std::get<http::AcceptedHead>(pieces)),
                  "scanning in pieces changes the accepted head");
     }
     if (const auto* a = std::get_if<http::Problem>(&scan))
@@ -67,17 +98,14 @@ std::optional<Pistache::Http::Request> parse_http(std::string_view raw) {
     return std::nullopt;
   }
   if (std::holds_alternative<http::NeedMore>(scan)) return std::nullopt;
-  const auto& head = std::get<http::AcceptedHead>(scan);
+  auto& head = std::get<http::AcceptedHead>(scan);
   if (raw.size() - head.length < head.content_length) return std::nullopt;  // body still to come
-  Pistache::Http::RequestParser parser(kMaxRequestBytes);
-  const auto taken = head.length + static_cast<std::size_t>(head.content_length);
-  FUZZ_CHECK(parser.feed(raw.data(), taken), "an accepted request does not fit Pistache's buffer");
-  try {
-    if (parser.parse() != Pistache::Http::Private::State::Done) return std::nullopt;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  return parser.request;
+  check_layout(raw, head);
+  const auto length = head.length;
+  const auto body = raw.substr(length, static_cast<std::size_t>(head.content_length));
+  http::IncomingRequest req(std::string(raw.substr(0, length)), std::move(head));
+  req.append_body(body);
+  return req;
 }
 
 // The :id segment: digits only, 1 ≤ id ≤ INT64_MAX, else a 400 problem naming "id".
@@ -107,10 +135,10 @@ void check_id(std::string_view segment) {
 
 domain::ProduitQuery parse_query_or_die(const std::string& target, const std::string& why) {
   const auto req = parse_http("GET " + target + " HTTP/1.1\r\nHost: fuzz\r\n\r\n");
-  FUZZ_CHECK(req.has_value(), why + ": Pistache refuses " + target);
+  FUZZ_CHECK(req.has_value(), why + ": the server refuses " + target);
   std::vector<std::pair<std::string, std::string>> params;
   try {
-    params = http::decode_query(http::raw_query(req->query()));
+    params = http::decode_query(req->raw_query());
   } catch (const http::Problem&) {
     FUZZ_CHECK(false, why + ": malformed escape in " + target);
   }
@@ -121,10 +149,10 @@ domain::ProduitQuery parse_query_or_die(const std::string& target, const std::st
   return q;
 }
 
-void check_query(const Pistache::Http::Uri::Query& raw) {
+void check_query(const http::Params& raw) {
   std::vector<std::pair<std::string, std::string>> params;
   try {
-    params = http::decode_query(http::raw_query(raw));
+    params = http::decode_query(raw);
   } catch (const http::Problem& p) {
     fuzz::check_problem(p, 400);
     return;
@@ -177,14 +205,8 @@ void check_query(const Pistache::Http::Uri::Query& raw) {
   }
 }
 
-// A copy: tryGetRaw returns the header by value.
-std::optional<std::string> header_of(const Pistache::Http::Request& req, const char* name) {
-  const auto raw = req.headers().tryGetRaw(name);
-  return raw ? std::optional<std::string>(raw->value()) : std::nullopt;
-}
-
-void check_headers(const Pistache::Http::Request& req) {
-  const auto auth = header_of(req, "Authorization");
+void check_headers(const http::IncomingRequest& req) {
+  const auto auth = req.header("Authorization");
   const auto token = http::decode_bearer(auth);
   if (token) {
     FUZZ_CHECK(auth && auth->starts_with("Bearer ") && auth->size() > 7, "token without Bearer");
@@ -198,7 +220,7 @@ void check_headers(const Pistache::Http::Request& req) {
                "Bearer header without a token");
   }
 
-  const auto key_header = header_of(req, "Idempotency-Key");
+  const auto key_header = req.header("Idempotency-Key");
   bool valid = key_header && !key_header->empty() && key_header->size() <= 200;
   if (key_header)
     for (const char c : *key_header) valid = valid && c >= 0x21 && c <= 0x7E;
@@ -214,21 +236,25 @@ void check_headers(const Pistache::Http::Request& req) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto req = parse_http(fuzz::text(data, size));
+  auto req = parse_http(fuzz::text(data, size));
   if (!req) return 0;
 
-  constexpr std::string_view item = "/api/produits/";
-  const std::string& path = req->resource();
-  if (path.starts_with(item) && path.find('/', item.size()) == std::string::npos) {
-    check_id(std::string_view(path).substr(item.size()));
+  // The item route's pattern, as the route table has it: its one segment is the id.
+  static const std::vector<http::RouteDef> kItem = {
+      {http::Method::kGet, "/api/produits/:id", nullptr}};
+  static const http::Router router(kItem);
+  const auto match = router.match(http::Method::kGet, req->path());
+  if (match.route == 0) {
+    FUZZ_CHECK(match.params.size() == 1 && match.params[0].first == "id", "the :id parameter");
+    FUZZ_CHECK(req->path().find(match.params[0].second) != std::string::npos,
+               "a parameter that is not a segment of the path");
+    check_id(match.params[0].second);
   }
 
-  check_query(req->query());
+  check_query(req->raw_query());
   check_headers(*req);
 
-  const auto type = req->headers().tryGetRaw("Content-Type");
-  fuzz::check_json_body(
-      type ? std::optional<std::string_view>(type->value()) : std::optional<std::string_view>(),
-      req->body());
+  const auto type = req->field("Content-Type");
+  fuzz::check_json_body(type, req->body());
   return 0;
 }

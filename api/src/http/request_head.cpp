@@ -1,7 +1,7 @@
 #include "http/request_head.hpp"
 
 #include <algorithm>
-#include <array>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,12 +32,6 @@ bool all_of(std::string_view s, Pred pred) {
                      [&](char c) { return pred(static_cast<unsigned char>(c)); });
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-         });
-}
-
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -61,9 +55,6 @@ Problem target_too_long() {
                      std::to_string(kMaxTargetBytes / 1024) + " Kio");
 }
 
-constexpr std::array<std::string_view, 7> kMethods = {"GET",   "HEAD",   "POST",   "PUT",
-                                                      "PATCH", "DELETE", "OPTIONS"};
-
 // The method token of a request line, complete or not; a problem when it cannot be a method.
 std::optional<Problem> check_method(std::string_view method, bool complete) {
   // The same verdict however the bytes were split: a character that is not a token character is a
@@ -75,7 +66,7 @@ std::optional<Problem> check_method(std::string_view method, bool complete) {
   if (!complete) return std::nullopt;
   if (method.empty())
     return bad("ligne de requête mal formée (attendu : MÉTHODE /chemin HTTP/1.1)");
-  if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
+  if (!parse_method(method)) {
     return Problem(ProblemKind::methode_non_autorisee,
                    "méthode inconnue (acceptées : " + std::string(kAllowedMethods) + ")")
         .header("Allow", std::string(kAllowedMethods));
@@ -116,7 +107,56 @@ std::optional<Problem> check_query_keys(std::string_view target) {
   return invalid_query({{name, "donné plusieurs fois"}});
 }
 
-std::optional<Problem> check_request_line(std::string_view line) {
+Span span(std::string_view part, std::string_view bytes) {
+  return {static_cast<std::uint32_t>(part.data() - bytes.data()),
+          static_cast<std::uint32_t>(part.size())};
+}
+
+// RFC 9112 §3.2: Host is uri-host [ ":" port ] (RFC 3986: an IP literal in brackets, or a name or
+// IPv4 address of unreserved characters, sub-delims and %XX); empty is allowed. The port is at most
+// 65535.
+bool valid_host(std::string_view value) {
+  std::string_view host = value;
+  std::string_view port;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    const auto literal = host.substr(1, close - 1);
+    if (literal.empty() || !all_of(literal, [](unsigned char c) {
+          return std::isxdigit(c) || c == ':' || c == '.' || c == 'v' || c == 'V';
+        })) {
+      return false;
+    }
+    const auto after = host.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return false;
+    port = after.empty() ? after : after.substr(1);
+    if (after.empty()) return true;
+  } else {
+    const auto colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+      if (port.empty()) return true;  // "host:" is allowed (port = *DIGIT)
+    }
+    const bool name_ok = all_of(host, [](unsigned char c) {
+      return std::isalnum(c) || std::string_view("-._~%!$&'()*+,;=").find(static_cast<char>(c)) !=
+                                    std::string_view::npos;
+    });
+    if (!name_ok) return false;
+    if (colon == std::string_view::npos) return true;
+  }
+  if (port.empty() || port.size() > 5 ||
+      !all_of(port, [](unsigned char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  unsigned n = 0;
+  for (const char c : port) n = n * 10 + static_cast<unsigned>(c - '0');
+  return n <= 65535;
+}
+
+// A complete request line, CRLF excluded; `bytes` holds it (the layout's offsets are into them).
+std::optional<Problem> check_request_line(std::string_view line, std::string_view bytes,
+                                          AcceptedHead& layout) {
   // The method first, as a partial line is checked: the same verdict for any split.
   const auto sp1 = line.find(' ');
   if (auto p = check_method(line.substr(0, sp1), sp1 != std::string_view::npos)) return p;
@@ -138,11 +178,16 @@ std::optional<Problem> check_request_line(std::string_view line) {
   if (version != "HTTP/1.1" && version != "HTTP/1.0") {
     return bad("version HTTP non prise en charge (HTTP/1.0 ou HTTP/1.1)");
   }
-  return check_query_keys(target);
+  if (auto p = check_query_keys(target)) return p;
+  layout.method = *parse_method(line.substr(0, sp1));  // checked above
+  layout.target = span(target, bytes);
+  layout.http10 = version == "HTTP/1.0";
+  return std::nullopt;
 }
 
-// One complete header field line, CRLF excluded.
-std::optional<Problem> check_field(std::string_view line, HeadFields& fields) {
+// One complete header field line, CRLF excluded, in `bytes`.
+std::optional<Problem> check_field(std::string_view line, std::string_view bytes,
+                                   HeadFields& fields, AcceptedHead& layout) {
   if (line.front() == ' ' || line.front() == '\t') {
     return bad("ligne d'en-tête repliée (obs-fold) : interdite");
   }
@@ -155,7 +200,7 @@ std::optional<Problem> check_field(std::string_view line, HeadFields& fields) {
   if (!all_of(value, is_field_char)) {
     return bad("valeur d'en-tête invalide (caractère de contrôle)");
   }
-  if (iequals(name, "Content-Length")) {
+  if (equals_ignoring_case(name, "Content-Length")) {
     if (fields.content_length) return bad("Content-Length en double");
     if (value.empty() || value.size() > 18 ||
         !all_of(value, [](unsigned char c) { return c >= '0' && c <= '9'; })) {
@@ -164,19 +209,31 @@ std::optional<Problem> check_field(std::string_view line, HeadFields& fields) {
     std::uint64_t n = 0;
     for (const char c : value) n = n * 10 + static_cast<std::uint64_t>(c - '0');
     fields.content_length = n;
-  } else if (iequals(name, "Transfer-Encoding")) {
+  } else if (equals_ignoring_case(name, "Transfer-Encoding")) {
     fields.transfer_encoding = true;
-  } else if (iequals(name, "Expect")) {
-    if (!iequals(value, "100-continue")) {
+  } else if (equals_ignoring_case(name, "Expect")) {
+    if (!equals_ignoring_case(value, "100-continue")) {
       return Problem(ProblemKind::attente_non_prise_en_charge,
                      "seul « Expect: 100-continue » est pris en charge");
     }
     fields.expect_continue = true;
+  } else if (equals_ignoring_case(name, "Host")) {
+    if (fields.host) return bad("Host en double");
+    if (!valid_host(value)) return bad("Host invalide (attendu : hôte[:port])");
+    fields.host = true;
   }
+  if (layout.fields.empty()) layout.fields.reserve(8);
+  layout.fields.push_back({span(name, bytes), span(value, bytes)});
   return std::nullopt;
 }
 
 }  // namespace
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
+         });
+}
 
 HeadScan scan_request_head(std::string_view received, std::uint64_t max_body) {
   return HeadScanner(max_body).scan(received);
@@ -251,13 +308,13 @@ HeadScan HeadScanner::scan(std::string_view received) {
     pos_ = eol + 1;
     searched_ = pos_;
     if (!request_line_) {
-      if (auto p = check_request_line(line)) return *p;
+      if (auto p = check_request_line(line, received, layout_)) return *p;
       request_line_ = true;
       continue;
     }
     if (line.empty()) break;  // the empty line that ends the head
     if (++field_count_ > kMaxHeaderFields) return too_large_head();
-    if (auto p = check_field(line, fields_)) return *p;
+    if (auto p = check_field(line, received, fields_, layout_)) return *p;
   }
   const std::size_t length = pos_;
   if (length > kMaxHeadBytes) return too_large_head();
@@ -268,7 +325,13 @@ HeadScan HeadScanner::scan(std::string_view received) {
   }
   const std::uint64_t body = fields_.content_length.value_or(0);
   if (body > max_body_) return body_too_large();
-  return AcceptedHead{length, body, fields_.expect_continue && body > 0, leading_};
+  AcceptedHead head = std::move(layout_);
+  layout_ = AcceptedHead{};
+  head.length = length;
+  head.content_length = body;
+  head.expect_continue = fields_.expect_continue && body > 0;
+  head.leading = leading_;
+  return head;
 }
 
 }  // namespace boutique::http

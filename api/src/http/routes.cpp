@@ -29,22 +29,6 @@ const std::vector<RouteDef>& routes() {
   return table;
 }
 
-std::string_view method_name(Method method) {
-  switch (method) {
-    case Method::kPost:
-      return "POST";
-    case Method::kPut:
-      return "PUT";
-    case Method::kPatch:
-      return "PATCH";
-    case Method::kDelete:
-      return "DELETE";
-    case Method::kGet:
-      break;
-  }
-  return "GET";
-}
-
 std::string openapi_path(std::string_view path) {
   std::string out;
   std::size_t i = 0;

@@ -6,10 +6,9 @@
 #include <vector>
 
 #include "http/api.hpp"
+#include "http/method.hpp"
 
 namespace boutique::http {
-
-enum class Method { kGet, kPost, kPut, kPatch, kDelete };
 
 // Where a route's handler runs.
 enum class Work {
@@ -20,7 +19,7 @@ enum class Work {
 
 struct RouteDef {
   Method method;
-  std::string_view path;  // Pistache syntax: /api/produits/:id
+  std::string_view path;  // /api/produits/:id: a segment ":name" is a parameter (http/router.hpp)
   Response (Api::*handler)(const Request&);
   Work work = Work::kDatabase;
   // Tried first on the network thread: an answer from memory (a cache hit), or nothing and the
@@ -29,7 +28,6 @@ struct RouteDef {
 };
 
 const std::vector<RouteDef>& routes();
-std::string_view method_name(Method method);
 // "/api/produits/:id" → "/api/produits/{id}"
 std::string openapi_path(std::string_view path);
 

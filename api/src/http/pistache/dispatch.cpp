@@ -10,7 +10,6 @@
 #include "app/log.hpp"
 #include "db/errors.hpp"
 #include "http/pistache/guarded_handler.hpp"
-#include "http/pistache/request_source.hpp"
 #include "http/pistache/server.hpp"
 #include "http/pistache/wire.hpp"
 #include "http/problem.hpp"
@@ -20,11 +19,8 @@
 namespace boutique::http {
 namespace {
 
-using Pistache::Http::ResponseWriter;
 using wire::ConnectionWrites;
 using wire::InFlight;
-using wire::method_text;
-using wire::PRequest;
 using wire::sane_request_id;
 using wire::wants_keep_alive;
 
@@ -67,15 +63,15 @@ struct Head {
   bool send_body;
 };
 
-Head response_head(Pistache::Http::Version version, const Response& res,
-                   std::string_view request_id, bool keep_alive, bool head_only) {
+Head response_head(bool http10, const Response& res, std::string_view request_id, bool keep_alive,
+                   bool head_only) {
   const std::string& body = res.payload();
   // No content, by definition (RFC 9110 §6.4.1): no body, no Content-Length.
   const bool no_content = res.status == 204 || res.status == 304 || res.status < 200;
   const bool send_body = !head_only && !no_content && !body.empty();
   std::string out;
   out.reserve(320);
-  out += version == Pistache::Http::Version::Http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(res.status);
   out += ' ';
   out += Pistache::Http::codeString(static_cast<Pistache::Http::Code>(res.status));
@@ -99,17 +95,16 @@ Head response_head(Pistache::Http::Version version, const Response& res,
 
 }  // namespace
 
-// One request on its way. On the network thread it points at Pistache's request, which lives only
-// during the route handler's call; deferred (behind its connection's earlier request) or handed to
-// a worker, it owns a copy. A request the guard refused has no request (`req` null), only its
-// `refusal`: it goes through its connection's strand all the same, to be answered in its turn.
+// One request on its way: it owns its request, and moves (never copies) with it from the network
+// thread to the strand's queue or a worker. A request the guard refused has no request (`req`
+// empty), only its `refusal`: it goes through its connection's strand all the same, to be answered
+// in its turn.
 struct Server::Exchange {
   std::size_t route;
   Handler handler;
-  const std::string* allow;  // the path's Allow list (owned by the router's routes), or null
-  const PRequest* req;
-  std::optional<PRequest> copy;
-  ResponseWriter writer;
+  const std::string* allow;  // the path's Allow list (owned by the router), or null
+  std::optional<IncomingRequest> req;
+  std::weak_ptr<Pistache::Tcp::Peer> peer;
   std::string request_id;
   std::chrono::steady_clock::time_point started;
   std::chrono::steady_clock::time_point queued{};
@@ -118,38 +113,31 @@ struct Server::Exchange {
   std::shared_ptr<ConnectionWrites> writes;
   std::optional<Problem> refusal;
 
-  // Owned by a shared pointer, with its own copy of the request.
-  static ExchangePtr own(Exchange&& ex) {
-    auto owned = std::make_shared<Exchange>(std::move(ex));
-    if (owned->req) {
-      owned->copy.emplace(*owned->req);
-      owned->req = &*owned->copy;
-    }
-    return owned;
-  }
+  static ExchangePtr own(Exchange&& ex) { return std::make_shared<Exchange>(std::move(ex)); }
 };
 
-void Server::dispatch(std::size_t route, Handler handler, const std::string* allow,
-                      const PRequest& req, ResponseWriter writer) {
+void Server::dispatch(IncomingRequest&& req, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   const ReactorDispatch on_reactor;
   const auto started = std::chrono::steady_clock::now();
   last_request_ns_.store(started.time_since_epoch().count(), std::memory_order_release);
-  const auto client_id = req.headers().tryGetRaw("X-Request-Id");
-  const auto peer = writer.getPeer();
-  Exchange ex{
-      route,
-      handler,
-      allow,
-      &req,
-      std::nullopt,
-      std::move(writer),
-      client_id && sane_request_id(client_id->value()) ? client_id->value() : security::random_id(),
-      started,
-      {},
-      std::make_shared<InFlight>(in_flight_),
-      peer.get(),
-      connection_writes(peer.get()),
-      std::nullopt};
+  auto match = router_.match(req.method(), req.path());
+  req.set_path_params(std::move(match.params));
+  const Handler handler = match.route < routes().size() ? routes()[match.route].handler : nullptr;
+  const auto client_id = req.field("X-Request-Id");
+  std::string request_id =
+      client_id && sane_request_id(*client_id) ? std::string(*client_id) : security::random_id();
+  Exchange ex{match.route,
+              handler,
+              match.allow,
+              std::move(req),
+              peer,
+              std::move(request_id),
+              started,
+              {},
+              std::make_shared<InFlight>(in_flight_),
+              peer.get(),
+              connection_writes(peer.get()),
+              std::nullopt};
   const void* key = ex.key;
   // A request behind another of its connection (pipelined) waits for that one's answer.
   if (!strands_.enter_or_defer(key, [&] { return Exchange::own(std::move(ex)); })) return;
@@ -177,8 +165,7 @@ bool Server::start(Exchange& ex, const ExchangePtr* owned) {
   if (def->from_memory) {
     std::optional<Response> hit;
     try {
-      const PistacheRequest source(*ex.req);
-      const http::Request request(source, ex.request_id);
+      const http::Request request(*ex.req, ex.request_id);
       hit = (api_.*def->from_memory)(request);
     } catch (const Problem& p) {
       hit = p.response();
@@ -220,21 +207,19 @@ void Server::continue_strand(const void* key) {
 }
 
 Response Server::respond(Exchange& ex) {
-  const PRequest& req = *ex.req;
-  const PistacheRequest source(req);
-  const http::Request request(source, ex.request_id);
+  const IncomingRequest& req = *ex.req;
+  const http::Request request(req, ex.request_id);
   try {
     if (req.body().size() > kMaxBodyBytes) throw body_too_large();
     if (ex.handler) return (api_.*ex.handler)(request);
-    if (req.method() == Pistache::Http::Method::Options && ex.allow) return preflight(*ex.allow);
+    if (req.method() == Method::kOptions && ex.allow) return preflight(*ex.allow);
     if (ex.allow) {
-      return Problem(ProblemKind::methode_non_autorisee, std::string(method_text(req.method())) +
-                                                             " n'est pas accepté sur " +
-                                                             req.resource())
+      return Problem(ProblemKind::methode_non_autorisee, std::string(method_name(req.method())) +
+                                                             " n'est pas accepté sur " + req.path())
           .header("Allow", *ex.allow)
           .response();
     }
-    return not_found("aucune ressource à l'adresse " + req.resource()).response();
+    return not_found("aucune ressource à l'adresse " + req.path()).response();
   } catch (const Problem& p) {
     return p.response();
   } catch (const db::Unavailable& e) {
@@ -263,23 +248,23 @@ void Server::drop(Exchange& ex) {
         .str("request_id", ex.request_id);
     return;
   }
-  const PRequest& req = *ex.req;
+  const IncomingRequest& req = *ex.req;
   app::log::info("request dropped")
-      .str("method", method_text(req.method()))
-      .str("path", req.resource())
+      .str("method", method_name(req.method()))
+      .str("path", req.path())
       .str("reason", "sent after an answer with Connection: close")
       .str("request_id", ex.request_id);
 }
 
 void Server::answer(Exchange& ex, Response res) {
-  const PRequest& req = *ex.req;
+  const IncomingRequest& req = *ex.req;
   add_cors(req, res);
   // Connection: close is honoured (Pistache 0.0.5 only wrote the header): the response is followed
   // by a half-close, and the requests already read behind it are dropped (start()).
   const bool keep_alive = !draining_.load(std::memory_order_acquire) && wants_keep_alive(req);
   if (!keep_alive) ex.writes->closed.store(true, std::memory_order_release);
   // A response to HEAD carries the headers only (RFC 9110 §9.3.2).
-  const bool head = req.method() == Pistache::Http::Method::Head;
+  const bool head = req.method() == Method::kHead;
   write(ex, res, keep_alive, head);
   ex.in_flight.reset();  // the write's callbacks hold it until the write ends
 
@@ -290,15 +275,15 @@ void Server::answer(Exchange& ex, Response res) {
   last_request_ns_.store(finished.time_since_epoch().count(), std::memory_order_release);
   metrics_.observe(ex.route, res.status, elapsed);
   app::log::info("request")
-      .str("method", method_text(req.method()))
-      .str("path", req.resource())
+      .str("method", method_name(req.method()))
+      .str("path", req.path())
       .num("status", res.status)
       .real("duration_ms", std::chrono::duration<double, std::milli>(elapsed).count())
       .str("request_id", ex.request_id);
 }
 
 void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head_only) {
-  const auto peer = ex.writer.getPeer();
+  const auto peer = ex.peer.lock();
   if (!peer) {
     // The connection went away while the request was handled: nobody to answer.
     app::log::info("answer not sent")
@@ -307,8 +292,7 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
     return;
   }
   peer->setIdle(true);  // as Pistache's own send: the connection now waits for its next request
-  const auto version = ex.req ? ex.req->version() : Pistache::Http::Version::Http11;
-  Head head = response_head(version, res, ex.request_id, keep_alive, head_only);
+  Head head = response_head(ex.req && ex.req->http10(), res, ex.request_id, keep_alive, head_only);
   const std::string_view body = head.send_body ? std::string_view(res.payload()) : "";
   // On the connection's own reactor thread, with nothing of it left in Pistache's write queue,
   // the answer goes straight to the socket, head and body in one sendmsg(2): no hand-off through
@@ -366,17 +350,14 @@ void Server::write(Exchange& ex, const Response& res, bool keep_alive, bool head
   }
 }
 
-void Server::refuse(const Problem& problem, ResponseWriter writer) {
-  const auto peer = writer.getPeer();
-  if (!peer) return;  // the connection is gone: nobody to answer
+void Server::refuse(const Problem& problem, const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   const auto now = std::chrono::steady_clock::now();
   last_request_ns_.store(now.time_since_epoch().count(), std::memory_order_release);
   Exchange ex{routes().size(),
               nullptr,
               nullptr,
-              nullptr,
               std::nullopt,
-              std::move(writer),
+              peer,
               security::random_id(),
               now,
               {},

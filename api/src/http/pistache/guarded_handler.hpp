@@ -1,22 +1,26 @@
 #pragma once
-// The connection-level guard in front of Pistache's HTTP parser (see http/request_head.hpp for
-// why). It replaces Pistache 0.0.5's Http::Handler::onInput: each request head is buffered until
-// the head scanner (HeadScanner: each byte checked once, however the head is split) accepts it,
-// then Pistache gets exactly that head and the Content-Length bytes of its body, so that
-//   - a large or slow head costs one parse, not one per read, and never blocks the reactor;
-//   - every refusal — syntax, sizes, deadlines, a header Pistache fails to parse — is a
-//     problem+json answer (the Reject callback writes it, after the answers of the requests
-//     before it on the connection), after which the connection is closed;
+// The server's HTTP/1.1 reader, on Pistache 0.0.5's TCP layer (its listener, reactor threads,
+// connections, write queue and timers). It replaces Pistache's Http::Handler::onInput and does not
+// use Pistache's request parser or router: each request head is buffered until the head scanner
+// (HeadScanner: each byte checked once, however the head is split) accepts it and says where its
+// parts lie; the request (http/incoming_request.hpp) is built from those bytes and the
+// Content-Length bytes of its body, then handed to the server. So
+//   - a large or slow head costs one scan, not one parse per read, and never blocks the reactor;
+//   - every refusal — syntax, sizes, deadlines — is a problem+json answer (the Reject callback
+//     writes it, after the answers of the requests before it on the connection), after which the
+//     connection is closed;
 //   - bytes after a request's body are the next request (pipelining), not silently dropped;
 //   - "Expect: 100-continue" gets its interim 100 response.
+// Pistache's parser still lives in each connection, unfed: its clock (reset after each request)
+// is what Pistache's timers read to close idle connections.
 #include <chrono>
 #include <functional>
 #include <memory>
 
 #include <pistache/http.h>
 #include <pistache/peer.h>
-#include <pistache/router.h>
 
+#include "http/incoming_request.hpp"
 #include "http/problem.hpp"
 
 namespace boutique::http {
@@ -27,34 +31,39 @@ namespace boutique::http {
 inline constexpr std::chrono::seconds kHeadDeadline{10};
 inline constexpr std::chrono::seconds kRequestDeadline{30};
 
+using PeerPtr = std::shared_ptr<Pistache::Tcp::Peer>;
+
 // Half-closes the connection (FIN after what was written) if the peer is still connected.
 void shutdown_write(const std::weak_ptr<Pistache::Tcp::Peer>& peer);
 
-class GuardedHandler : public Pistache::Rest::Private::RouterHandler {
+class GuardedHandler : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(GuardedHandler)
 
+  // Handles a complete request, on the connection's reactor thread.
+  using Route = std::function<void(IncomingRequest&&, const PeerPtr&)>;
   // Answers a refusal, then half-closes the connection. The guard refuses a request as soon as
   // it reads it, while the requests before it on the connection may still be handled (on a
   // worker): the refusal is answered after their answers, in request order (Server::refuse).
-  using Reject = std::function<void(const Problem&, Pistache::Http::ResponseWriter)>;
+  using Reject = std::function<void(const Problem&, const PeerPtr&)>;
 
-  GuardedHandler(const Pistache::Rest::Router& routes, Reject reject);
+  GuardedHandler(Route route, Reject reject);
+
+  // Pistache's parser is never fed (see above), so it never completes a request: never called.
+  void onRequest(const Pistache::Http::Request&, Pistache::Http::ResponseWriter) override {}
 
  private:
   struct State;
 
-  void onInput(const char* buffer, size_t len,
-               const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
+  void onInput(const char* buffer, size_t len, const PeerPtr& peer) override;
 
-  // Scans and hands over what `state` holds; stops at an incomplete head or a refusal.
-  void drain(const std::shared_ptr<Pistache::Tcp::Peer>& peer, State& state);
-  // Feeds bytes of the current request to Pistache; runs the route when it is complete.
-  void deliver(const std::shared_ptr<Pistache::Tcp::Peer>& peer, State& state, const char* data,
-               size_t len);
-  void refuse(const std::shared_ptr<Pistache::Tcp::Peer>& peer, State& state,
-              const Problem& problem);
+  // Scans and hands over what `state` holds; stops at an incomplete request or a refusal.
+  void drain(const PeerPtr& peer, State& state);
+  // The current request is complete: to the server.
+  void complete(const PeerPtr& peer, State& state);
+  void refuse(const PeerPtr& peer, State& state, const Problem& problem);
 
+  Route route_;
   Reject reject_;
 };
 

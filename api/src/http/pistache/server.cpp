@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <thread>
 
 #include "app/log.hpp"
@@ -17,13 +16,6 @@
 namespace boutique::http {
 namespace {
 
-using Pistache::Http::ResponseWriter;
-using PRequest = Pistache::Rest::Request;
-namespace Routes = Pistache::Rest::Routes;
-
-// What Pistache may buffer for one request: the guard (http/guarded_handler.hpp) hands it one head
-// of at most kMaxHeadBytes and a body of at most kMaxBodyBytes.
-constexpr std::size_t kMaxRequestBytes = kMaxHeadBytes + kMaxBodyBytes + 1;
 constexpr int kListenBacklog = 4096;
 
 }  // namespace
@@ -36,61 +28,7 @@ std::vector<RouteLabel> Server::route_labels() {
 }
 
 Server::Server(const app::Config& config, Api& api, Metrics& metrics)
-    : config_(config), api_(api), metrics_(metrics) {
-  // Every path answers every method: the route's own, 405 (+Allow) for the others, OPTIONS for
-  // CORS preflight. Pistache's built-in 404/405 replies are plain text and skip our wrapper.
-  std::map<std::string_view, std::vector<std::pair<Method, std::size_t>>> by_path;
-  const auto& table = routes();
-  for (std::size_t i = 0; i < table.size(); ++i)
-    by_path[table[i].path].emplace_back(table[i].method, i);
-
-  const std::size_t unmatched = table.size();
-  for (const auto& [path, methods] : by_path) {
-    std::string allow;
-    for (const auto& [m, i] : methods)
-      allow += std::string(allow.empty() ? "" : ", ") + std::string(method_name(m));
-    allow += ", OPTIONS";
-    // Shared by the path's routes, passed by address: no copy per request.
-    const auto shared_allow = std::make_shared<const std::string>(std::move(allow));
-    const auto bind = [this, shared_allow](std::size_t route, Handler handler) {
-      return [this, route, handler, shared_allow](const PRequest& req, ResponseWriter writer) {
-        dispatch(route, handler, shared_allow.get(), req, std::move(writer));
-        return Pistache::Rest::Route::Result::Ok;
-      };
-    };
-    const std::string p(path);
-    for (const Method m :
-         {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete}) {
-      const auto found =
-          std::find_if(methods.begin(), methods.end(), [m](const auto& e) { return e.first == m; });
-      const auto route = found == methods.end() ? unmatched : found->second;
-      const Handler handler = found == methods.end() ? nullptr : table[found->second].handler;
-      switch (m) {
-        case Method::kGet:
-          Routes::Get(router_, p, bind(route, handler));
-          Routes::Head(router_, p, bind(unmatched, nullptr));
-          break;
-        case Method::kPost:
-          Routes::Post(router_, p, bind(route, handler));
-          break;
-        case Method::kPut:
-          Routes::Put(router_, p, bind(route, handler));
-          break;
-        case Method::kPatch:
-          Routes::Patch(router_, p, bind(route, handler));
-          break;
-        case Method::kDelete:
-          Routes::Delete(router_, p, bind(route, handler));
-          break;
-      }
-    }
-    Routes::Options(router_, p, bind(unmatched, nullptr));
-  }
-  Routes::NotFound(router_, [this, unmatched](const PRequest& req, ResponseWriter writer) {
-    dispatch(unmatched, nullptr, nullptr, req, std::move(writer));
-    return Pistache::Rest::Route::Result::Ok;
-  });
-}
+    : config_(config), api_(api), metrics_(metrics), router_(routes()) {}
 
 Response Server::preflight(const std::string& allow) const {
   Response r{204, {}, kJson, {}, {}};
@@ -102,11 +40,11 @@ Response Server::preflight(const std::string& allow) const {
   return r;
 }
 
-void Server::add_cors(const PRequest& req, Response& res) const {
+void Server::add_cors(const IncomingRequest& req, Response& res) const {
   if (config_.cors_origins.empty()) return;
-  const auto origin = req.headers().tryGetRaw("Origin");
+  const auto origin = req.field("Origin");
   if (!origin) return;
-  const auto& value = origin->value();
+  const std::string value(*origin);
   const bool any = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), "*") !=
                    config_.cors_origins.end();
   if (!any && std::find(config_.cors_origins.begin(), config_.cors_origins.end(), value) ==
@@ -137,7 +75,6 @@ void Server::start() {
   auto options = Pistache::Http::Endpoint::options()
                      .threads(static_cast<int>(config_.threads))
                      .flags(socket_flags)
-                     .maxRequestSize(kMaxRequestBytes)
                      // Backstops for connections that stop sending altogether; a request that
                      // keeps trickling gets the guard's 408 (kHeadDeadline, kRequestDeadline).
                      .headerTimeout(kHeadDeadline + std::chrono::seconds(5))
@@ -151,11 +88,9 @@ void Server::start() {
   endpoint_->initArgs(static_cast<size_t>(config_.threads),
                       Pistache::Flags<Pistache::Tcp::Options>(socket_flags), std::string{},
                       kListenBacklog);
-  // The guard copies the router (as router_.handler() would): every route is already added.
   endpoint_->setHandler(std::make_shared<GuardedHandler>(
-      router_, [this](const Problem& problem, ResponseWriter writer) {
-        refuse(problem, std::move(writer));
-      }));
+      [this](IncomingRequest&& req, const PeerPtr& peer) { dispatch(std::move(req), peer); },
+      [this](const Problem& problem, const PeerPtr& peer) { refuse(problem, peer); }));
   endpoint_->serveThreaded();
 }
 

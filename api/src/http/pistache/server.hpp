@@ -1,10 +1,11 @@
 #pragma once
-// Pistache glue: registers the route table (server.cpp), wraps every handler (dispatch.cpp) with
-// the cross-cutting work (request id, size limit, error → problem mapping, CORS, keep-alive,
-// metrics, one log line), behind the connection guard (http/guarded_handler.hpp) that refuses
-// malformed or oversized requests. Handlers that block run on worker queues (http/work_queue.hpp),
-// never on Pistache's network threads: database work on one, password hashing on a smaller one; a
-// full queue is a 503 at once. One connection's requests are handled in order (http/strands.hpp).
+// The HTTP server on Pistache's TCP layer: the connection guard (guarded_handler.hpp) reads and
+// checks each request, the router (http/router.hpp) finds its route, and the dispatch
+// (dispatch.cpp) wraps every handler with the cross-cutting work (request id, size limit, error →
+// problem mapping, CORS, keep-alive, metrics, one log line). Handlers that block run on worker
+// queues (http/work_queue.hpp), never on Pistache's network threads: database work on one, password
+// hashing on a smaller one; a full queue is a 503 at once. One connection's requests are handled in
+// order (http/strands.hpp).
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -12,12 +13,14 @@
 #include <vector>
 
 #include <pistache/endpoint.h>
-#include <pistache/router.h>
+#include <pistache/peer.h>
 
 #include "app/config.hpp"
 #include "http/api.hpp"
+#include "http/incoming_request.hpp"
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
+#include "http/router.hpp"
 #include "http/routes.hpp"
 #include "http/strands.hpp"
 #include "http/work_queue.hpp"
@@ -50,11 +53,12 @@ class Server {
 
  private:
   using Handler = Response (Api::*)(const Request&);
-  struct Exchange;  // one request on its way, from dispatch to its answer (server.cpp)
+  struct Exchange;  // one request on its way, from dispatch to its answer (dispatch.cpp)
   using ExchangePtr = std::shared_ptr<Exchange>;
+  using PeerPtr = std::shared_ptr<Pistache::Tcp::Peer>;
 
-  void dispatch(std::size_t route, Handler handler, const std::string* allow,
-                const Pistache::Rest::Request& req, Pistache::Http::ResponseWriter writer);
+  // A complete request read on `peer`'s reactor thread: routed, then handled (here or on a worker).
+  void dispatch(IncomingRequest&& req, const PeerPtr& peer);
   // Answers on this thread what never blocks, else hands the exchange to its worker queue: false
   // then (the worker continues the connection's strand). `owned`: the exchange as already shared.
   bool start(Exchange& ex, const ExchangePtr* owned);
@@ -77,15 +81,15 @@ class Server {
   // Answers a request the connection guard refused (logged, counted, "Connection: close", then
   // half-closed), in the connection's strand: after the answers of the requests before it on the
   // connection (HTTP/1.1 answers go in request order), not at all behind a "close" answer.
-  void refuse(const Problem& problem, Pistache::Http::ResponseWriter writer);
+  void refuse(const Problem& problem, const PeerPtr& peer);
   // The refusal's turn in its connection's strand: its answer.
   void answer_refusal(Exchange& ex);
-  void add_cors(const Pistache::Rest::Request& req, Response& res) const;
+  void add_cors(const IncomingRequest& req, Response& res) const;
 
   const app::Config& config_;
   Api& api_;
   Metrics& metrics_;
-  Pistache::Rest::Router router_;
+  Router router_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};  // dispatched, response not yet written (or dropped)

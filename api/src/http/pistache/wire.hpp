@@ -1,62 +1,34 @@
 #pragma once
-// What the server reads from and writes to Pistache 0.0.5's requests and responses, shared by its
-// route registration (server.cpp) and its dispatch (dispatch.cpp). Internal to http/pistache/.
+// What the server's dispatch (dispatch.cpp) reads from requests and keeps per connection.
+// Internal to http/pistache/.
 #include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <memory>
-#include <string>
 #include <string_view>
 
-#include <pistache/http.h>
-#include <pistache/router.h>
+#include "http/incoming_request.hpp"
 
 namespace boutique::http::wire {
 
-using PRequest = Pistache::Rest::Request;
-
-inline bool sane_request_id(const std::string& id) {
+inline bool sane_request_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
   });
 }
 
-inline std::string_view method_text(Pistache::Http::Method m) {
-  using M = Pistache::Http::Method;
-  switch (m) {
-    case M::Get:
-      return "GET";
-    case M::Post:
-      return "POST";
-    case M::Put:
-      return "PUT";
-    case M::Patch:
-      return "PATCH";
-    case M::Delete:
-      return "DELETE";
-    case M::Options:
-      return "OPTIONS";
-    case M::Head:
-      return "HEAD";
-    default:
-      return "OTHER";
-  }
-}
-
 // Keep the connection open after this response? HTTP/1.1: unless the client sent
-// "Connection: close"; HTTP/1.0: only if it sent "Connection: keep-alive".
-inline bool wants_keep_alive(const PRequest& req) {
-  const auto connection = req.headers().tryGetRaw("Connection");
+// "Connection: close"; HTTP/1.0: only if it sent "Connection: keep-alive" (tokens compared
+// without case).
+inline bool wants_keep_alive(const IncomingRequest& req) {
+  const auto connection = req.field("Connection");
   const auto has = [&](std::string_view token) {
     if (!connection) return false;
-    std::string value = connection->value();
-    std::transform(value.begin(), value.end(), value.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return value.find(token) != std::string::npos;
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    return std::search(connection->begin(), connection->end(), token.begin(), token.end(),
+                       [&](char a, char b) { return lower(a) == b; }) != connection->end();
   };
-  if (req.version() == Pistache::Http::Version::Http11) return !has("close");
-  return has("keep-alive");
+  if (req.http10()) return has("keep-alive");
+  return !has("close");
 }
 
 // One request in flight, from dispatch until Pistache is done with its response: written, failed,

@@ -73,7 +73,7 @@ TEST(RequestHead, AcceptsOrdinaryRequests) {
                    .expect_continue)
       << "no body, nothing to wait for";
   EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").length, 22U) << "leading empty lines";
-  EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").leading, 4U) << "dropped before Pistache";
+  EXPECT_EQ(accepted("\r\n\r\nGET / HTTP/1.1\r\n\r\n").leading, 4U) << "ignored (RFC 9112 §2.2)";
   EXPECT_EQ(accepted("GET / HTTP/1.1\r\n\r\n").leading, 0U);
   EXPECT_EQ(status_of("OPTIONS * HTTP/1.1\r\n\r\n"), 0);
 }
@@ -224,6 +224,52 @@ TEST(HeadScanner, ATrickledHeadIsLookedAtALinearNumberOfTimes) {
   ASSERT_TRUE(std::holds_alternative<AcceptedHead>(last)) << verdict(last);
   EXPECT_LE(scanner.examined(), 3 * head.size())
       << "bytes looked at for a " << head.size() << "-byte head sent one byte at a time";
+}
+
+TEST(RequestHead, HostIsOneHostAndPort) {
+  const auto with = [](const std::string& fields) {
+    return status_of("GET / HTTP/1.1\r\n" + fields + "\r\n");
+  };
+  for (const char* ok : {"Host: shop.fr\r\n", "Host: shop.fr:5000\r\n", "Host: 127.0.0.1:80\r\n",
+                         "Host: [::1]:8080\r\n", "Host: [fe80::1]\r\n", "Host:\r\n", "Host: x:\r\n",
+                         "host: caf%C3%A9.fr\r\n", ""})
+    EXPECT_EQ(with(ok), 0) << ok;
+  for (const char* bad : {"Host: :::99999999999\r\n", "Host: x:99999\r\n", "Host: x:8o\r\n",
+                          "Host: a b\r\n", "Host: a/b\r\n", "Host: [::1\r\n", "Host: [::1]x\r\n",
+                          "Host: []\r\n", "Host: user@x\r\n", "Host: x\r\nhost: y\r\n"})
+    EXPECT_EQ(with(bad), 400) << bad;
+}
+
+TEST(RequestHead, FieldsTheServerDoesNotReadAreNotParsed) {
+  // Pistache parsed these and failed the request over them; nginx ignores them, as the server now.
+  for (const char* field : {"Date: not a date", "Accept: ;;;/", "Cache-Control: max-age=zz",
+                            "Content-Type: ???", "Cookie: ;;="})
+    EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\n") + field + "\r\n\r\n"), 0) << field;
+}
+
+TEST(RequestHead, SaysWhereThePartsLie) {
+  const std::string bytes =
+      "\r\nPATCH /api/produits/7?x=1 HTTP/1.0\r\nHost: shop\r\nX-A:  v w \r\nX-B:\r\n\r\n";
+  const auto head = accepted(bytes);
+  EXPECT_EQ(head.method, Method::kPatch);
+  EXPECT_TRUE(head.http10);
+  EXPECT_EQ(head.target.of(bytes), "/api/produits/7?x=1");
+  ASSERT_EQ(head.fields.size(), 3U);
+  EXPECT_EQ(head.fields[0].name.of(bytes), "Host");
+  EXPECT_EQ(head.fields[0].value.of(bytes), "shop");
+  EXPECT_EQ(head.fields[1].name.of(bytes), "X-A");
+  EXPECT_EQ(head.fields[1].value.of(bytes), "v w") << "without the whitespace around it";
+  EXPECT_EQ(head.fields[2].value.of(bytes), "");
+  // The same layout however the bytes arrive.
+  HeadScanner scanner(kMiB);
+  for (std::size_t n = 1; n < bytes.size(); ++n)
+    ASSERT_TRUE(
+        std::holds_alternative<NeedMore>(scanner.scan(std::string_view(bytes).substr(0, n))));
+  auto scan = scanner.scan(bytes);
+  const auto& trickled = std::get<AcceptedHead>(scan);
+  EXPECT_EQ(trickled.target.of(bytes), "/api/produits/7?x=1");
+  ASSERT_EQ(trickled.fields.size(), 3U);
+  EXPECT_EQ(trickled.fields[1].value.of(bytes), "v w");
 }
 
 }  // namespace

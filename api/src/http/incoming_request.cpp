@@ -1,0 +1,51 @@
+#include "http/incoming_request.hpp"
+
+namespace boutique::http {
+
+IncomingRequest::IncomingRequest(std::string head, AcceptedHead layout)
+    : head_(std::move(head)), layout_(std::move(layout)) {
+  const auto t = target();
+  path_.assign(t.substr(0, t.find('?')));
+}
+
+std::optional<std::string_view> IncomingRequest::field(std::string_view name) const {
+  for (const auto& f : layout_.fields) {
+    if (equals_ignoring_case(f.name.of(head_), name)) return f.value.of(head_);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> IncomingRequest::header(const std::string& name) const {
+  if (const auto value = field(name)) return std::string(*value);
+  return std::nullopt;
+}
+
+Params IncomingRequest::raw_query() const {
+  // "a=1&b&c=" is a=1, b="", c=""; empty parts are skipped. Each key appears once (the head scan
+  // refuses a repeated one).
+  Params out;
+  const auto t = target();
+  const auto question = t.find('?');
+  if (question == std::string_view::npos) return out;
+  auto query = t.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    out.emplace_back(std::string(part.substr(0, eq)), eq == std::string_view::npos
+                                                          ? std::string()
+                                                          : std::string(part.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::string IncomingRequest::path_param(const std::string& name) const {
+  for (const auto& [key, value] : params_) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+}  // namespace boutique::http
