@@ -1,7 +1,7 @@
 #pragma once
-// A thin, read-only view of an incoming request for the handlers. The HTTP library's request
-// reaches it through RequestSource (the Pistache adapter is http/pistache/request_source.hpp), so
-// handlers and the decoding below never include the library.
+// A thin, read-only view of an incoming request for the handlers. The server's request reaches it
+// through RequestSource (implemented by http::IncomingRequest), so handlers and the decoding below
+// depend on neither the server nor its HTTP library.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,7 +34,7 @@ std::optional<std::string> decode_bearer(const std::optional<std::string>& autho
 // An Idempotency-Key header: 1 to 200 visible ASCII characters (400 otherwise); nullopt if absent.
 std::optional<std::string> decode_idempotency_key(const std::optional<std::string>& header);
 
-// The request as the HTTP library holds it.
+// The request as the server holds it.
 class RequestSource {
  public:
   virtual ~RequestSource() = default;
