@@ -56,9 +56,8 @@ Router::Router(const std::vector<RouteDef>& table) : unmatched_(table.size()) {
     slot = i;
   }
   for (auto& p : patterns_) {
-    for (const Method m : {Method::kGet, Method::kHead, Method::kPost, Method::kPut, Method::kPatch,
-                           Method::kDelete}) {
-      if (p.routes[static_cast<std::size_t>(m)] == unmatched_) continue;
+    for (const Method m : kMethods) {  // OPTIONS is the server's own, for every path (below)
+      if (m == Method::kOptions || p.routes[static_cast<std::size_t>(m)] == unmatched_) continue;
       if (!p.allow.empty()) p.allow += ", ";
       p.allow += method_name(m);
     }

@@ -31,12 +31,11 @@ class Router {
 
  private:
   static constexpr std::size_t kMaxSegments = 8;  // no pattern is longer
-  static constexpr std::size_t kMethods = 7;      // Method's values
 
   struct Pattern {
     std::vector<std::string> segments;  // ":name" for a parameter
     std::string allow;
-    std::array<std::size_t, kMethods> routes;  // by Method; unmatched_ when none
+    std::array<std::size_t, kMethods.size()> routes;  // by Method; unmatched_ when none
   };
 
   std::vector<Pattern> patterns_;  // fixed patterns first: "/a/b" wins over "/a/:x"
