@@ -47,16 +47,21 @@ function writeState(state: StackState) {
   writeFileSync(stateFile(state.dir), JSON.stringify(state, null, 2));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => ok(port));
+/** A port nothing listens on, below the kernel's ephemeral range (32768-60999): a port handed out
+ * for port 0 comes from that range, where a client connection's local end can take it before the
+ * stack binds it. */
+export async function freePort(): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<boolean>((ok) => {
+      const server = createServer();
+      server.once('error', () => ok(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => ok(true)));
     });
-  });
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await tryPort(port)) return port;
+  }
+  throw new Error('no free TCP port in 20000-32000 on 127.0.0.1');
 }
 
 /** Polls check() until it returns true or the deadline passes. */
