@@ -21,23 +21,9 @@ std::optional<std::string> IncomingRequest::header(const std::string& name) cons
 }
 
 Params IncomingRequest::raw_query() const {
-  // "a=1&b&c=" is a=1, b="", c=""; empty parts are skipped. Each key appears once (the head scan
-  // refuses a repeated one).
+  // Each key appears once: the head scan refuses a repeated one.
   Params out;
-  const auto t = target();
-  const auto question = t.find('?');
-  if (question == std::string_view::npos) return out;
-  auto query = t.substr(question + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    const auto eq = part.find('=');
-    out.emplace_back(std::string(part.substr(0, eq)), eq == std::string_view::npos
-                                                          ? std::string()
-                                                          : std::string(part.substr(eq + 1)));
-  }
+  for (const auto& [key, value] : split_query(target())) out.emplace_back(key, value);
   return out;
 }
 

@@ -79,19 +79,12 @@ std::optional<Problem> check_method(std::string_view method, bool complete) {
 // repeated key and drops the others silently, so `?page=2&page=9` would be half read. Keys that do
 // not decode are left to the query's own decoding (400 there).
 std::optional<Problem> check_query_keys(std::string_view target) {
-  const auto question = target.find('?');
-  if (question == std::string_view::npos) return std::nullopt;
   struct Key {
     std::string decoded;
     std::string_view encoded;
   };
   std::vector<Key> keys;
-  auto query = target.substr(question + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    const auto encoded = part.substr(0, part.find('='));
+  for (const auto& [encoded, value] : split_query(target)) {
     auto key = domain::percent_decode(encoded);
     if (key && !key->empty()) keys.push_back({std::move(*key), encoded});
   }
@@ -228,6 +221,23 @@ std::optional<Problem> check_field(std::string_view line, std::string_view bytes
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string_view, std::string_view>> split_query(std::string_view target) {
+  std::vector<std::pair<std::string_view, std::string_view>> parts;
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return parts;
+  auto query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    parts.emplace_back(part.substr(0, eq),
+                       eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+  }
+  return parts;
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

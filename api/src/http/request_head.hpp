@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -65,6 +66,10 @@ using HeadScan = std::variant<NeedMore, AcceptedHead, Problem>;
 // max_body (413), an Expect other than 100-continue (417). Fields the server never reads (Accept,
 // Date, ...) are not parsed: a malformed one is ignored, as nginx does.
 HeadScan scan_request_head(std::string_view received, std::uint64_t max_body);
+
+// The query of a request target (after its '?'), split into its "key=value" parts, both still
+// percent-encoded: "a=1&b&c=" is a=1, b="", c=""; empty parts are skipped.
+std::vector<std::pair<std::string_view, std::string_view>> split_query(std::string_view target);
 
 // ASCII letters compared without case: field names (RFC 9110 §5.1) and tokens such as
 // "100-continue".
